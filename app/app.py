@@ -1,0 +1,35 @@
+"""The article's Flask app: the page says which service and which container answered."""
+import os
+import socket
+
+from flask import Flask, jsonify, request
+from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+SERVICE = os.environ.get("WEBSTACK_SERVICE", "application")
+CONTAINER = socket.gethostname()
+
+app = Flask(__name__)
+# nginx is the only peer that can reach the app; trust its one hop of X-Forwarded-* so
+# request.remote_addr is the real client, not nginx.
+app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def _identity_headers():
+    return {"X-Webstack-Service": SERVICE, "X-Webstack-Container": CONTAINER}
+
+
+@app.get("/")
+def index():
+    body = (
+        "<!doctype html><title>webstack</title>"
+        f"<h1>Hello from {escape(SERVICE)}</h1>"
+        f"<p>container <b>{escape(CONTAINER)}</b>, worker pid {os.getpid()}</p>"
+        f"<p>client {escape(request.remote_addr or '-')} via {escape(request.scheme)}</p>"
+    )
+    return body, 200, _identity_headers()
+
+
+@app.get("/healthz")
+def healthz():
+    return jsonify(status="ok", service=SERVICE, container=CONTAINER), 200, _identity_headers()

@@ -1,0 +1,4 @@
+"""WSGI entry point: `gunicorn wsgi` serves `application`."""
+from app import app as application
+
+__all__ = ["application"]

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../lib/config";
+import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
+import { renderNginxConfig } from "../../nginx/render";
+import { BuiltImage } from "../builtImage";
+import { LABEL } from "../labels";
+import { LocalAppService } from "./appService";
+import { LocalNetwork } from "./network";
+import { LocalNginx } from "./nginxProxy";
+
+export interface LocalWebStackArgs {
+    /** The validated stack config. */
+    readonly config: StackConfig;
+    /** Prefix of every Docker object name, e.g. "webstack-dev" (project-stack). */
+    readonly namePrefix: string;
+    /** Labels put on every container and network. */
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The whole stack on the local Docker engine: two images, a network, the app replicas and nginx. */
+export class LocalWebStack extends pulumi.ComponentResource {
+    /** Where nginx answers, e.g. http://127.0.0.1:8080/. */
+    public readonly url: pulumi.Output<string>;
+    /** Per service: weight, replicas and expected share of requests. */
+    public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
+    /** Docker name of the nginx container. */
+    public readonly nginxContainer: pulumi.Output<string>;
+
+    constructor(name: string, args: LocalWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:local:WebStack", name, {}, opts);
+        const c = args.config;
+        const tag = pulumi.getStack();
+        const appImage = new BuiltImage(`${name}-app-image`, { context: "app", baseImage: c.appBaseImage, imageName: `webstack-app:${tag}` }, { parent: this });
+        const nginxImage = new BuiltImage(`${name}-nginx-image`, { context: "nginx", baseImage: c.nginxBaseImage, imageName: `webstack-nginx:${tag}` }, { parent: this });
+        const network = new LocalNetwork(`${name}-network`, { networkName: args.namePrefix, labels: args.labels }, { parent: this });
+        for (const service of c.services) {
+            new LocalAppService(
+                `${name}-${service.name}`,
+                { service, nginx: c.nginx, image: appImage.ref, networkName: network.networkName, namePrefix: args.namePrefix, labels: args.labels },
+                { parent: this },
+            );
+        }
+        const nginx = new LocalNginx(
+            `${name}-nginx`,
+            {
+                image: nginxImage.ref,
+                config: renderNginxConfig({ services: c.services, tuning: c.nginx }),
+                networkName: network.networkName,
+                httpPort: c.httpPort,
+                bindAddress: c.bindAddress,
+                namePrefix: args.namePrefix,
+                labels: args.labels,
+            },
+            { parent: this },
+        );
+        const host = c.bindAddress === "0.0.0.0" ? "127.0.0.1" : c.bindAddress;
+        this.url = pulumi.output(`http://${host}:${c.httpPort}/`);
+        this.upstreams = pulumi.output(computeUpstreams(c.services));
+        this.nginxContainer = nginx.containerName;
+        this.registerOutputs({ url: this.url, upstreams: this.upstreams, nginxContainer: this.nginxContainer });
+    }
+}
+
+/** Labels that mark every Docker object of one stack. */
+export function stackLabels(project: string, stack: string): Record<string, string> {
+    return { [LABEL.project]: project, [LABEL.stack]: stack };
+}

@@ -1,0 +1,99 @@
+// Renders the whole nginx.conf from the services list. Pure: the same services and tuning always give
+// the same text, so a replica-count change never touches nginx (only names and weights are in here).
+import type { NginxTuning, ServiceSpec } from "../lib/config";
+import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT } from "../lib/runtime";
+
+/** Placeholder the image's entrypoint replaces with the nameservers of /etc/resolv.conf at start. */
+export const RESOLVERS_PLACEHOLDER = "${NGINX_LOCAL_RESOLVERS}";
+
+/** The article's log format: which upstream address answered each request. */
+export const UPSTREAM_LOG_FORMAT = "[$time_local] $host to: $upstream_addr: $request $status";
+
+export interface RenderNginxArgs {
+    /** Services to balance over; only name and weight are read. */
+    readonly services: readonly Pick<ServiceSpec, "name" | "weight">[];
+    /** nginx tuning. */
+    readonly tuning: NginxTuning;
+    /** DNS suffix appended to each service name (".ns.local" for Cloud Map). Default "" (Docker alias). */
+    readonly domainSuffix?: string;
+    /** `resolver` addresses. Default: the placeholder filled at container start from /etc/resolv.conf. */
+    readonly resolvers?: string;
+}
+
+/** The upstream block's name; also the `zone` name shared by nginx workers. */
+export const UPSTREAM_NAME = "webstack_app";
+
+export function renderNginxConfig(args: RenderNginxArgs): string {
+    const t = args.tuning;
+    const suffix = args.domainSuffix ?? "";
+    const servers = args.services.map((s) => `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} resolve;`);
+    const accessLog =
+        t.accessLogBufferKiB > 0
+            ? `access_log /dev/stdout upstreamlog buffer=${t.accessLogBufferKiB}k flush=${t.accessLogFlushSec}s;`
+            : "access_log /dev/stdout upstreamlog;";
+    const keepalive =
+        t.upstreamKeepalive > 0
+            ? [`        keepalive ${t.upstreamKeepalive};`, `        keepalive_timeout ${t.upstreamKeepaliveTimeoutSec}s;`]
+            : [];
+    return [
+        "# Rendered by webstack (nginx/render.ts) from stack config. Do not edit by hand.",
+        `worker_processes ${t.workerProcesses};`,
+        "pid /run/nginx.pid;",
+        "error_log /dev/stderr warn;",
+        "",
+        "events {",
+        `    worker_connections ${t.workerConnections};`,
+        "}",
+        "",
+        "http {",
+        "    include /etc/nginx/mime.types;",
+        "    default_type application/octet-stream;",
+        "    server_tokens off;",
+        "    sendfile on;",
+        "    tcp_nodelay on;",
+        "    keepalive_timeout 65s;",
+        "",
+        `    log_format upstreamlog '${UPSTREAM_LOG_FORMAT}';`,
+        `    ${accessLog}`,
+        "",
+        "    # Service names are re-resolved every valid= seconds, so replicas that join or leave are",
+        "    # picked up without a reload. The entrypoint fills in the container's own nameservers.",
+        `    resolver ${args.resolvers ?? RESOLVERS_PLACEHOLDER} valid=${t.resolverValidSec}s ipv6=off;`,
+        "    resolver_timeout 2s;",
+        "",
+        `    upstream ${UPSTREAM_NAME} {`,
+        `        zone ${UPSTREAM_NAME} 256k;`,
+        ...servers,
+        ...keepalive,
+        "    }",
+        "",
+        "    server {",
+        `        listen ${NGINX_PORT} default_server;`,
+        "",
+        `        location = ${NGINX_HEALTH_PATH} {`,
+        "            access_log off;",
+        "            default_type text/plain;",
+        '            return 200 "ok\\n";',
+        "        }",
+        "",
+        "        location / {",
+        `            proxy_pass http://${UPSTREAM_NAME};`,
+        "            proxy_http_version 1.1;",
+        '            proxy_set_header Connection "";',
+        "            proxy_set_header Host $host;",
+        "            proxy_set_header X-Real-IP $remote_addr;",
+        "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "            proxy_set_header X-Forwarded-Proto $scheme;",
+        `            proxy_buffering ${t.proxyBuffering ? "on" : "off"};`,
+        `            proxy_connect_timeout ${t.proxyConnectTimeoutSec}s;`,
+        "            # Passive failover: a replica that refuses or times out is skipped and the request",
+        "            # (idempotent ones only, as nginx does by default) goes to the next peer.",
+        "            proxy_next_upstream error timeout;",
+        "            proxy_next_upstream_tries 3;",
+        "            proxy_next_upstream_timeout 10s;",
+        "        }",
+        "    }",
+        "}",
+        "",
+    ].join("\n");
+}

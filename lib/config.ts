@@ -1,5 +1,5 @@
 // The typed stack config: parsed and validated in one place, before any resource is declared.
-import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
+import { Problems, intIn, isRecord, setCommand, suggest, unknownKeys } from "./validate";
 import { AwsConfig, parseAwsConfig } from "./awsConfig";
 
 /** One weighted app service: `replicas` containers (or ECS tasks) of the same Gunicorn app. */
@@ -108,12 +108,14 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     const p = new Problems();
     for (const key of Object.keys(raw)) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-            p.add(`webstack:${key}`, raw[key], `unknown config key; known keys are ${CONFIG_KEYS.join(", ")}`, `pulumi config rm 'webstack:${key}'`);
+            const near = suggest(CONFIG_KEYS, key);
+            const hint = near ? ` (did you mean 'webstack:${near}'?)` : "";
+            p.add(`webstack:${key}`, raw[key], `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`, `pulumi config rm 'webstack:${key}'`);
         }
     }
     const target = parseTarget(p, raw.target);
     const services = parseServices(p, raw.services);
-    const httpPort = raw.httpPort === undefined ? 8080 : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", 8080);
+    const httpPort = raw.httpPort === undefined ? 8080 : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", 8080, true);
     const bindAddress = raw.bindAddress ?? "127.0.0.1";
     if (!IPV4.test(bindAddress)) {
         p.add("webstack:bindAddress", bindAddress, "must be an IPv4 address (127.0.0.1 keeps nginx private to this host; 0.0.0.0 exposes it)", setCommand("webstack:bindAddress", "127.0.0.1"));
@@ -181,7 +183,7 @@ function parseService(p: Problems, key: string, entry: unknown, seen: Set<string
     if (typeof name !== "string" || !DNS_LABEL.test(name)) {
         p.add(`${key}.name`, name, "must be a DNS label: 1-32 lowercase letters, digits or '-', starting with a letter, not ending with '-'", setCommand(`${key}.name`, "application1"));
     } else if (seen.has(name)) {
-        p.add(`${key}.name`, name, "is a duplicate; service names must be unique", setCommand(`${key}.name`, `${name}b`));
+        p.add(`${key}.name`, name, "is a duplicate; service names must be unique", `rename one of them, e.g. ${setCommand(`${key}.name`, `${name}-2`)}`);
     } else {
         seen.add(name);
     }

@@ -43,7 +43,10 @@ export function setCommand(key: string, example: string | number | boolean): str
     return `pulumi config set${nested ? " --path" : ""} '${key}' ${example}`;
 }
 
-/** Checks an integer in [min, max]; accepts numbers and numeric strings (Pulumi passes scalars as strings). */
+/**
+ * Checks an integer in [min, max]. Top-level scalars arrive as text (`textOk`); inside structured
+ * config a quoted "3" is a string, and is rejected like any other string.
+ */
 export function intIn(
     problems: Problems,
     key: string,
@@ -52,8 +55,9 @@ export function intIn(
     max: number,
     meaning: string,
     example: number,
+    textOk = false,
 ): number | undefined {
-    const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    const n = textOk && typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
         problems.add(key, value, `must be an integer from ${min} to ${max} (${meaning})`, setCommand(key, example));
         return undefined;
@@ -70,7 +74,7 @@ export function unknownKeys(
 ): void {
     for (const k of Object.keys(obj)) {
         if (!known.includes(k)) {
-            const near = known.find((n) => closeTo(n, k));
+            const near = suggest(known, k);
             problems.add(
                 `${key}.${k}`,
                 obj[k],
@@ -84,6 +88,11 @@ export function unknownKeys(
 /** True for plain objects (not arrays, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The known key a typo most likely meant, if any. */
+export function suggest(known: readonly string[], typo: string): string | undefined {
+    return known.find((n) => closeTo(n, typo));
 }
 
 // Same letters in another order, or one edit apart: enough to catch `wieght` and `replica`.

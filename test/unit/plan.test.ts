@@ -1,0 +1,71 @@
+import { Evaluation, evaluate } from "../../e2e/evaluate";
+import { changeOp, formatPlan, planDiff } from "../../e2e/plan";
+
+// What `pulumi preview` would show between two configs, from two mock evaluations.
+const services = (a2Replicas: number, a1Weight = 3) => [
+    { name: "application1", weight: a1Weight, replicas: 1, workers: 6 },
+    { name: "application2", weight: 1, replicas: a2Replicas, workers: 3 },
+];
+
+let base: Evaluation;
+let up: Evaluation;
+let down: Evaluation;
+let reweighted: Evaluation;
+beforeAll(async () => {
+    base = await evaluate({ services: services(2) });
+    up = await evaluate({ services: services(3) });
+    down = await evaluate({ services: services(1) });
+    reweighted = await evaluate({ services: services(2, 5) });
+});
+
+describe("scale changes touch only that service's containers", () => {
+    test("+1 replica is exactly one create, nothing else changes", () => {
+        const plan = planDiff(base, up);
+        expect(plan.steps).toEqual([{ op: "create", type: "docker:index/container:Container", name: "webstack-application2-3", changedKeys: [] }]);
+        expect(plan.counts).toEqual({ create: 1, delete: 0, update: 0, replace: 0, same: 7 });
+    });
+
+    test("-1 replica is exactly one delete, of the highest-numbered replica", () => {
+        const plan = planDiff(base, down);
+        expect(plan.steps).toEqual([{ op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] }]);
+        expect(plan.counts).toEqual({ create: 0, delete: 1, update: 0, replace: 0, same: 6 });
+    });
+
+    test("scaling to 0 deletes that service's containers only", async () => {
+        const zero = await evaluate({ services: services(0) });
+        expect(planDiff(base, zero).steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete webstack-application2-1", "delete webstack-application2-2"]);
+    });
+
+    test("a weight change replaces nginx alone (its config), no app container or network", () => {
+        const plan = planDiff(base, reweighted);
+        expect(plan.steps).toEqual([{ op: "replace", type: "docker:index/container:Container", name: "webstack-nginx", changedKeys: ["envs"] }]);
+    });
+
+    test("the same config twice is an empty plan", () => {
+        expect(planDiff(base, base).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 7 });
+    });
+
+    test("the plan reads like preview", () => {
+        expect(formatPlan(planDiff(base, up))).toBe(
+            "+ create docker:index/container:Container webstack-application2-3\n1 to create, 0 to update, 0 to replace, 0 to delete, 7 unchanged",
+        );
+    });
+});
+
+describe("changeOp: replace or update, per provider schema", () => {
+    test.each([
+        ["docker:index/container:Container", ["envs"], "replace"],
+        ["docker:index/container:Container", ["restart"], "update"],
+        ["docker:index/container:Container", ["memory", "image"], "replace"],
+        ["docker:index/network:Network", ["labels"], "replace"],
+        ["docker:index/image:Image", ["build"], "update"],
+        ["aws:ecs/taskDefinition:TaskDefinition", ["containerDefinitions"], "replace"],
+        ["aws:ecs/taskDefinition:TaskDefinition", ["tags"], "update"],
+        ["aws:ecs/service:Service", ["desiredCount"], "update"],
+        ["aws:ecs/service:Service", ["taskDefinition"], "update"],
+        ["aws:ecs/service:Service", ["name"], "replace"],
+        ["aws:ec2/vpc:Vpc", ["tags"], "update"],
+    ])("%s %j -> %s", (type, keys, op) => {
+        expect(changeOp(type, keys)).toBe(op);
+    });
+});

@@ -19,3 +19,6 @@ worker_tmp_dir = "/dev/shm"
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Gunicorn >= 25 opens a control socket under $HOME by default; the app user has no home and the
+# root filesystem is read-only, so keep it on the /tmp tmpfs. Older Gunicorn ignores this name.
+control_socket = "/tmp/gunicorn.ctl"

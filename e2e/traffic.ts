@@ -1,0 +1,169 @@
+// Traffic against a running stack: request loops, the nginx upstreamlog parser, observed vs expected
+// shares, and the report table with a terminal bar chart. Only ever aimed at the URL it is given.
+import * as http from "http";
+
+export interface Reply {
+    readonly status: number;
+    readonly service?: string;
+    readonly container?: string;
+    readonly ms: number;
+    readonly error?: string;
+}
+
+/** One GET; never throws (a failure is a Reply with status 0 and the error). */
+export function get(url: string, agent?: http.Agent, timeoutMs = 10_000): Promise<Reply> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+        const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
+            res.resume();
+            res.on("end", () =>
+                resolve({
+                    status: res.statusCode ?? 0,
+                    service: res.headers["x-webstack-service"] as string | undefined,
+                    container: res.headers["x-webstack-container"] as string | undefined,
+                    ms: performance.now() - started,
+                }),
+            );
+            res.on("error", (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
+    });
+}
+
+/** GET text body (for page checks). */
+export function getText(url: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+    return new Promise((resolve, reject) => {
+        http.get(url, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (c: string) => (body += c));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        }).on("error", reject);
+    });
+}
+
+/** Sends `count` GETs with `concurrency` keep-alive clients; returns every reply. */
+export async function sendRequests(url: string, count: number, concurrency = 4): Promise<Reply[]> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const replies: Reply[] = [];
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+            while (next < count) {
+                next++;
+                replies.push(await get(url, agent));
+            }
+        }),
+    );
+    agent.destroy();
+    return replies;
+}
+
+/** A client loop that keeps sending GETs until stopped; bounded by `maxSec` so it always ends. */
+export class LoadLoop {
+    readonly replies: (Reply & { at: number })[] = [];
+    private running = true;
+    private readonly done: Promise<void>;
+
+    constructor(url: string, concurrency = 4, maxSec = 120) {
+        const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+        const deadline = Date.now() + maxSec * 1000;
+        this.done = Promise.all(
+            Array.from({ length: concurrency }, async () => {
+                while (this.running && Date.now() < deadline) {
+                    const r = await get(url, agent);
+                    this.replies.push({ ...r, at: Date.now() });
+                }
+            }),
+        ).then(() => agent.destroy());
+    }
+
+    /** Stops the loop and returns its replies. */
+    async stop(): Promise<(Reply & { at: number })[]> {
+        this.running = false;
+        await this.done;
+        return this.replies;
+    }
+
+    get failures(): (Reply & { at: number })[] {
+        return this.replies.filter((r) => r.status !== 200);
+    }
+}
+
+export interface LogLine {
+    readonly host: string;
+    /** Every address tried, in order (nginx joins retries with ", "). */
+    readonly addrs: readonly string[];
+    /** The address that produced the response: the last one tried. */
+    readonly answeredBy: string;
+    readonly request: string;
+    readonly status: number;
+}
+
+const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})$/;
+
+/** Parses the article's `upstreamlog` lines; other lines (errors, entrypoint) are skipped. */
+export function parseUpstreamLog(text: string): LogLine[] {
+    const out: LogLine[] = [];
+    for (const raw of text.split("\n")) {
+        const m = UPSTREAM_LINE.exec(raw.trim());
+        if (!m) {
+            continue;
+        }
+        // Retries within one upstream use ", "; "-" means nginx answered itself.
+        const addrs = m[3].split(/, | : /).filter((a) => a !== "-");
+        if (addrs.length === 0) {
+            continue;
+        }
+        out.push({ host: m[2], addrs, answeredBy: addrs[addrs.length - 1], request: m[4], status: Number(m[5]) });
+    }
+    return out;
+}
+
+export interface ShareRow {
+    readonly service: string;
+    readonly expected: number;
+    readonly observed: number;
+    readonly count: number;
+    /** observed - expected, in percentage points. */
+    readonly deltaPp: number;
+}
+
+/** Observed shares per service from a list of service names (one per answered request). */
+export function compareShares(expected: Readonly<Record<string, { expectedShare: number }>>, answeredBy: readonly string[]): ShareRow[] {
+    const counts = new Map<string, number>();
+    for (const s of answeredBy) {
+        counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    const names = [...new Set([...Object.keys(expected), ...counts.keys()])];
+    const total = answeredBy.length;
+    return names.map((service) => {
+        const count = counts.get(service) ?? 0;
+        const observed = total === 0 ? 0 : count / total;
+        const exp = expected[service]?.expectedShare ?? 0;
+        return { service, expected: exp, observed, count, deltaPp: (observed - exp) * 100 };
+    });
+}
+
+/** The largest |delta| in percentage points. */
+export function worstDeltaPp(rows: readonly ShareRow[]): number {
+    return Math.max(0, ...rows.map((r) => Math.abs(r.deltaPp)));
+}
+
+/** A table of expected vs observed shares, with a bar per service (█ observed, │ expected mark). */
+export function formatReport(rows: readonly ShareRow[], width = 40): string {
+    const name = Math.max(7, ...rows.map((r) => r.service.length));
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+    const lines = [`${"service".padEnd(name)}  expected  observed   delta  requests  ${"share".padEnd(width)}`];
+    for (const r of rows) {
+        const filled = Math.round(r.observed * width);
+        const mark = Math.min(width - 1, Math.round(r.expected * width));
+        const bar = Array.from({ length: width }, (_, i) => (i === mark ? "│" : i < filled ? "█" : " ")).join("");
+        const delta = `${r.deltaPp >= 0 ? "+" : ""}${r.deltaPp.toFixed(1)}pp`.padStart(7);
+        lines.push(`${r.service.padEnd(name)}    ${pct(r.expected)}    ${pct(r.observed)}  ${delta}  ${String(r.count).padStart(8)}  ${bar}`);
+    }
+    const total = rows.reduce((s, r) => s + r.count, 0);
+    lines.push(`${total} requests; worst delta ${worstDeltaPp(rows).toFixed(2)}pp`);
+    return lines.join("\n");
+}

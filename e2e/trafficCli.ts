@@ -1,0 +1,86 @@
+// `npm run traffic`: the article's "refresh and read the log", as a tool. Sends N requests to a
+// running stack and prints expected vs observed share per service, with a bar chart.
+//   npm run traffic -- [--stack dev] [-n 1000] [-c 4] [--from-log] [--replay]
+// The stack's url and upstreams come from `pulumi stack output --json`, or with --replay from the
+// config the replay CLI brought up.
+import { execFileSync } from "child_process";
+import { evaluate } from "./evaluate";
+import { containersByLabel, inspectContainer, logs, sleep } from "./docker";
+import { loadReplayConfig } from "./replayState";
+import { compareShares, formatReport, parseUpstreamLog, sendRequests } from "./traffic";
+
+interface Options {
+    stack: string;
+    count: number;
+    concurrency: number;
+    fromLog: boolean;
+    replay: boolean;
+}
+
+type Upstreams = Record<string, { weight: number; replicas: number; expectedShare: number }>;
+
+function parse(argv: string[]): Options {
+    const o: Options = { stack: "dev", count: 1000, concurrency: 4, fromLog: false, replay: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--stack") o.stack = argv[++i];
+        else if (a === "-n") o.count = Number(argv[++i]);
+        else if (a === "-c") o.concurrency = Number(argv[++i]);
+        else if (a === "--from-log") o.fromLog = true;
+        else if (a === "--replay") o.replay = true;
+        else throw new Error(`unknown argument ${a}`);
+    }
+    if (!Number.isInteger(o.count) || o.count < 1 || o.count > 1_000_000) {
+        throw new Error(`-n must be an integer from 1 to 1000000, got ${o.count}`);
+    }
+    return o;
+}
+
+/** The stack's url and upstreams outputs. */
+async function stackOutputs(o: Options): Promise<{ url: string; upstreams: Upstreams }> {
+    if (o.replay) {
+        const ev = await evaluate(loadReplayConfig(o.stack), { stack: o.stack });
+        return ev.outputs as { url: string; upstreams: Upstreams };
+    }
+    try {
+        return JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--stack", o.stack], { encoding: "utf8" }));
+    } catch (e) {
+        throw new Error(`could not read the stack outputs with 'pulumi stack output --json --stack ${o.stack}' (${(e as Error).message.split("\n")[0]}); for a replayed stack pass --replay`);
+    }
+}
+
+/** Which service answered each request carrying `marker`, from nginx's access log (local target). */
+async function fromLog(stack: string, marker: string): Promise<string[]> {
+    await sleep(1500); // the access log is buffered (flush=1s)
+    const book = new Map<string, string>();
+    for (const c of await containersByLabel({ "webstack.stack": stack, "webstack.role": "app" })) {
+        const info = await inspectContainer(c.Id);
+        for (const net of Object.values(info.NetworkSettings.Networks)) {
+            book.set(`${net.IPAddress}:8000`, c.Labels["webstack.service"]);
+        }
+    }
+    return parseUpstreamLog(await logs(`webstack-${stack}-nginx`))
+        .filter((l) => l.request.includes(marker))
+        .map((l) => book.get(l.answeredBy) ?? `unknown ${l.answeredBy}`);
+}
+
+async function main(): Promise<void> {
+    const o = parse(process.argv.slice(2));
+    const { url, upstreams } = await stackOutputs(o);
+    const marker = `traffic-${Date.now()}`;
+    console.log(`sending ${o.count} requests to ${url} (${o.concurrency} clients)`);
+    const replies = await sendRequests(`${url}?m=${marker}`, o.count, o.concurrency);
+    const failed = replies.filter((r) => r.status !== 200);
+    const answered = o.fromLog ? await fromLog(o.stack, marker) : replies.filter((r) => r.status === 200).map((r) => r.service ?? "unknown");
+    console.log(formatReport(compareShares(upstreams, answered)));
+    const ms = replies.map((r) => r.ms).sort((a, b) => a - b);
+    console.log(`failed: ${failed.length}; latency p50 ${ms[Math.floor(ms.length * 0.5)].toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(1)} ms; counted from ${o.fromLog ? "nginx's access log" : "X-Webstack-Service"}`);
+    if (failed.length > 0) {
+        process.exitCode = 1;
+    }
+}
+
+main().catch((e: Error) => {
+    console.error(`traffic: ${e.message}`);
+    process.exit(1);
+});

@@ -1,0 +1,226 @@
+// The local stack on the real Docker engine: what index.ts declares, replayed, serving real traffic.
+import { execFileSync, spawnSync } from "child_process";
+import { evaluate } from "../../e2e/evaluate";
+import { api, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
+import { formatPlan, planDiff } from "../../e2e/plan";
+import { applyPlan } from "../../e2e/replay";
+import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { UpStack, addressBook, describeEngine, downStack, upStack } from "../support/engine";
+
+jest.setTimeout(300_000);
+
+const PORT = 18081;
+const services = (app2Replicas: number) => [
+    { name: "application1", weight: 3, replicas: 1, workers: 6 },
+    { name: "application2", weight: 1, replicas: app2Replicas, workers: 3 },
+];
+
+/** Names of the app containers a stack declares. */
+const appContainers = (s: UpStack) =>
+    s.ev.resources.filter((r) => r.type === "docker:index/container:Container" && !String(r.inputs.name).endsWith("-nginx")).map((r) => String(r.inputs.name));
+
+/** Services that answered the requests whose path carries `marker`, from nginx's upstreamlog. */
+async function answeredByMarker(s: UpStack, marker: string, names: readonly string[]): Promise<string[]> {
+    await sleep(1500); // the access log is buffered with flush=1s
+    const book = await addressBook(names);
+    return parseUpstreamLog(await logs(s.nginx))
+        .filter((l) => l.request.includes(marker))
+        .map((l) => {
+            const hit = book.get(l.answeredBy);
+            if (!hit) {
+                throw new Error(`nginx log names ${l.answeredBy}, no app container of the stack`);
+            }
+            return hit.service;
+        });
+}
+
+/** nginx master and worker pids: a reload or restart changes them. */
+async function nginxProcesses(s: UpStack): Promise<string> {
+    const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=-o pid,args`);
+    return top.Processes.map((p) => p.join(" ")).sort().join("\n");
+}
+
+describeEngine("local stack on the real engine (default config: the article)", () => {
+    let s: UpStack;
+    beforeAll(async () => {
+        s = await upStack("e2e-default", { httpPort: PORT, services: services(1) });
+    });
+    afterAll(async () => {
+        await downStack("e2e-default");
+    });
+
+    test("1. nginx -t passes on the rendered config inside our nginx image", async () => {
+        const check = spawnSync("docker", ["exec", s.nginx, "nginx", "-t"], { encoding: "utf8" });
+        expect(check.stderr).toContain("syntax is ok");
+        expect(check.stderr).toContain("test is successful");
+        expect(check.status).toBe(0);
+        const conf = await exec(s.nginx, ["cat", "/etc/nginx/nginx.conf"]);
+        expect(conf).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
+        expect(conf).toContain("server application1:8000 weight=3 resolve;");
+        // `resolve` in an upstream needs nginx >= 1.27.3.
+        const [major, minor, patch] = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync("docker", ["exec", s.nginx, "nginx", "-v"], { encoding: "utf8" }).stderr)!.slice(1).map(Number);
+        expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
+    });
+
+    test("2. the page, /healthz and the health checks, through nginx on 127.0.0.1", async () => {
+        expect(s.url).toBe(`http://127.0.0.1:${PORT}/`);
+        const page = await getText(s.url);
+        expect(page.status).toBe(200);
+        expect(page.body).toMatch(/<h1>Hello from application[12]<\/h1>/);
+        expect(page.body).toMatch(/container <b>webstack-e2e-default-application[12]-1<\/b>/);
+        // X-Forwarded-For survived the proxy: the app sees the client, not nginx.
+        const nginxIp = Object.values((await inspectContainer(s.nginx)).NetworkSettings.Networks)[0].IPAddress;
+        expect(page.body).toMatch(/client (\d+\.){3}\d+ via http/);
+        expect(page.body).not.toContain(`client ${nginxIp} `);
+        expect(page.headers.server).toBe("nginx");
+
+        const health = await getText(`${s.url}healthz`);
+        expect(health.status).toBe(200);
+        expect(JSON.parse(health.body)).toMatchObject({ status: "ok", service: expect.stringMatching(/^application[12]$/) });
+        expect((await getText(`${s.url}nginx-healthz`)).body).toBe("ok\n");
+
+        for (const name of [...appContainers(s), s.nginx]) {
+            const info = await inspectContainer(name);
+            expect([name, info.State.Health?.Status]).toEqual([name, "healthy"]);
+        }
+    });
+
+    test("only nginx publishes a port; the app runs as a non-root user", async () => {
+        for (const name of appContainers(s)) {
+            const info = await inspectContainer(name);
+            expect(Object.values(info.NetworkSettings.Ports).filter((b) => b !== null)).toEqual([]);
+            expect((await exec(name, ["id", "-u"])).trim()).toBe("10001");
+        }
+        const ports = (await inspectContainer(s.nginx)).NetworkSettings.Ports["80/tcp"];
+        expect(ports).toEqual([{ HostIp: "127.0.0.1", HostPort: String(PORT) }]);
+    });
+
+    test("3. weighted split: 1200 requests, each service within 2 pp of its share", async () => {
+        const marker = `split-${Date.now()}`;
+        const replies = await sendRequests(`${s.url}?m=${marker}`, 1200, 4);
+        expect(replies.filter((r) => r.status !== 200)).toEqual([]);
+        const answered = await answeredByMarker(s, marker, appContainers(s));
+        expect(answered).toHaveLength(1200);
+        const rows = compareShares(s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>, answered);
+        console.log(`default split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`);
+        expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
+    });
+
+    test("4. scale up: a 1-create plan, applied under load: 0 failures, new replica serves within 10 s, no nginx reload", async () => {
+        const after = await evaluate({ ...s.config, services: services(2) }, { stack: s.stack });
+        const plan = planDiff(s.ev, after);
+        expect(plan.counts).toMatchObject({ create: 1, update: 0, replace: 0, delete: 0 });
+        expect(plan.steps[0].name).toBe("webstack-application2-2");
+        const processes = await nginxProcesses(s);
+        const nginxStarted = (await inspectContainer(s.nginx)).State.StartedAt;
+
+        const loop = new LoadLoop(s.url, 4);
+        await sleep(1000);
+        await applyPlan(s.state, plan, after);
+        const started = Date.parse((await inspectContainer("webstack-e2e-default-application2-2")).State.StartedAt);
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline && !loop.replies.some((r) => r.container === "webstack-e2e-default-application2-2")) {
+            await sleep(100);
+        }
+        await sleep(2000);
+        const replies = await loop.stop();
+        const first = replies.find((r) => r.container === "webstack-e2e-default-application2-2");
+        console.log(`scale up: ${replies.length} requests, ${loop.failures.length} failed; new replica first served ${first ? first.at - started : "never"} ms after its start`);
+        expect(loop.failures).toEqual([]);
+        expect(first).toBeDefined();
+        expect(first!.at - started).toBeLessThanOrEqual(10_000);
+        expect(await nginxProcesses(s)).toBe(processes);
+        expect((await inspectContainer(s.nginx)).State.StartedAt).toBe(nginxStarted);
+        s = { ...s, ev: after, config: { ...s.config, services: services(2) } };
+        console.log(formatPlan(plan));
+    });
+
+    test("5. scale down by 1 under load (graceful SIGTERM stop): 0 failures", async () => {
+        const after = await evaluate({ ...s.config, services: services(1) }, { stack: s.stack });
+        const plan = planDiff(s.ev, after);
+        expect(plan.steps).toEqual([{ op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] }]);
+        const loop = new LoadLoop(s.url, 4);
+        await sleep(1000);
+        await applyPlan(s.state, plan, after);
+        await sleep(7000); // past resolver valid=5s: nginx has dropped the address
+        const replies = await loop.stop();
+        console.log(`scale down: ${replies.length} requests, ${loop.failures.length} failed`);
+        expect(loop.failures).toEqual([]);
+        expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === "webstack-e2e-default-application2-2")).toBe(false);
+        s = { ...s, ev: after, config: { ...s.config, services: services(1) } };
+    });
+
+    test("6. SIGKILL of a replica under load: nginx retries another peer, 0 failed GETs", async () => {
+        const loop = new LoadLoop(s.url, 4);
+        await sleep(1500);
+        await api("POST", `/containers/webstack-e2e-default-application1-1/kill?signal=SIGKILL`);
+        await sleep(4000);
+        const replies = await loop.stop();
+        console.log(`kill: ${replies.length} requests, ${loop.failures.length} failed`);
+        expect(loop.failures).toEqual([]);
+        expect(replies.length).toBeGreaterThan(100);
+    });
+
+    test("7. restart policy: the app process dies, the container comes back and serves again", async () => {
+        const name = "webstack-e2e-default-application2-1";
+        // Wait for anything test 6 disturbed to settle first.
+        const before = await waitFor(async () => {
+            const i = await inspectContainer(name);
+            return i.State.Health?.Status === "healthy" ? i : undefined;
+        }, 60_000);
+        // Kill Gunicorn's master (the container's PID 1) from the host, as a crash would.
+        execFileSync("kill", ["-9", String(before.State.Pid)]);
+        const back = await waitFor(async () => {
+            const i = await inspectContainer(name);
+            return i.RestartCount > before.RestartCount && i.State.Health?.Status === "healthy" ? i : undefined;
+        }, 60_000);
+        expect(back.State.Pid).not.toBe(before.State.Pid);
+        // Traffic to it resumes: it answers through nginx again.
+        const served = await waitFor(async () => {
+            const replies = await sendRequests(s.url, 40, 2);
+            return replies.some((r) => r.container === name) ? replies : undefined;
+        }, 30_000);
+        expect(served.every((r) => r.status === 200)).toBe(true);
+    });
+});
+
+describeEngine("local stack on the real engine (three services, mixed weights and replicas)", () => {
+    let s: UpStack;
+    beforeAll(async () => {
+        s = await upStack("e2e-three", {
+            httpPort: PORT + 1,
+            services: [
+                { name: "alpha", weight: 3, replicas: 1, workers: 2 },
+                { name: "beta", weight: 1, replicas: 2, workers: 2 },
+                { name: "gamma", weight: 2, replicas: 1, workers: 1 },
+                { name: "delta", weight: 5, replicas: 0, workers: 1 },
+            ],
+        });
+    });
+    afterAll(async () => {
+        await downStack("e2e-three");
+    });
+
+    test("weighted split: 1200 requests within 2 pp; the 0-replica service gets none and breaks nothing", async () => {
+        const marker = `split3-${Date.now()}`;
+        const replies = await sendRequests(`${s.url}?m=${marker}`, 1200, 4);
+        expect(replies.filter((r) => r.status !== 200)).toEqual([]);
+        const answered = await answeredByMarker(s, marker, appContainers(s));
+        const rows = compareShares(s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>, answered);
+        console.log(`three-service split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`);
+        expect(rows.find((r) => r.service === "delta")?.count).toBe(0);
+        expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
+    });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        const v = await probe();
+        if (v !== undefined) {
+            return v;
+        }
+        await sleep(250);
+    }
+    throw new Error(`condition not met within ${timeoutMs} ms`);
+}

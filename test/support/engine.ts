@@ -1,0 +1,73 @@
+// Shared fixtures of the real-engine suites: bring a stack config up through the replay, tear it
+// down by label, and skip (outside CI only) when globalSetup found no engine.
+import { existsSync, readFileSync } from "fs";
+import * as path from "path";
+import { Evaluation, evaluate } from "../../e2e/evaluate";
+import { inspectContainer, logs } from "../../e2e/docker";
+import { ReplayState, replay, teardown } from "../../e2e/replay";
+import { saveReplayConfig } from "../../e2e/replayState";
+import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { parseUpstreamLog } from "../../e2e/traffic";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const SKIP_FILE = path.join(ROOT, ".webstack", "engine-skip");
+
+/** `describe`, or a skip that says why when globalSetup found no engine. */
+export function describeEngine(name: string, fn: () => void): void {
+    if (existsSync(SKIP_FILE)) {
+        const reason = readFileSync(SKIP_FILE, "utf8");
+        describe.skip(`${name} (skipped: ${reason})`, fn);
+    } else {
+        describe(name, fn);
+    }
+}
+
+export interface UpStack {
+    readonly stack: string;
+    readonly config: Record<string, unknown>;
+    readonly ev: Evaluation;
+    readonly state: ReplayState;
+    readonly url: string;
+    readonly nginx: string;
+}
+
+/** Evaluates `config` (on the offline bases) as stack `stack` and replays it on the engine. */
+export async function upStack(stack: string, config: Record<string, unknown>): Promise<UpStack> {
+    const full = { ...OFFLINE_BASES, ...config };
+    const ev = await evaluate(full, { stack });
+    if (ev.error) {
+        throw ev.error;
+    }
+    await teardown("webstack", stack);
+    const state = await replay(ev, { root: ROOT, log: () => undefined });
+    saveReplayConfig(stack, full);
+    return { stack, config: full, ev, state, url: String(ev.outputs!.url), nginx: `webstack-${stack}-nginx` };
+}
+
+export function downStack(stack: string): Promise<number> {
+    return teardown("webstack", stack);
+}
+
+/** IP address -> container name, for the app containers of a stack network. */
+export async function addressBook(names: readonly string[]): Promise<Map<string, { container: string; service: string }>> {
+    const book = new Map<string, { container: string; service: string }>();
+    for (const name of names) {
+        const info = await inspectContainer(name);
+        for (const net of Object.values(info.NetworkSettings.Networks)) {
+            book.set(`${net.IPAddress}:8000`, { container: name, service: info.Config.Labels["webstack.service"] });
+        }
+    }
+    return book;
+}
+
+/** Services that answered, per nginx upstreamlog line since `sinceSec`, mapped through `book`. */
+export async function servicesFromLog(nginx: string, sinceSec: number, book: Map<string, { service: string }>): Promise<string[]> {
+    const lines = parseUpstreamLog(await logs(nginx, sinceSec));
+    return lines.map((l) => {
+        const hit = book.get(l.answeredBy);
+        if (!hit) {
+            throw new Error(`nginx log names ${l.answeredBy}, which is no app container of the stack`);
+        }
+        return hit.service;
+    });
+}

@@ -1,0 +1,45 @@
+import { compareShares, formatReport, parseUpstreamLog, worstDeltaPp } from "../../e2e/traffic";
+
+describe("parseUpstreamLog (the article's upstreamlog format)", () => {
+    test.each([
+        ["one upstream", "[27/Nov/2026:03:01:12 +0000] 127.0.0.1 to: 172.18.0.3:8000: GET / HTTP/1.1 200", ["172.18.0.3:8000"], "172.18.0.3:8000", 200],
+        ["a retry: the last address answered", "[27/Nov/2026:03:01:12 +0000] localhost to: 172.18.0.3:8000, 172.18.0.4:8000: GET /?m=x HTTP/1.1 200", ["172.18.0.3:8000", "172.18.0.4:8000"], "172.18.0.4:8000", 200],
+        ["an error status", "[27/Nov/2026:03:01:12 +0000] localhost to: 10.0.1.7:8000: GET /missing HTTP/1.1 404", ["10.0.1.7:8000"], "10.0.1.7:8000", 404],
+        ["a 502 after every peer failed", "[27/Nov/2026:03:01:12 +0000] h to: 10.0.1.7:8000, 10.0.1.8:8000: GET / HTTP/1.1 502", ["10.0.1.7:8000", "10.0.1.8:8000"], "10.0.1.8:8000", 502],
+    ])("%s", (_label, line, addrs, answeredBy, status) => {
+        expect(parseUpstreamLog(line)).toEqual([expect.objectContaining({ addrs, answeredBy, status })]);
+    });
+
+    test("skips lines that are not upstreamlog lines, and requests nginx answered itself", () => {
+        const text = [
+            "webstack-entrypoint: wrote /etc/nginx/nginx.conf (resolvers: 127.0.0.11)",
+            "2026/11/27 03:01:12 [warn] 1#1: something",
+            "[27/Nov/2026:03:01:12 +0000] localhost to: -: GET /nginx-healthz HTTP/1.1 200",
+            "[27/Nov/2026:03:01:13 +0000] localhost to: 172.18.0.3:8000: GET / HTTP/1.1 200",
+            "",
+        ].join("\n");
+        expect(parseUpstreamLog(text).map((l) => l.answeredBy)).toEqual(["172.18.0.3:8000"]);
+    });
+});
+
+describe("compareShares", () => {
+    test.each([
+        ["exact", { a: 0.75, b: 0.25 }, { a: 75, b: 25 }, { a: 0, b: 0 }],
+        ["off by 2 points", { a: 0.75, b: 0.25 }, { a: 77, b: 23 }, { a: 2, b: -2 }],
+        ["a service nobody expected", { a: 1 }, { a: 90, x: 10 }, { a: -10, x: 10 }],
+        ["an expected service that never answered", { a: 0.5, b: 0.5 }, { a: 100 }, { a: 50, b: -50 }],
+    ] as [string, Record<string, number>, Record<string, number>, Record<string, number>][])("%s", (_label, expected, counts, deltas) => {
+        const answered = Object.entries(counts).flatMap(([s, n]) => Array<string>(n).fill(s));
+        const rows = compareShares(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, { expectedShare: v }])), answered);
+        expect(Object.fromEntries(rows.map((r) => [r.service, Math.round(r.deltaPp * 1000) / 1000]))).toEqual(deltas);
+        expect(worstDeltaPp(rows)).toBeCloseTo(Math.max(...Object.values(deltas).map(Math.abs)), 6);
+    });
+});
+
+test("formatReport: table and bars (snapshot of rendered text)", () => {
+    const rows = compareShares({ application1: { expectedShare: 0.75 }, application2: { expectedShare: 0.25 } }, [
+        ...Array<string>(1510).fill("application1"),
+        ...Array<string>(490).fill("application2"),
+    ]);
+    expect(formatReport(rows, 20)).toMatchSnapshot();
+});

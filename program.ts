@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./lib/pulumiConfig";
 import type { UpstreamShare } from "./lib/upstreams";
 import { LocalWebStack, stackLabels } from "./components/local/webStack";
+import { AwsWebStack } from "./components/aws/webStack";
 
 export interface StackOutputs {
     /** Where the stack answers. */
@@ -17,6 +18,10 @@ export function main(): StackOutputs {
     const config = readStackConfig();
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    const web = new LocalWebStack("webstack", { config, namePrefix: `${project}-${stack}`, labels: stackLabels(project, stack) });
+    const namePrefix = `${project}-${stack}`;
+    const web =
+        config.target === "aws"
+            ? new AwsWebStack("webstack", { config, namePrefix, tags: stackLabels(project, stack) })
+            : new LocalWebStack("webstack", { config, namePrefix, labels: stackLabels(project, stack) });
     return { url: web.url, upstreams: web.upstreams };
 }

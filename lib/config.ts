@@ -100,11 +100,17 @@ const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
+/** Provider settings the program reads from outside the webstack namespace. */
+export interface ProviderConfig {
+    /** `aws:region`; required when target is aws. */
+    readonly awsRegion?: string;
+}
+
 /**
  * Parses raw stack config (keys without namespace, values as Pulumi passes them: strings, with
  * structured values as JSON) into a StackConfig, or throws ConfigError listing every problem.
  */
-export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>): StackConfig {
+export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, provider: Readonly<ProviderConfig> = {}): StackConfig {
     const p = new Problems();
     for (const key of Object.keys(raw)) {
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
@@ -123,7 +129,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     const appBaseImage = imageRef(p, "appBaseImage", raw.appBaseImage, "python:3.13-slim");
     const nginxBaseImage = imageRef(p, "nginxBaseImage", raw.nginxBaseImage, "nginx:1.28");
     const nginx = parseNginx(p, raw.nginx);
-    const aws = target === "aws" ? parseAwsConfig(p, raw.aws, services ?? []) : undefined;
+    const aws = target === "aws" ? parseAwsConfig(p, raw.aws, services ?? [], provider.awsRegion) : undefined;
     if (target !== "aws" && raw.aws !== undefined) {
         p.add("webstack:aws", jsonOrText(raw.aws), "is only read when webstack:target is aws", "pulumi config set webstack:target aws, or pulumi config rm webstack:aws");
     }

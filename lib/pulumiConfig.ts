@@ -1,13 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, parseStackConfig } from "./config";
 
-/** Reads every `webstack:*` key of the stack and validates it (throws ConfigError before any resource). */
+/**
+ * Reads every `webstack:*` key of the stack, plus `aws:region` (the AWS provider's own key, which the
+ * aws target also needs), and validates them (throws ConfigError before any resource).
+ */
 export function readStackConfig(): StackConfig {
     const raw: Record<string, string> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    const all = pulumi.runtime.allConfig();
+    for (const [key, value] of Object.entries(all)) {
         if (key.startsWith("webstack:")) {
             raw[key.slice("webstack:".length)] = value;
         }
     }
-    return parseStackConfig(raw);
+    return parseStackConfig(raw, { awsRegion: all["aws:region"] });
 }

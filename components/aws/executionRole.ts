@@ -1,0 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AwsExecutionRoleArgs {
+    /** ECR repositories the tasks pull from. */
+    readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** CloudWatch log groups the tasks write to. */
+    readonly logGroupArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** Tags on the role. Default: none. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
+export function executionPolicy(repositoryArns: readonly string[], logGroupArns: readonly string[]): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [...repositoryArns] },
+            // The registry login is account-wide; ECR has no resource-level permission for it.
+            { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            // Streams live under their group: arn:...:log-group:<name>:log-stream:<stream>.
+            { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns.map((arn) => `${arn}:*`) },
+        ],
+    };
+}
+
+/**
+ * The task execution role: what the ECS agent uses to start a task (pull the image, create the log
+ * stream). An inline policy scoped to this stack's repositories and log groups, instead of the broad
+ * AmazonECSTaskExecutionRolePolicy. The app itself calls no AWS API, so tasks get no task role.
+ */
+export class AwsExecutionRole extends pulumi.ComponentResource {
+    /** Role ARN; resolves only once the policy is attached, so no task starts without it. */
+    public readonly arn: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsExecutionRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:aws:ExecutionRole", name, {}, opts);
+        const role = new aws.iam.Role(
+            name,
+            {
+                description: "ECS task execution: pull this stack's images, write its logs",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicy(
+            name,
+            {
+                role: role.name,
+                policy: pulumi.all([args.repositoryArns, args.logGroupArns]).apply(([repos, logs]) => JSON.stringify(executionPolicy(repos, logs))),
+            },
+            { parent: this },
+        );
+        this.arn = pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+        this.registerOutputs({ arn: this.arn });
+    }
+}

@@ -1,0 +1,80 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NGINX_HEALTH_PATH, NGINX_PORT } from "../../lib/runtime";
+
+export interface AwsLoadBalancerArgs {
+    /** VPC of the target group. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Public subnets, one per AZ. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The load balancer's own security group. */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Public TCP listener port (webstack:httpPort). */
+    readonly port: number;
+    /** Tags on every resource. Default: none. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An internet-facing Network Load Balancer: a TCP listener on the public port forwarding to the nginx
+ * tasks by IP, health-checked over HTTP on nginx's own health location.
+ */
+export class AwsLoadBalancer extends pulumi.ComponentResource {
+    /** Public DNS name. */
+    public readonly dnsName: pulumi.Output<string>;
+    /** Target group the nginx service registers in; resolves once the listener exists (ECS requires it). */
+    public readonly targetGroupArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:aws:LoadBalancer", name, {}, opts);
+        const parent = { parent: this };
+        const nlb = new aws.lb.LoadBalancer(
+            name,
+            {
+                loadBalancerType: "network",
+                internal: false,
+                subnets: args.subnetIds,
+                securityGroups: [args.securityGroupId],
+                // Even shares across both AZs' nginx tasks, whichever AZ a client's DNS answer points at.
+                enableCrossZoneLoadBalancing: true,
+                tags: args.tags,
+            },
+            parent,
+        );
+        const targetGroup = new aws.lb.TargetGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                targetType: "ip",
+                protocol: "TCP",
+                port: NGINX_PORT,
+                // Connections then come from the NLB's own addresses, which nginx's security group admits
+                // by referring to the NLB's group; client addresses would need a CIDR rule instead.
+                preserveClientIp: "false",
+                // nginx drains with SIGQUIT within its stop timeout; no need to wait the default 300 s.
+                deregistrationDelay: 30,
+                healthCheck: {
+                    enabled: true,
+                    protocol: "HTTP",
+                    path: NGINX_HEALTH_PATH,
+                    port: "traffic-port",
+                    matcher: "200",
+                    interval: 10,
+                    timeout: 5,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 2,
+                },
+                tags: args.tags,
+            },
+            parent,
+        );
+        const listener = new aws.lb.Listener(
+            name,
+            { loadBalancerArn: nlb.arn, port: args.port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }], tags: args.tags },
+            parent,
+        );
+        this.dnsName = nlb.dnsName;
+        this.targetGroupArn = pulumi.all([targetGroup.arn, listener.arn]).apply(([arn]) => arn);
+        this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
+    }
+}

@@ -1,0 +1,101 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_PORT, NGINX_PORT } from "../../lib/runtime";
+
+export interface AwsSecurityGroupsArgs {
+    /** VPC the groups belong to. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Public listener port of the load balancer (webstack:httpPort). */
+    readonly httpPort: number;
+    /**
+     * Security group of the VPC interface endpoints, when the tasks reach AWS through endpoints.
+     * Default: none (they reach AWS's public HTTPS endpoints through a NAT gateway).
+     */
+    readonly endpointSecurityGroupId?: pulumi.Input<string>;
+    /** S3 gateway endpoint prefix list (image layers); required with endpointSecurityGroupId. Default: none. */
+    readonly s3PrefixListId?: pulumi.Input<string>;
+    /** Tags on every group and rule. Default: none. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+const HTTPS = 443;
+
+/**
+ * Who may talk to whom, one rule per path, and rules refer to security groups rather than addresses:
+ * internet -> NLB on the listener port (the only 0.0.0.0/0 ingress), NLB -> nginx on 80,
+ * nginx -> app on 8000, and each task -> AWS over HTTPS (ECR, S3, CloudWatch Logs). DNS to the VPC
+ * resolver needs no rule: security groups do not filter traffic to the Amazon DNS server.
+ */
+export class AwsSecurityGroups extends pulumi.ComponentResource {
+    /** The load balancer's group. */
+    public readonly nlbSecurityGroupId: pulumi.Output<string>;
+    /** The nginx tasks' group. */
+    public readonly nginxSecurityGroupId: pulumi.Output<string>;
+    /** The app tasks' group. */
+    public readonly appSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsSecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:aws:SecurityGroups", name, {}, opts);
+        const parent = { parent: this };
+        // The provider removes AWS's default allow-all egress rule, so a group allows only what follows.
+        const group = (role: string, description: string) =>
+            new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: { ...args.tags, Name: `${name}-${role}` } }, parent);
+        const nlb = group("nlb", "Network Load Balancer: the public listener");
+        const nginx = group("nginx", "nginx tasks: from the load balancer only");
+        const app = group("app", "app tasks: from nginx only");
+
+        const ingress = (rule: string, sg: aws.ec2.SecurityGroup, port: number, source: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string }, description: string) =>
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${rule}`,
+                { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...source, tags: args.tags },
+                parent,
+            );
+        const egress = (
+            rule: string,
+            sg: aws.ec2.SecurityGroup,
+            port: number,
+            dest: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string; prefixListId?: pulumi.Input<string> },
+            description: string,
+        ) =>
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-${rule}`,
+                { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...dest, tags: args.tags },
+                parent,
+            );
+
+        ingress("nlb-from-internet", nlb, args.httpPort, { cidrIpv4: "0.0.0.0/0" }, "public HTTP listener");
+        egress("nlb-to-nginx", nlb, NGINX_PORT, { referencedSecurityGroupId: nginx.id }, "forward and health-check to nginx");
+        ingress("nginx-from-nlb", nginx, NGINX_PORT, { referencedSecurityGroupId: nlb.id }, "traffic and health checks from the load balancer");
+        egress("nginx-to-app", nginx, APP_PORT, { referencedSecurityGroupId: app.id }, "proxy to the app replicas");
+        ingress("app-from-nginx", app, APP_PORT, { referencedSecurityGroupId: nginx.id }, "requests from nginx");
+
+        for (const [role, sg] of [["nginx", nginx], ["app", app]] as const) {
+            if (args.endpointSecurityGroupId !== undefined) {
+                egress(`${role}-to-endpoints`, sg, HTTPS, { referencedSecurityGroupId: args.endpointSecurityGroupId }, "ECR and CloudWatch Logs interface endpoints");
+                egress(`${role}-to-s3`, sg, HTTPS, { prefixListId: args.s3PrefixListId }, "image layers from S3 through the gateway endpoint");
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-endpoints-from-${role}`,
+                    {
+                        securityGroupId: args.endpointSecurityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: HTTPS,
+                        toPort: HTTPS,
+                        referencedSecurityGroupId: sg.id,
+                        description: `HTTPS from the ${role} tasks`,
+                        tags: args.tags,
+                    },
+                    parent,
+                );
+            } else {
+                // ECR, S3 and CloudWatch Logs have no fixed addresses; through the NAT gateway the only
+                // bound that holds is the port. Outbound only: nothing can connect in this way.
+                egress(`${role}-to-aws`, sg, HTTPS, { cidrIpv4: "0.0.0.0/0" }, "ECR, S3 and CloudWatch Logs over HTTPS (via NAT)");
+            }
+        }
+
+        this.nlbSecurityGroupId = nlb.id;
+        this.nginxSecurityGroupId = nginx.id;
+        this.appSecurityGroupId = app.id;
+        this.registerOutputs({ nlbSecurityGroupId: this.nlbSecurityGroupId, nginxSecurityGroupId: this.nginxSecurityGroupId, appSecurityGroupId: this.appSecurityGroupId });
+    }
+}

@@ -38,14 +38,28 @@ export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
         const pushed = i.registry !== undefined && i.skipPush !== true;
         return { repoDigest: pushed ? `${String(i.imageName).replace(/:[^:/]+$/, "")}@${sha}` : sha };
     },
-    "aws:ec2/vpc:Vpc": (n, i) => ({ arn: arn("ec2", `vpc/vpc-${h({ n, i }, 17)}`), ownerId: MOCK_ACCOUNT, mainRouteTableId: `rtb-${h(n, 17)}` }),
+    "aws:ec2/vpc:Vpc": (n, i) => ({
+        arn: arn("ec2", `vpc/vpc-${h({ n, i }, 17)}`),
+        ownerId: MOCK_ACCOUNT,
+        mainRouteTableId: `rtb-${h(n, 17)}`,
+    }),
     "aws:ec2/subnet:Subnet": (n, i) => ({ arn: arn("ec2", `subnet/subnet-${h({ n, i }, 17)}`), ownerId: MOCK_ACCOUNT }),
     "aws:ec2/internetGateway:InternetGateway": (n) => ({ arn: arn("ec2", `internet-gateway/igw-${h(n, 17)}`) }),
-    "aws:ec2/eip:Eip": (n) => ({ allocationId: `eipalloc-${h(n, 17)}`, publicIp: `203.0.113.${parseInt(h(n, 2), 16) % 254 + 1}` }),
+    "aws:ec2/eip:Eip": (n) => ({ allocationId: `eipalloc-${h(n, 17)}`, publicIp: `203.0.113.${(parseInt(h(n, 2), 16) % 254) + 1}` }),
     "aws:ec2/routeTable:RouteTable": (n) => ({ arn: arn("ec2", `route-table/rtb-${h(n, 17)}`) }),
-    "aws:ec2/securityGroup:SecurityGroup": (n, i) => ({ arn: arn("ec2", `security-group/sg-${h({ n, i }, 17)}`), name: nameOf(n, i), ownerId: MOCK_ACCOUNT }),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (n, i) => ({ arn: arn("ec2", `security-group-rule/sgr-${h({ n, i }, 17)}`), securityGroupRuleId: `sgr-${h({ n, i }, 17)}` }),
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (n, i) => ({ arn: arn("ec2", `security-group-rule/sgr-${h({ n, i }, 17)}`), securityGroupRuleId: `sgr-${h({ n, i }, 17)}` }),
+    "aws:ec2/securityGroup:SecurityGroup": (n, i) => ({
+        arn: arn("ec2", `security-group/sg-${h({ n, i }, 17)}`),
+        name: nameOf(n, i),
+        ownerId: MOCK_ACCOUNT,
+    }),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (n, i) => ({
+        arn: arn("ec2", `security-group-rule/sgr-${h({ n, i }, 17)}`),
+        securityGroupRuleId: `sgr-${h({ n, i }, 17)}`,
+    }),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (n, i) => ({
+        arn: arn("ec2", `security-group-rule/sgr-${h({ n, i }, 17)}`),
+        securityGroupRuleId: `sgr-${h({ n, i }, 17)}`,
+    }),
     "aws:ec2/vpcEndpoint:VpcEndpoint": (n, i) => ({
         arn: arn("ec2", `vpc-endpoint/vpce-${h({ n, i }, 17)}`),
         // Only a gateway endpoint has a prefix list: the service's public ranges, for routes and SG rules.
@@ -53,17 +67,30 @@ export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
     }),
     "aws:ecr/repository:Repository": (n, i) => {
         const name = nameOf(n, i);
-        return { arn: arn("ecr", `repository/${name}`), name, registryId: MOCK_ACCOUNT, repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${mockRegion()}.amazonaws.com/${name}` };
+        return {
+            arn: arn("ecr", `repository/${name}`),
+            name,
+            registryId: MOCK_ACCOUNT,
+            repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${mockRegion()}.amazonaws.com/${name}`,
+        };
     },
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": () => ({ registryId: MOCK_ACCOUNT }),
     "aws:cloudwatch/logGroup:LogGroup": (n, i) => ({ arn: arn("logs", `log-group:${nameOf(n, i)}`), name: nameOf(n, i) }),
-    "aws:iam/role:Role": (n, i) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${nameOf(n, i)}`, name: nameOf(n, i), uniqueId: `AROA${h(n, 17).toUpperCase()}` }),
+    "aws:iam/role:Role": (n, i) => ({
+        arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${nameOf(n, i)}`,
+        name: nameOf(n, i),
+        uniqueId: `AROA${h(n, 17).toUpperCase()}`,
+    }),
     "aws:iam/rolePolicy:RolePolicy": (n, i) => ({ name: nameOf(n, i) }),
     "aws:ecs/cluster:Cluster": (n, i) => ({ arn: arn("ecs", `cluster/${nameOf(n, i)}`), name: nameOf(n, i) }),
     // A new registration is a new revision: the revision stands for the exact inputs registered.
     "aws:ecs/taskDefinition:TaskDefinition": (_n, i) => {
         const revision = parseInt(h(i, 6), 16);
-        return { arn: arn("ecs", `task-definition/${String(i.family)}:${revision}`), arnWithoutRevision: arn("ecs", `task-definition/${String(i.family)}`), revision };
+        return {
+            arn: arn("ecs", `task-definition/${String(i.family)}:${revision}`),
+            arnWithoutRevision: arn("ecs", `task-definition/${String(i.family)}`),
+            revision,
+        };
     },
     // Identity only (cluster + name): desiredCount or taskDefinition changes update the same service.
     "aws:ecs/service:Service": (n, i) => ({ name: nameOf(n, i), arn: arn("ecs", `service/${h(i.cluster, 6)}/${nameOf(n, i)}`) }),
@@ -85,16 +112,29 @@ export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
     },
     "aws:lb/targetGroup:TargetGroup": (n, i) => {
         const name = nameOf(n, i, 7);
-        return { arn: arn("elasticloadbalancing", `targetgroup/${name}/${h({ n, i }, 16)}`), arnSuffix: `targetgroup/${name}/${h({ n, i }, 16)}`, name };
+        return {
+            arn: arn("elasticloadbalancing", `targetgroup/${name}/${h({ n, i }, 16)}`),
+            arnSuffix: `targetgroup/${name}/${h({ n, i }, 16)}`,
+            name,
+        };
     },
-    "aws:lb/listener:Listener": (n, i) => ({ arn: arn("elasticloadbalancing", `listener/net/${h({ n, lb: i.loadBalancerArn }, 16)}/${h({ n, i }, 16)}`) }),
+    "aws:lb/listener:Listener": (n, i) => ({
+        arn: arn("elasticloadbalancing", `listener/net/${h({ n, lb: i.loadBalancerArn }, 16)}/${h({ n, i }, 16)}`),
+    }),
 };
 
 export const AWS_INVOKE_RESULTS: Record<string, (inputs: State) => State> = {
     // Three zones, as most regions have; the program takes the first two.
     "aws:index/getAvailabilityZones:getAvailabilityZones": (i) => {
         const region = mockRegion();
-        return { ...i, id: region, region, names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3].map((z) => `use1-az${z}`), groupNames: [region] };
+        return {
+            ...i,
+            id: region,
+            region,
+            names: ["a", "b", "c"].map((z) => `${region}${z}`),
+            zoneIds: [1, 2, 3].map((z) => `use1-az${z}`),
+            groupNames: [region],
+        };
     },
     // ECR's docker login: user AWS, a short-lived password for the registry of `registryId`.
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": (i) => {

@@ -59,11 +59,23 @@ export const AWS_DEFAULTS = {
 } as const;
 
 /** Keys of webstack:aws. */
-export const AWS_KEYS = ["platform", "egress", "vpcCidr", "existingVpc", "nginxCpu", "nginxMemoryMiB", "nginxDesiredCount", "logRetentionDays", "containerInsights"] as const;
+export const AWS_KEYS = [
+    "platform",
+    "egress",
+    "vpcCidr",
+    "existingVpc",
+    "nginxCpu",
+    "nginxMemoryMiB",
+    "nginxDesiredCount",
+    "logRetentionDays",
+    "containerInsights",
+] as const;
 const EXISTING_VPC_KEYS = ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Most addresses a Cloud Map MULTIVALUE name answers with (Route 53 multivalue answer routing). */
 export const CLOUD_MAP_MAX_ANSWERS = 8;
@@ -110,7 +122,12 @@ export function checkFargateSize(p: Problems, cpuKey: string, cpu: number, memor
     if (!cpus.includes(cpu)) {
         p.add(cpuKey, cpu, `is not a Fargate CPU size; must be one of ${cpus.join(", ")}`, setCommand(cpuKey, 256));
     } else if (!FARGATE_SIZES[cpu].includes(memory)) {
-        p.add(memoryKey, memory, `is not a Fargate memory size for cpu ${cpu}; cpu ${cpu} takes ${describeMemory(cpu)} MiB`, setCommand(memoryKey, FARGATE_SIZES[cpu][0]));
+        p.add(
+            memoryKey,
+            memory,
+            `is not a Fargate memory size for cpu ${cpu}; cpu ${cpu} takes ${describeMemory(cpu)} MiB`,
+            setCommand(memoryKey, FARGATE_SIZES[cpu][0]),
+        );
     }
 }
 
@@ -118,10 +135,20 @@ export function checkFargateSize(p: Problems, cpuKey: string, cpu: number, memor
  * Validates webstack:aws (raw JSON text, or undefined for all defaults), aws:region, and the Fargate
  * sizes of the app services. Adds problems and returns undefined when anything is wrong.
  */
-export function parseAwsConfig(p: Problems, raw: string | undefined, services: readonly ServiceSpec[], region?: string): AwsConfig | undefined {
+export function parseAwsConfig(
+    p: Problems,
+    raw: string | undefined,
+    services: readonly ServiceSpec[],
+    region?: string,
+): AwsConfig | undefined {
     const before = p.count;
     if (region === undefined || region === "") {
-        p.add("aws:region", region, "the aws target needs a region for every resource and the awslogs driver", "pulumi config set aws:region us-east-1");
+        p.add(
+            "aws:region",
+            region,
+            "the aws target needs a region for every resource and the awslogs driver",
+            "pulumi config set aws:region us-east-1",
+        );
     } else if (!REGION.test(region)) {
         p.add("aws:region", region, "must be an AWS region code like us-east-1 or eu-west-2", "pulumi config set aws:region us-east-1");
     }
@@ -130,16 +157,31 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, services: r
         const key = `webstack:services[${i}]`;
         checkFargateSize(p, `${key}.cpu`, s.cpu, `${key}.memoryMiB`, s.memoryMiB);
         if (s.replicas > CLOUD_MAP_MAX_ANSWERS) {
-            p.add(`${key}.replicas`, s.replicas, `is more than Cloud Map answers for one name (MULTIVALUE returns at most ${CLOUD_MAP_MAX_ANSWERS} addresses), so nginx would see only ${CLOUD_MAP_MAX_ANSWERS} replicas and the weights would be off`, setCommand(`${key}.replicas`, CLOUD_MAP_MAX_ANSWERS));
+            p.add(
+                `${key}.replicas`,
+                s.replicas,
+                `is more than Cloud Map answers for one name (MULTIVALUE returns at most ${CLOUD_MAP_MAX_ANSWERS} addresses), so nginx would see only ${CLOUD_MAP_MAX_ANSWERS} replicas and the weights would be off`,
+                setCommand(`${key}.replicas`, CLOUD_MAP_MAX_ANSWERS),
+            );
         }
         if (s.name === NGINX_SERVICE_NAME) {
-            p.add(`${key}.name`, s.name, `is the name of the nginx ECS service on the aws target`, setCommand(`${key}.name`, "application1"));
+            p.add(
+                `${key}.name`,
+                s.name,
+                `is the name of the nginx ECS service on the aws target`,
+                setCommand(`${key}.name`, "application1"),
+            );
         }
     });
 
     const obj = raw === undefined ? {} : jsonOrText(raw);
     if (!isRecord(obj)) {
-        p.add("webstack:aws", obj, "must be an object of AWS settings", `write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${AWS_KEYS.join(", ")}`);
+        p.add(
+            "webstack:aws",
+            obj,
+            "must be an object of AWS settings",
+            `write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${AWS_KEYS.join(", ")}`,
+        );
         return undefined;
     }
     unknownKeys(p, "webstack:aws", obj, AWS_KEYS);
@@ -148,22 +190,53 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, services: r
 
     const platform = obj.platform ?? d.platform;
     if (platform !== "linux/amd64" && platform !== "linux/arm64") {
-        p.add(k("platform"), platform, "must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton)", setCommand(k("platform"), d.platform));
+        p.add(
+            k("platform"),
+            platform,
+            "must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton)",
+            setCommand(k("platform"), d.platform),
+        );
     }
     const insights = obj.containerInsights ?? d.containerInsights;
     if (insights !== "enabled" && insights !== "enhanced" && insights !== "disabled") {
-        p.add(k("containerInsights"), insights, "must be enabled, enhanced or disabled (ECS Container Insights)", setCommand(k("containerInsights"), d.containerInsights));
+        p.add(
+            k("containerInsights"),
+            insights,
+            "must be enabled, enhanced or disabled (ECS Container Insights)",
+            setCommand(k("containerInsights"), d.containerInsights),
+        );
     }
     const retention = obj.logRetentionDays ?? d.logRetentionDays;
     if (typeof retention !== "number" || !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-        p.add(k("logRetentionDays"), retention, `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} days`, setCommand(k("logRetentionDays"), d.logRetentionDays));
+        p.add(
+            k("logRetentionDays"),
+            retention,
+            `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} days`,
+            setCommand(k("logRetentionDays"), d.logRetentionDays),
+        );
     }
     const nginxCpu = intIn(p, k("nginxCpu"), obj.nginxCpu ?? d.nginxCpu, 256, 16384, "Fargate CPU units of each nginx task", d.nginxCpu);
-    const nginxMemoryMiB = intIn(p, k("nginxMemoryMiB"), obj.nginxMemoryMiB ?? d.nginxMemoryMiB, 512, 122880, "Fargate memory in MiB of each nginx task", d.nginxMemoryMiB);
+    const nginxMemoryMiB = intIn(
+        p,
+        k("nginxMemoryMiB"),
+        obj.nginxMemoryMiB ?? d.nginxMemoryMiB,
+        512,
+        122880,
+        "Fargate memory in MiB of each nginx task",
+        d.nginxMemoryMiB,
+    );
     if (nginxCpu !== undefined && nginxMemoryMiB !== undefined) {
         checkFargateSize(p, k("nginxCpu"), nginxCpu, k("nginxMemoryMiB"), nginxMemoryMiB);
     }
-    const nginxDesiredCount = intIn(p, k("nginxDesiredCount"), obj.nginxDesiredCount ?? d.nginxDesiredCount, 1, 50, "nginx tasks behind the load balancer; 2 or more spreads them over both AZs", d.nginxDesiredCount);
+    const nginxDesiredCount = intIn(
+        p,
+        k("nginxDesiredCount"),
+        obj.nginxDesiredCount ?? d.nginxDesiredCount,
+        1,
+        50,
+        "nginx tasks behind the load balancer; 2 or more spreads them over both AZs",
+        d.nginxDesiredCount,
+    );
 
     let existingVpc: ExistingVpc | undefined;
     if (obj.existingVpc !== undefined) {
@@ -171,13 +244,23 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, services: r
         // These two shape a network the stack creates; with an existing VPC they would be silently ignored.
         for (const key of ["egress", "vpcCidr"] as const) {
             if (obj[key] !== undefined) {
-                p.add(k(key), obj[key], "is only read when the stack creates the VPC, not with webstack:aws.existingVpc (the existing private subnets must already reach ECR and CloudWatch)", `remove '${key}' from webstack:aws in Pulumi.<stack>.yaml`);
+                p.add(
+                    k(key),
+                    obj[key],
+                    "is only read when the stack creates the VPC, not with webstack:aws.existingVpc (the existing private subnets must already reach ECR and CloudWatch)",
+                    `remove '${key}' from webstack:aws in Pulumi.<stack>.yaml`,
+                );
             }
         }
     }
     const egress = obj.egress ?? d.egress;
     if (egress !== "nat" && egress !== "endpoints") {
-        p.add(k("egress"), egress, "must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route)", setCommand(k("egress"), d.egress));
+        p.add(
+            k("egress"),
+            egress,
+            "must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route)",
+            setCommand(k("egress"), d.egress),
+        );
     }
     const vpcCidr = obj.vpcCidr ?? d.vpcCidr;
     checkVpcCidr(p, k("vpcCidr"), vpcCidr);
@@ -201,7 +284,8 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, services: r
 
 function parseExistingVpc(p: Problems, value: unknown): ExistingVpc | undefined {
     const key = "webstack:aws.existingVpc";
-    const shape = "write it as existingVpc: {vpcId: vpc-..., publicSubnetIds: [subnet-..., subnet-...], privateSubnetIds: [subnet-..., subnet-...]}";
+    const shape =
+        "write it as existingVpc: {vpcId: vpc-..., publicSubnetIds: [subnet-..., subnet-...], privateSubnetIds: [subnet-..., subnet-...]}";
     if (!isRecord(value)) {
         p.add(key, value, "must be an object {vpcId, publicSubnetIds, privateSubnetIds}", shape);
         return undefined;
@@ -209,14 +293,24 @@ function parseExistingVpc(p: Problems, value: unknown): ExistingVpc | undefined 
     unknownKeys(p, key, value, EXISTING_VPC_KEYS);
     const before = p.count;
     if (typeof value.vpcId !== "string" || !VPC_ID.test(value.vpcId)) {
-        p.add(`${key}.vpcId`, value.vpcId, "must be a VPC ID: vpc- and 8 or 17 lowercase hex digits", setCommand(`${key}.vpcId`, "vpc-0123456789abcdef0"));
+        p.add(
+            `${key}.vpcId`,
+            value.vpcId,
+            "must be a VPC ID: vpc- and 8 or 17 lowercase hex digits",
+            setCommand(`${key}.vpcId`, "vpc-0123456789abcdef0"),
+        );
     }
     const pub = subnetList(p, `${key}.publicSubnetIds`, value.publicSubnetIds, "the load balancer's subnets");
     const priv = subnetList(p, `${key}.privateSubnetIds`, value.privateSubnetIds, "the tasks' subnets");
     if (pub && priv) {
         const both = pub.filter((s) => priv.includes(s));
         if (both.length > 0) {
-            p.add(`${key}.privateSubnetIds`, both, "lists subnets that are also public; tasks must run in subnets with no internet gateway route", "give the tasks private subnets of their own");
+            p.add(
+                `${key}.privateSubnetIds`,
+                both,
+                "lists subnets that are also public; tasks must run in subnets with no internet gateway route",
+                "give the tasks private subnets of their own",
+            );
         }
     }
     return p.count === before ? { vpcId: value.vpcId as string, publicSubnetIds: pub!, privateSubnetIds: priv! } : undefined;
@@ -224,13 +318,23 @@ function parseExistingVpc(p: Problems, value: unknown): ExistingVpc | undefined 
 
 function subnetList(p: Problems, key: string, value: unknown, meaning: string): string[] | undefined {
     if (!Array.isArray(value) || value.length < 2) {
-        p.add(key, value, `must list at least 2 subnet IDs in different AZs (${meaning})`, `write it as ${key.split(".").pop()}: [subnet-..., subnet-...]`);
+        p.add(
+            key,
+            value,
+            `must list at least 2 subnet IDs in different AZs (${meaning})`,
+            `write it as ${key.split(".").pop()}: [subnet-..., subnet-...]`,
+        );
         return undefined;
     }
     const before = p.count;
     value.forEach((id, i) => {
         if (typeof id !== "string" || !SUBNET_ID.test(id)) {
-            p.add(`${key}[${i}]`, id, "must be a subnet ID: subnet- and 8 or 17 lowercase hex digits", setCommand(`${key}[${i}]`, "subnet-0123456789abcdef0"));
+            p.add(
+                `${key}[${i}]`,
+                id,
+                "must be a subnet ID: subnet- and 8 or 17 lowercase hex digits",
+                setCommand(`${key}[${i}]`, "subnet-0123456789abcdef0"),
+            );
         } else if (value.indexOf(id) !== i) {
             p.add(`${key}[${i}]`, id, "is listed twice", `remove the duplicate from ${key.split(".").pop()}`);
         }
@@ -249,7 +353,12 @@ function checkVpcCidr(p: Problems, key: string, value: unknown): void {
     }
     const addr = octets.reduce((a, o) => a * 256 + o, 0);
     if (addr % 2 ** (32 - prefix) !== 0) {
-        p.add(key, value, `has host bits set; the network of that prefix starts at ${ipv4(addr - (addr % 2 ** (32 - prefix)))}`, setCommand(key, `${ipv4(addr - (addr % 2 ** (32 - prefix)))}/${prefix}`));
+        p.add(
+            key,
+            value,
+            `has host bits set; the network of that prefix starts at ${ipv4(addr - (addr % 2 ** (32 - prefix)))}`,
+            setCommand(key, `${ipv4(addr - (addr % 2 ** (32 - prefix)))}/${prefix}`),
+        );
     }
 }
 
@@ -262,7 +371,10 @@ export function ipv4(addr: number): string {
 export function splitCidr(cidr: string, count: number): string[] {
     const [ip, bits] = cidr.split("/");
     const prefix = Number(bits) + Math.log2(count);
-    const base = ip.split(".").map(Number).reduce((a, o) => a * 256 + o, 0);
+    const base = ip
+        .split(".")
+        .map(Number)
+        .reduce((a, o) => a * 256 + o, 0);
     const size = 2 ** (32 - prefix);
     return Array.from({ length: count }, (_, i) => `${ipv4(base + i * size)}/${prefix}`);
 }

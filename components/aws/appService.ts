@@ -38,7 +38,10 @@ export interface AwsAppServiceArgs {
 export const APP_CONTAINER = "app";
 
 /** The app's container definition: the same command, user, environment and health check as the local container. */
-export function appContainer(args: Pick<AwsAppServiceArgs, "service" | "nginx" | "logGroupName" | "region">, image: string): ContainerDefinition {
+export function appContainer(
+    args: Pick<AwsAppServiceArgs, "service" | "nginx" | "logGroupName" | "region">,
+    image: string,
+): ContainerDefinition {
     return {
         name: APP_CONTAINER,
         image,
@@ -102,7 +105,10 @@ export class AwsAppService extends pulumi.ComponentResource {
                 networkMode: "awsvpc",
                 cpu: String(s.cpu),
                 memory: String(s.memoryMiB),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform) },
+                runtimePlatform: {
+                    operatingSystemFamily: "LINUX",
+                    cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform),
+                },
                 executionRoleArn: args.executionRoleArn,
                 containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([appContainer(args, image)])),
                 tags: args.tags,

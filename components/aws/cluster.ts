@@ -30,7 +30,11 @@ export class AwsCluster extends pulumi.ComponentResource {
         super("webstack:aws:Cluster", name, {}, opts);
         const cluster = new aws.ecs.Cluster(
             name,
-            { name: args.clusterName, settings: [{ name: "containerInsights", value: args.containerInsights ?? AWS_DEFAULTS.containerInsights }], tags: args.tags },
+            {
+                name: args.clusterName,
+                settings: [{ name: "containerInsights", value: args.containerInsights ?? AWS_DEFAULTS.containerInsights }],
+                tags: args.tags,
+            },
             { parent: this },
         );
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(
@@ -42,6 +46,11 @@ export class AwsCluster extends pulumi.ComponentResource {
         this.clusterName = cluster.name;
         this.namespaceId = namespace.id;
         this.namespaceName = args.namespaceName;
-        this.registerOutputs({ clusterArn: this.clusterArn, clusterName: this.clusterName, namespaceId: this.namespaceId, namespaceName: this.namespaceName });
+        this.registerOutputs({
+            clusterArn: this.clusterArn,
+            clusterName: this.clusterName,
+            namespaceId: this.namespaceId,
+            namespaceName: this.namespaceName,
+        });
     }
 }

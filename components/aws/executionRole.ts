@@ -15,11 +15,21 @@ export function executionPolicy(repositoryArns: readonly string[], logGroupArns:
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [...repositoryArns] },
+            {
+                Sid: "PullImages",
+                Effect: "Allow",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: [...repositoryArns],
+            },
             // The registry login is account-wide; ECR has no resource-level permission for it.
             { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
             // Streams live under their group: arn:...:log-group:<name>:log-stream:<stream>.
-            { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroupArns.map((arn) => `${arn}:*`) },
+            {
+                Sid: "WriteLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: logGroupArns.map((arn) => `${arn}:*`),
+            },
         ],
     };
 }
@@ -51,7 +61,9 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             name,
             {
                 role: role.name,
-                policy: pulumi.all([args.repositoryArns, args.logGroupArns]).apply(([repos, logs]) => JSON.stringify(executionPolicy(repos, logs))),
+                policy: pulumi
+                    .all([args.repositoryArns, args.logGroupArns])
+                    .apply(([repos, logs]) => JSON.stringify(executionPolicy(repos, logs))),
             },
             { parent: this },
         );

@@ -70,7 +70,13 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
         );
         const listener = new aws.lb.Listener(
             name,
-            { loadBalancerArn: nlb.arn, port: args.port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }], tags: args.tags },
+            {
+                loadBalancerArn: nlb.arn,
+                port: args.port,
+                protocol: "TCP",
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                tags: args.tags,
+            },
             parent,
         );
         this.dnsName = nlb.dnsName;

@@ -51,9 +51,16 @@ export class AwsNetwork extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         // Cloud Map private DNS and interface endpoints' private DNS both need DNS support and hostnames.
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") }, parent);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") },
+            parent,
+        );
         // Regular zones only: Local and Wavelength Zones lack Fargate and NLB support.
-        const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
+        const azs = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            parent,
+        );
         const [publicA, publicB, privateA, privateB] = splitCidr(cidr, 4);
         const subnet = (kind: "public" | "private", i: number, cidrBlock: string) =>
             new aws.ec2.Subnet(
@@ -66,20 +73,36 @@ export class AwsNetwork extends pulumi.ComponentResource {
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
         const publicRt = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, parent);
-        new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
-        publicSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: s.id, routeTableId: publicRt.id }, parent));
+        new aws.ec2.Route(
+            `${name}-public-internet`,
+            { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+            parent,
+        );
+        publicSubnets.forEach(
+            (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: s.id, routeTableId: publicRt.id }, parent),
+        );
 
         // One private route table for both AZs: with a single NAT gateway (or none) they route alike.
         const privateRt = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, tags: tags("private") }, parent);
-        privateSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: s.id, routeTableId: privateRt.id }, parent));
+        privateSubnets.forEach(
+            (s, i) => new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: s.id, routeTableId: privateRt.id }, parent),
+        );
 
         let ready: pulumi.Output<string>[];
         if (egress === "nat") {
             // One NAT gateway, not one per AZ: tasks only pull images and ship logs through it, and an
             // AZ outage then pauses new task starts in the other AZ rather than costing ~$33/month more.
             const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: tags("nat") }, parent);
-            const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: eip.allocationId, subnetId: publicSubnets[0].id, tags: tags("nat") }, { parent: this, dependsOn: [igw] });
-            const route = new aws.ec2.Route(`${name}-private-nat`, { routeTableId: privateRt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
+            const nat = new aws.ec2.NatGateway(
+                `${name}-nat`,
+                { allocationId: eip.allocationId, subnetId: publicSubnets[0].id, tags: tags("nat") },
+                { parent: this, dependsOn: [igw] },
+            );
+            const route = new aws.ec2.Route(
+                `${name}-private-nat`,
+                { routeTableId: privateRt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+                parent,
+            );
             ready = [route.id];
         } else {
             // No internet route: ECR's API and registry and CloudWatch Logs answer on interface endpoints
@@ -107,7 +130,13 @@ export class AwsNetwork extends pulumi.ComponentResource {
             );
             const s3 = new aws.ec2.VpcEndpoint(
                 `${name}-s3`,
-                { vpcId: vpc.id, serviceName: `com.amazonaws.${args.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRt.id], tags: tags("s3") },
+                {
+                    vpcId: vpc.id,
+                    serviceName: `com.amazonaws.${args.region}.s3`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: [privateRt.id],
+                    tags: tags("s3"),
+                },
                 parent,
             );
             this.endpointSecurityGroupId = sg.id;

@@ -77,7 +77,10 @@ export class AwsNginx extends pulumi.ComponentResource {
                 networkMode: "awsvpc",
                 cpu: String(args.cpu ?? AWS_DEFAULTS.nginxCpu),
                 memory: String(args.memoryMiB ?? AWS_DEFAULTS.nginxMemoryMiB),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform) },
+                runtimePlatform: {
+                    operatingSystemFamily: "LINUX",
+                    cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform),
+                },
                 executionRoleArn: args.executionRoleArn,
                 containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([nginxContainer(args, image)])),
                 tags: args.tags,

@@ -39,12 +39,22 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
         const parent = { parent: this };
         // The provider removes AWS's default allow-all egress rule, so a group allows only what follows.
         const group = (role: string, description: string) =>
-            new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: { ...args.tags, Name: `${name}-${role}` } }, parent);
+            new aws.ec2.SecurityGroup(
+                `${name}-${role}`,
+                { vpcId: args.vpcId, description, tags: { ...args.tags, Name: `${name}-${role}` } },
+                parent,
+            );
         const nlb = group("nlb", "Network Load Balancer: the public listener");
         const nginx = group("nginx", "nginx tasks: from the load balancer only");
         const app = group("app", "app tasks: from nginx only");
 
-        const ingress = (rule: string, sg: aws.ec2.SecurityGroup, port: number, source: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string }, description: string) =>
+        const ingress = (
+            rule: string,
+            sg: aws.ec2.SecurityGroup,
+            port: number,
+            source: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string },
+            description: string,
+        ) =>
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-${rule}`,
                 { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...source, tags: args.tags },
@@ -65,14 +75,35 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
 
         ingress("nlb-from-internet", nlb, args.httpPort, { cidrIpv4: "0.0.0.0/0" }, "public HTTP listener");
         egress("nlb-to-nginx", nlb, NGINX_PORT, { referencedSecurityGroupId: nginx.id }, "forward and health-check to nginx");
-        ingress("nginx-from-nlb", nginx, NGINX_PORT, { referencedSecurityGroupId: nlb.id }, "traffic and health checks from the load balancer");
+        ingress(
+            "nginx-from-nlb",
+            nginx,
+            NGINX_PORT,
+            { referencedSecurityGroupId: nlb.id },
+            "traffic and health checks from the load balancer",
+        );
         egress("nginx-to-app", nginx, APP_PORT, { referencedSecurityGroupId: app.id }, "proxy to the app replicas");
         ingress("app-from-nginx", app, APP_PORT, { referencedSecurityGroupId: nginx.id }, "requests from nginx");
 
-        for (const [role, sg] of [["nginx", nginx], ["app", app]] as const) {
+        for (const [role, sg] of [
+            ["nginx", nginx],
+            ["app", app],
+        ] as const) {
             if (args.endpointSecurityGroupId !== undefined) {
-                egress(`${role}-to-endpoints`, sg, HTTPS, { referencedSecurityGroupId: args.endpointSecurityGroupId }, "ECR and CloudWatch Logs interface endpoints");
-                egress(`${role}-to-s3`, sg, HTTPS, { prefixListId: args.s3PrefixListId }, "image layers from S3 through the gateway endpoint");
+                egress(
+                    `${role}-to-endpoints`,
+                    sg,
+                    HTTPS,
+                    { referencedSecurityGroupId: args.endpointSecurityGroupId },
+                    "ECR and CloudWatch Logs interface endpoints",
+                );
+                egress(
+                    `${role}-to-s3`,
+                    sg,
+                    HTTPS,
+                    { prefixListId: args.s3PrefixListId },
+                    "image layers from S3 through the gateway endpoint",
+                );
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-endpoints-from-${role}`,
                     {
@@ -96,6 +127,10 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
         this.nlbSecurityGroupId = nlb.id;
         this.nginxSecurityGroupId = nginx.id;
         this.appSecurityGroupId = app.id;
-        this.registerOutputs({ nlbSecurityGroupId: this.nlbSecurityGroupId, nginxSecurityGroupId: this.nginxSecurityGroupId, appSecurityGroupId: this.appSecurityGroupId });
+        this.registerOutputs({
+            nlbSecurityGroupId: this.nlbSecurityGroupId,
+            nginxSecurityGroupId: this.nginxSecurityGroupId,
+            appSecurityGroupId: this.appSecurityGroupId,
+        });
     }
 }

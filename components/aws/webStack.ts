@@ -26,7 +26,12 @@ export interface AwsWebStackArgs {
 
 /** AWS names (ECR repositories, DNS labels, families) take lowercase letters, digits and '-'. */
 export function awsName(prefix: string): string {
-    return prefix.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "webstack";
+    return (
+        prefix
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "webstack"
+    );
 }
 
 /**
@@ -55,10 +60,20 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const tags = args.tags;
         const parent = { parent: this };
 
-        const network = new AwsNetwork(`${name}-network`, { region: a.region, cidr: a.vpcCidr, egress: a.egress, existing: a.existingVpc, tags }, parent);
+        const network = new AwsNetwork(
+            `${name}-network`,
+            { region: a.region, cidr: a.vpcCidr, egress: a.egress, existing: a.existingVpc, tags },
+            parent,
+        );
         const groups = new AwsSecurityGroups(
             `${name}-sg`,
-            { vpcId: network.vpcId, httpPort: c.httpPort, endpointSecurityGroupId: network.endpointSecurityGroupId, s3PrefixListId: network.s3PrefixListId, tags },
+            {
+                vpcId: network.vpcId,
+                httpPort: c.httpPort,
+                endpointSecurityGroupId: network.endpointSecurityGroupId,
+                s3PrefixListId: network.s3PrefixListId,
+                tags,
+            },
             parent,
         );
 
@@ -67,23 +82,58 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const appRepo = new AwsRegistry(`${name}-app`, { repositoryName: `${prefix}/app`, tags }, parent);
         const nginxRepo = new AwsRegistry(`${name}-nginx`, { repositoryName: `${prefix}/nginx`, tags }, parent);
         const token = aws.ecr.getAuthorizationTokenOutput({ registryId: appRepo.registryId }, parent);
-        const push = (repo: AwsRegistry) => ({ server: repo.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) });
+        const push = (repo: AwsRegistry) => ({
+            server: repo.repositoryUrl,
+            username: token.userName,
+            password: pulumi.secret(token.password),
+        });
         const appImage = new BuiltImage(
             `${name}-app-image`,
-            { context: "app", baseImage: c.appBaseImage, imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}`, platform: a.platform, registry: push(appRepo) },
+            {
+                context: "app",
+                baseImage: c.appBaseImage,
+                imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}`,
+                platform: a.platform,
+                registry: push(appRepo),
+            },
             parent,
         );
         const nginxImage = new BuiltImage(
             `${name}-nginx-image`,
-            { context: "nginx", baseImage: c.nginxBaseImage, imageName: pulumi.interpolate`${nginxRepo.repositoryUrl}:${tag}`, platform: a.platform, registry: push(nginxRepo) },
+            {
+                context: "nginx",
+                baseImage: c.nginxBaseImage,
+                imageName: pulumi.interpolate`${nginxRepo.repositoryUrl}:${tag}`,
+                platform: a.platform,
+                registry: push(nginxRepo),
+            },
             parent,
         );
 
-        const logs = new AwsLogGroups(`${name}-logs`, { names: [...c.services.map((s) => s.name), NGINX_SERVICE_NAME], prefix: `/ecs/${prefix}`, retentionDays: a.logRetentionDays, tags }, parent);
-        const role = new AwsExecutionRole(`${name}-execution`, { repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags }, parent);
+        const logs = new AwsLogGroups(
+            `${name}-logs`,
+            {
+                names: [...c.services.map((s) => s.name), NGINX_SERVICE_NAME],
+                prefix: `/ecs/${prefix}`,
+                retentionDays: a.logRetentionDays,
+                tags,
+            },
+            parent,
+        );
+        const role = new AwsExecutionRole(
+            `${name}-execution`,
+            { repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags },
+            parent,
+        );
         const cluster = new AwsCluster(
             `${name}-cluster`,
-            { clusterName: prefix, namespaceName: `${prefix}.internal`, vpcId: network.vpcId, containerInsights: a.containerInsights, tags },
+            {
+                clusterName: prefix,
+                namespaceName: `${prefix}.internal`,
+                vpcId: network.vpcId,
+                containerInsights: a.containerInsights,
+                tags,
+            },
             parent,
         );
 
@@ -111,7 +161,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
 
         const lb = new AwsLoadBalancer(
             `${name}-lb`,
-            { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: groups.nlbSecurityGroupId, port: c.httpPort, tags },
+            {
+                vpcId: network.vpcId,
+                subnetIds: network.publicSubnetIds,
+                securityGroupId: groups.nlbSecurityGroupId,
+                port: c.httpPort,
+                tags,
+            },
             parent,
         );
         new AwsNginx(

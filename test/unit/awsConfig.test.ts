@@ -1,49 +1,177 @@
 // webstack:aws and aws:region validation: each bad input gives exactly one message naming the key, the
 // bad value and the fix, and the program declares nothing.
+import * as path from "path";
 import { evaluate } from "../../e2e/evaluate";
 import { AWS_DEFAULTS, FARGATE_SIZES, LOG_RETENTION_DAYS, splitCidr } from "../../lib/awsConfig";
 import { parseStackConfig } from "../../lib/config";
+import { readStackFile } from "../../e2e/stackFile";
 
 const REGION = { "aws:region": "us-east-1" };
 const aws = (settings: unknown) => ({ target: "aws", ...REGION, aws: JSON.stringify(settings) });
 const svc = (extra: Record<string, unknown>) => ({ target: "aws", ...REGION, services: JSON.stringify([{ name: "a", ...extra }]) });
 const vpc = (extra: Record<string, unknown>) =>
-    aws({ existingVpc: { vpcId: "vpc-12345678", publicSubnetIds: ["subnet-11111111", "subnet-22222222"], privateSubnetIds: ["subnet-33333333", "subnet-44444444"], ...extra } });
+    aws({
+        existingVpc: {
+            vpcId: "vpc-12345678",
+            publicSubnetIds: ["subnet-11111111", "subnet-22222222"],
+            privateSubnetIds: ["subnet-33333333", "subnet-44444444"],
+            ...extra,
+        },
+    });
 const KEYS = "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, logRetentionDays, containerInsights";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 const BAD: [string, Record<string, string>, string][] = [
-    ["no region", { target: "aws" }, "aws:region: got nothing; the aws target needs a region for every resource and the awslogs driver. Fix: pulumi config set aws:region us-east-1"],
-    ["malformed region", { target: "aws", "aws:region": "useast1" }, "aws:region: got \"useast1\"; must be an AWS region code like us-east-1 or eu-west-2. Fix: pulumi config set aws:region us-east-1"],
-    ["webstack:aws a scalar", { target: "aws", ...REGION, aws: "fargate" }, `webstack:aws: got "fargate"; must be an object of AWS settings. Fix: write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${KEYS}`],
-    ["webstack:aws a list", aws(["linux/arm64"]), `webstack:aws: got ["linux/arm64"]; must be an object of AWS settings. Fix: write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${KEYS}`],
-    ["unknown key (typo)", aws({ plaform: "linux/arm64" }), `webstack:aws.plaform: got "linux/arm64"; unknown key (did you mean 'platform'?); known keys are ${KEYS}. Fix: rename or remove 'plaform' in Pulumi.<stack>.yaml`],
-    ["bad platform", aws({ platform: "linux/386" }), "webstack:aws.platform: got \"linux/386\"; must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton). Fix: pulumi config set --path 'webstack:aws.platform' linux/amd64"],
-    ["bad egress mode", aws({ egress: "igw" }), "webstack:aws.egress: got \"igw\"; must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route). Fix: pulumi config set --path 'webstack:aws.egress' nat"],
-    ["retention CloudWatch rejects", aws({ logRetentionDays: 10 }), `webstack:aws.logRetentionDays: got 10; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`],
-    ["retention 0 (never expire)", aws({ logRetentionDays: 0 }), `webstack:aws.logRetentionDays: got 0; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`],
-    ["retention as a string", aws({ logRetentionDays: "14" }), `webstack:aws.logRetentionDays: got "14"; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`],
-    ["nginxDesiredCount 0", aws({ nginxDesiredCount: 0 }), "webstack:aws.nginxDesiredCount: got 0; must be an integer from 1 to 50 (nginx tasks behind the load balancer; 2 or more spreads them over both AZs). Fix: pulumi config set --path 'webstack:aws.nginxDesiredCount' 2"],
-    ["nginx memory Fargate rejects for its cpu", aws({ nginxCpu: 256, nginxMemoryMiB: 4096 }), "webstack:aws.nginxMemoryMiB: got 4096; is not a Fargate memory size for cpu 256; cpu 256 takes 512, 1024, 2048 MiB. Fix: pulumi config set --path 'webstack:aws.nginxMemoryMiB' 512"],
-    ["nginx cpu not a Fargate size", aws({ nginxCpu: 300 }), "webstack:aws.nginxCpu: got 300; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:aws.nginxCpu' 256"],
-    ["service memory below its cpu's range", svc({ cpu: 1024, memoryMiB: 1024 }), "webstack:services[0].memoryMiB: got 1024; is not a Fargate memory size for cpu 1024; cpu 1024 takes 2048 to 8192 in steps of 1024 MiB. Fix: pulumi config set --path 'webstack:services[0].memoryMiB' 2048"],
-    ["service memory off the 4 GiB steps of 8 vCPU", svc({ cpu: 8192, memoryMiB: 18432 }), "webstack:services[0].memoryMiB: got 18432; is not a Fargate memory size for cpu 8192; cpu 8192 takes 16384 to 61440 in steps of 4096 MiB. Fix: pulumi config set --path 'webstack:services[0].memoryMiB' 16384"],
-    ["service cpu not a Fargate size", svc({ cpu: 768, memoryMiB: 2048 }), "webstack:services[0].cpu: got 768; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:services[0].cpu' 256"],
-    ["more replicas than Cloud Map answers", svc({ replicas: 9 }), "webstack:services[0].replicas: got 9; is more than Cloud Map answers for one name (MULTIVALUE returns at most 8 addresses), so nginx would see only 8 replicas and the weights would be off. Fix: pulumi config set --path 'webstack:services[0].replicas' 8"],
-    ["a service named nginx", svc({ name: "nginx" }), "webstack:services[0].name: got \"nginx\"; is the name of the nginx ECS service on the aws target. Fix: pulumi config set --path 'webstack:services[0].name' application1"],
-    ["containerInsights a boolean", aws({ containerInsights: true }), "webstack:aws.containerInsights: got true; must be enabled, enhanced or disabled (ECS Container Insights). Fix: pulumi config set --path 'webstack:aws.containerInsights' enabled"],
-    ["VPC CIDR too large", aws({ vpcCidr: "10.0.0.0/8" }), "webstack:aws.vpcCidr: got \"10.0.0.0/8\"; must be an IPv4 network in CIDR form with a prefix from /16 to /24, e.g. 10.0.0.0/16 (it is split into 4 subnets). Fix: pulumi config set --path 'webstack:aws.vpcCidr' 10.0.0.0/16"],
-    ["VPC CIDR with host bits", aws({ vpcCidr: "10.0.0.1/16" }), "webstack:aws.vpcCidr: got \"10.0.0.1/16\"; has host bits set; the network of that prefix starts at 10.0.0.0. Fix: pulumi config set --path 'webstack:aws.vpcCidr' 10.0.0.0/16"],
-    ["existingVpc a scalar", aws({ existingVpc: "vpc-12345678" }), "webstack:aws.existingVpc: got \"vpc-12345678\"; must be an object {vpcId, publicSubnetIds, privateSubnetIds}. Fix: write it as existingVpc: {vpcId: vpc-..., publicSubnetIds: [subnet-..., subnet-...], privateSubnetIds: [subnet-..., subnet-...]}"],
-    ["malformed VPC id", vpc({ vpcId: "vpc-123" }), "webstack:aws.existingVpc.vpcId: got \"vpc-123\"; must be a VPC ID: vpc- and 8 or 17 lowercase hex digits. Fix: pulumi config set --path 'webstack:aws.existingVpc.vpcId' vpc-0123456789abcdef0"],
-    ["one public subnet", vpc({ publicSubnetIds: ["subnet-11111111"] }), "webstack:aws.existingVpc.publicSubnetIds: got [\"subnet-11111111\"]; must list at least 2 subnet IDs in different AZs (the load balancer's subnets). Fix: write it as publicSubnetIds: [subnet-..., subnet-...]"],
-    ["private subnets missing", vpc({ privateSubnetIds: undefined }), "webstack:aws.existingVpc.privateSubnetIds: got nothing; must list at least 2 subnet IDs in different AZs (the tasks' subnets). Fix: write it as privateSubnetIds: [subnet-..., subnet-...]"],
-    ["malformed subnet id", vpc({ publicSubnetIds: ["subnet-11111111", "subnet-xyz"] }), "webstack:aws.existingVpc.publicSubnetIds[1]: got \"subnet-xyz\"; must be a subnet ID: subnet- and 8 or 17 lowercase hex digits. Fix: pulumi config set --path 'webstack:aws.existingVpc.publicSubnetIds[1]' subnet-0123456789abcdef0"],
-    ["a subnet listed twice", vpc({ publicSubnetIds: ["subnet-11111111", "subnet-11111111"] }), "webstack:aws.existingVpc.publicSubnetIds[1]: got \"subnet-11111111\"; is listed twice. Fix: remove the duplicate from publicSubnetIds"],
-    ["public and private overlap", vpc({ privateSubnetIds: ["subnet-22222222", "subnet-44444444"] }), "webstack:aws.existingVpc.privateSubnetIds: got [\"subnet-22222222\"]; lists subnets that are also public; tasks must run in subnets with no internet gateway route. Fix: give the tasks private subnets of their own"],
+    [
+        "no region",
+        { target: "aws" },
+        "aws:region: got nothing; the aws target needs a region for every resource and the awslogs driver. Fix: pulumi config set aws:region us-east-1",
+    ],
+    [
+        "malformed region",
+        { target: "aws", "aws:region": "useast1" },
+        'aws:region: got "useast1"; must be an AWS region code like us-east-1 or eu-west-2. Fix: pulumi config set aws:region us-east-1',
+    ],
+    [
+        "webstack:aws a scalar",
+        { target: "aws", ...REGION, aws: "fargate" },
+        `webstack:aws: got "fargate"; must be an object of AWS settings. Fix: write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${KEYS}`,
+    ],
+    [
+        "webstack:aws a list",
+        aws(["linux/arm64"]),
+        `webstack:aws: got ["linux/arm64"]; must be an object of AWS settings. Fix: write it as e.g. aws: {platform: linux/amd64, egress: nat}; keys: ${KEYS}`,
+    ],
+    [
+        "unknown key (typo)",
+        aws({ plaform: "linux/arm64" }),
+        `webstack:aws.plaform: got "linux/arm64"; unknown key (did you mean 'platform'?); known keys are ${KEYS}. Fix: rename or remove 'plaform' in Pulumi.<stack>.yaml`,
+    ],
+    [
+        "bad platform",
+        aws({ platform: "linux/386" }),
+        "webstack:aws.platform: got \"linux/386\"; must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton). Fix: pulumi config set --path 'webstack:aws.platform' linux/amd64",
+    ],
+    [
+        "bad egress mode",
+        aws({ egress: "igw" }),
+        "webstack:aws.egress: got \"igw\"; must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route). Fix: pulumi config set --path 'webstack:aws.egress' nat",
+    ],
+    [
+        "retention CloudWatch rejects",
+        aws({ logRetentionDays: 10 }),
+        `webstack:aws.logRetentionDays: got 10; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`,
+    ],
+    [
+        "retention 0 (never expire)",
+        aws({ logRetentionDays: 0 }),
+        `webstack:aws.logRetentionDays: got 0; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`,
+    ],
+    [
+        "retention as a string",
+        aws({ logRetentionDays: "14" }),
+        `webstack:aws.logRetentionDays: got "14"; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`,
+    ],
+    [
+        "nginxDesiredCount 0",
+        aws({ nginxDesiredCount: 0 }),
+        "webstack:aws.nginxDesiredCount: got 0; must be an integer from 1 to 50 (nginx tasks behind the load balancer; 2 or more spreads them over both AZs). Fix: pulumi config set --path 'webstack:aws.nginxDesiredCount' 2",
+    ],
+    [
+        "nginx memory Fargate rejects for its cpu",
+        aws({ nginxCpu: 256, nginxMemoryMiB: 4096 }),
+        "webstack:aws.nginxMemoryMiB: got 4096; is not a Fargate memory size for cpu 256; cpu 256 takes 512, 1024, 2048 MiB. Fix: pulumi config set --path 'webstack:aws.nginxMemoryMiB' 512",
+    ],
+    [
+        "nginx cpu not a Fargate size",
+        aws({ nginxCpu: 300 }),
+        "webstack:aws.nginxCpu: got 300; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:aws.nginxCpu' 256",
+    ],
+    [
+        "service memory below its cpu's range",
+        svc({ cpu: 1024, memoryMiB: 1024 }),
+        "webstack:services[0].memoryMiB: got 1024; is not a Fargate memory size for cpu 1024; cpu 1024 takes 2048 to 8192 in steps of 1024 MiB. Fix: pulumi config set --path 'webstack:services[0].memoryMiB' 2048",
+    ],
+    [
+        "service memory off the 4 GiB steps of 8 vCPU",
+        svc({ cpu: 8192, memoryMiB: 18432 }),
+        "webstack:services[0].memoryMiB: got 18432; is not a Fargate memory size for cpu 8192; cpu 8192 takes 16384 to 61440 in steps of 4096 MiB. Fix: pulumi config set --path 'webstack:services[0].memoryMiB' 16384",
+    ],
+    [
+        "service cpu not a Fargate size",
+        svc({ cpu: 768, memoryMiB: 2048 }),
+        "webstack:services[0].cpu: got 768; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:services[0].cpu' 256",
+    ],
+    [
+        "more replicas than Cloud Map answers",
+        svc({ replicas: 9 }),
+        "webstack:services[0].replicas: got 9; is more than Cloud Map answers for one name (MULTIVALUE returns at most 8 addresses), so nginx would see only 8 replicas and the weights would be off. Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
+    ],
+    [
+        "a service named nginx",
+        svc({ name: "nginx" }),
+        "webstack:services[0].name: got \"nginx\"; is the name of the nginx ECS service on the aws target. Fix: pulumi config set --path 'webstack:services[0].name' application1",
+    ],
+    [
+        "containerInsights a boolean",
+        aws({ containerInsights: true }),
+        "webstack:aws.containerInsights: got true; must be enabled, enhanced or disabled (ECS Container Insights). Fix: pulumi config set --path 'webstack:aws.containerInsights' enabled",
+    ],
+    [
+        "VPC CIDR too large",
+        aws({ vpcCidr: "10.0.0.0/8" }),
+        "webstack:aws.vpcCidr: got \"10.0.0.0/8\"; must be an IPv4 network in CIDR form with a prefix from /16 to /24, e.g. 10.0.0.0/16 (it is split into 4 subnets). Fix: pulumi config set --path 'webstack:aws.vpcCidr' 10.0.0.0/16",
+    ],
+    [
+        "VPC CIDR with host bits",
+        aws({ vpcCidr: "10.0.0.1/16" }),
+        "webstack:aws.vpcCidr: got \"10.0.0.1/16\"; has host bits set; the network of that prefix starts at 10.0.0.0. Fix: pulumi config set --path 'webstack:aws.vpcCidr' 10.0.0.0/16",
+    ],
+    [
+        "existingVpc a scalar",
+        aws({ existingVpc: "vpc-12345678" }),
+        'webstack:aws.existingVpc: got "vpc-12345678"; must be an object {vpcId, publicSubnetIds, privateSubnetIds}. Fix: write it as existingVpc: {vpcId: vpc-..., publicSubnetIds: [subnet-..., subnet-...], privateSubnetIds: [subnet-..., subnet-...]}',
+    ],
+    [
+        "malformed VPC id",
+        vpc({ vpcId: "vpc-123" }),
+        "webstack:aws.existingVpc.vpcId: got \"vpc-123\"; must be a VPC ID: vpc- and 8 or 17 lowercase hex digits. Fix: pulumi config set --path 'webstack:aws.existingVpc.vpcId' vpc-0123456789abcdef0",
+    ],
+    [
+        "one public subnet",
+        vpc({ publicSubnetIds: ["subnet-11111111"] }),
+        'webstack:aws.existingVpc.publicSubnetIds: got ["subnet-11111111"]; must list at least 2 subnet IDs in different AZs (the load balancer\'s subnets). Fix: write it as publicSubnetIds: [subnet-..., subnet-...]',
+    ],
+    [
+        "private subnets missing",
+        vpc({ privateSubnetIds: undefined }),
+        "webstack:aws.existingVpc.privateSubnetIds: got nothing; must list at least 2 subnet IDs in different AZs (the tasks' subnets). Fix: write it as privateSubnetIds: [subnet-..., subnet-...]",
+    ],
+    [
+        "malformed subnet id",
+        vpc({ publicSubnetIds: ["subnet-11111111", "subnet-xyz"] }),
+        "webstack:aws.existingVpc.publicSubnetIds[1]: got \"subnet-xyz\"; must be a subnet ID: subnet- and 8 or 17 lowercase hex digits. Fix: pulumi config set --path 'webstack:aws.existingVpc.publicSubnetIds[1]' subnet-0123456789abcdef0",
+    ],
+    [
+        "a subnet listed twice",
+        vpc({ publicSubnetIds: ["subnet-11111111", "subnet-11111111"] }),
+        'webstack:aws.existingVpc.publicSubnetIds[1]: got "subnet-11111111"; is listed twice. Fix: remove the duplicate from publicSubnetIds',
+    ],
+    [
+        "public and private overlap",
+        vpc({ privateSubnetIds: ["subnet-22222222", "subnet-44444444"] }),
+        'webstack:aws.existingVpc.privateSubnetIds: got ["subnet-22222222"]; lists subnets that are also public; tasks must run in subnets with no internet gateway route. Fix: give the tasks private subnets of their own',
+    ],
     [
         "egress with an existing VPC",
-        aws({ egress: "endpoints", existingVpc: { vpcId: "vpc-12345678", publicSubnetIds: ["subnet-11111111", "subnet-22222222"], privateSubnetIds: ["subnet-33333333", "subnet-44444444"] } }),
+        aws({
+            egress: "endpoints",
+            existingVpc: {
+                vpcId: "vpc-12345678",
+                publicSubnetIds: ["subnet-11111111", "subnet-22222222"],
+                privateSubnetIds: ["subnet-33333333", "subnet-44444444"],
+            },
+        }),
         "webstack:aws.egress: got \"endpoints\"; is only read when the stack creates the VPC, not with webstack:aws.existingVpc (the existing private subnets must already reach ECR and CloudWatch). Fix: remove 'egress' from webstack:aws in Pulumi.<stack>.yaml",
     ],
 ];
@@ -60,13 +188,23 @@ describe("bad aws config", () => {
         let problems: readonly string[] = [];
         try {
             parseStackConfig(
-                { target: "aws", services: JSON.stringify([{ name: "a", cpu: 512, memoryMiB: 512 }]), aws: JSON.stringify({ platform: "x86", nginxDesiredCount: 0, vpcCidr: "10.0.0.0" }) },
+                {
+                    target: "aws",
+                    services: JSON.stringify([{ name: "a", cpu: 512, memoryMiB: 512 }]),
+                    aws: JSON.stringify({ platform: "x86", nginxDesiredCount: 0, vpcCidr: "10.0.0.0" }),
+                },
                 {},
             );
         } catch (e) {
             problems = (e as { problems: readonly string[] }).problems;
         }
-        expect(problems.map((p) => p.split(": got")[0])).toEqual(["aws:region", "webstack:services[0].memoryMiB", "webstack:aws.platform", "webstack:aws.nginxDesiredCount", "webstack:aws.vpcCidr"]);
+        expect(problems.map((p) => p.split(": got")[0])).toEqual([
+            "aws:region",
+            "webstack:services[0].memoryMiB",
+            "webstack:aws.platform",
+            "webstack:aws.nginxDesiredCount",
+            "webstack:aws.vpcCidr",
+        ]);
     });
 });
 
@@ -87,8 +225,17 @@ describe("good aws config", () => {
     });
 
     test("an existing VPC with 17-digit IDs and three private subnets", () => {
-        const existingVpc = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"], privateSubnetIds: ["subnet-11111111", "subnet-22222222", "subnet-33333333"] };
-        expect(parseStackConfig({ target: "aws", aws: JSON.stringify({ existingVpc, platform: "linux/arm64" }) }, { awsRegion: "ap-southeast-2" }).aws).toMatchObject({
+        const existingVpc = {
+            vpcId: "vpc-0123456789abcdef0",
+            publicSubnetIds: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+            privateSubnetIds: ["subnet-11111111", "subnet-22222222", "subnet-33333333"],
+        };
+        expect(
+            parseStackConfig(
+                { target: "aws", aws: JSON.stringify({ existingVpc, platform: "linux/arm64" }) },
+                { awsRegion: "ap-southeast-2" },
+            ).aws,
+        ).toMatchObject({
             existingVpc,
             platform: "linux/arm64",
         });
@@ -98,15 +245,38 @@ describe("good aws config", () => {
         const services = Object.entries(FARGATE_SIZES).flatMap(([cpu, mems]) => mems.map((memoryMiB) => ({ cpu: Number(cpu), memoryMiB })));
         expect(services).toHaveLength(3 + 4 + 7 + 13 + 23 + 12 + 12);
         for (const size of services) {
-            expect(() => parseStackConfig({ target: "aws", services: JSON.stringify([{ name: "a", ...size }]) }, { awsRegion: "us-east-1" })).not.toThrow();
+            expect(() =>
+                parseStackConfig({ target: "aws", services: JSON.stringify([{ name: "a", ...size }]) }, { awsRegion: "us-east-1" }),
+            ).not.toThrow();
         }
         expect(LOG_RETENTION_DAYS).toContain(3653);
     });
 
     test("a local stack ignores aws:region and Fargate sizes (they are aws-only)", () => {
-        const local = parseStackConfig({ services: JSON.stringify([{ name: "a", cpu: 1024, memoryMiB: 1024, replicas: 20 }]) }, { awsRegion: "not a region" });
+        const local = parseStackConfig(
+            { services: JSON.stringify([{ name: "a", cpu: 1024, memoryMiB: 1024, replicas: 20 }]) },
+            { awsRegion: "not a region" },
+        );
         expect(local.aws).toBeUndefined();
         expect(local.services[0]).toMatchObject({ cpu: 1024, memoryMiB: 1024, replicas: 20 });
+    });
+
+    test("the example stack file Pulumi.aws.yaml is valid: 2 tasks per service, nginx x2, NAT, port 80", () => {
+        const file = readStackFile(path.join(__dirname, "../../Pulumi.aws.yaml"));
+        // As Pulumi hands config to the program: top-level scalars as text, structured values as JSON.
+        const raw: Record<string, string> = {};
+        for (const [key, value] of Object.entries(file)) {
+            if (key.startsWith("webstack:")) {
+                raw[key.slice("webstack:".length)] = typeof value === "object" ? JSON.stringify(value) : String(value);
+            }
+        }
+        const config = parseStackConfig(raw, { awsRegion: file["aws:region"] as string });
+        expect(config).toMatchObject({ target: "aws", httpPort: 80 });
+        expect(config.services.map((s) => [s.name, s.weight, s.replicas, s.cpu, s.memoryMiB])).toEqual([
+            ["application1", 3, 2, 256, 512],
+            ["application2", 1, 2, 256, 512],
+        ]);
+        expect(config.aws).toEqual({ ...AWS_DEFAULTS, region: "us-east-1" });
     });
 
     test("the VPC CIDR splits into 4 equal subnets", () => {

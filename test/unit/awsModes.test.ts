@@ -73,10 +73,17 @@ describe("arm64 + VPC endpoints", () => {
     test("ecr.api, ecr.dkr and logs interface endpoints in the private subnets; an S3 gateway on the private route table", () => {
         const id = (type: string, name: string) => one(ep, type, name).id;
         const vpcId = id("aws:ec2/vpc:Vpc", "webstack-network-vpc");
-        const privateSubnets = [id("aws:ec2/subnet:Subnet", "webstack-network-private-1"), id("aws:ec2/subnet:Subnet", "webstack-network-private-2")];
+        const privateSubnets = [
+            id("aws:ec2/subnet:Subnet", "webstack-network-private-1"),
+            id("aws:ec2/subnet:Subnet", "webstack-network-private-2"),
+        ];
         const endpointSg = id("aws:ec2/securityGroup:SecurityGroup", "webstack-network-endpoints");
         const byName = (a: DeclaredResource, b: DeclaredResource) => a.name.localeCompare(b.name);
-        expect(ofType(ep, "aws:ec2/vpcEndpoint:VpcEndpoint").sort(byName).map((e) => [e.name, e.inputs])).toEqual([
+        expect(
+            ofType(ep, "aws:ec2/vpcEndpoint:VpcEndpoint")
+                .sort(byName)
+                .map((e) => [e.name, e.inputs]),
+        ).toEqual([
             ...["ecr.api", "ecr.dkr", "logs"].map((svc) => [
                 `webstack-network-${svc.replace(".", "-")}`,
                 {
@@ -101,14 +108,18 @@ describe("arm64 + VPC endpoints", () => {
             ],
         ]);
         // The only route out of the VPC is the public subnets' internet route: private subnets have none.
-        expect(ofType(ep, "aws:ec2/route:Route").map((r) => [r.name, r.inputs.destinationCidrBlock])).toEqual([["webstack-network-public-internet", "0.0.0.0/0"]]);
+        expect(ofType(ep, "aws:ec2/route:Route").map((r) => [r.name, r.inputs.destinationCidrBlock])).toEqual([
+            ["webstack-network-public-internet", "0.0.0.0/0"],
+        ]);
         expect(one(ep, "aws:ecs/service:Service", "webstack-web").dependencies).toEqual(
             expect.arrayContaining(ofType(ep, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.urn)),
         );
     });
 
     test("subnets split the configured CIDR", () => {
-        expect(Object.fromEntries(ofType(ep, "aws:ec2/subnet:Subnet").map((s) => [s.name, [s.inputs.cidrBlock, s.inputs.availabilityZone]]))).toEqual({
+        expect(
+            Object.fromEntries(ofType(ep, "aws:ec2/subnet:Subnet").map((s) => [s.name, [s.inputs.cidrBlock, s.inputs.availabilityZone]])),
+        ).toEqual({
             "webstack-network-public-1": ["172.20.0.0/22", "eu-west-1a"],
             "webstack-network-public-2": ["172.20.4.0/22", "eu-west-1b"],
             "webstack-network-private-1": ["172.20.8.0/22", "eu-west-1a"],
@@ -117,7 +128,9 @@ describe("arm64 + VPC endpoints", () => {
     });
 
     test("security group rules, exactly: tasks reach the endpoints and the S3 prefix list, nothing reaches 0.0.0.0/0 but the listener", () => {
-        const sgName = new Map(ofType(ep, "aws:ec2/securityGroup:SecurityGroup").map((x) => [x.id, x.name.replace(/^webstack-(sg|network)-/, "")]));
+        const sgName = new Map(
+            ofType(ep, "aws:ec2/securityGroup:SecurityGroup").map((x) => [x.id, x.name.replace(/^webstack-(sg|network)-/, "")]),
+        );
         const s3 = one(ep, "aws:ec2/vpcEndpoint:VpcEndpoint", "webstack-network-s3").state.prefixListId;
         expect(s3).toMatch(/^pl-/);
         const rule = (x: DeclaredResource) => {
@@ -131,7 +144,10 @@ describe("arm64 + VPC endpoints", () => {
                     : `?${i.prefixListId}`;
             return `${sgName.get(i.securityGroupId as string)} ${x.type.includes("Ingress") ? "in from" : "out to"} ${peer} ${i.ipProtocol}/${i.fromPort}`;
         };
-        const rules = ep.resources.filter((x) => x.type.startsWith("aws:vpc/securityGroup")).map(rule).sort();
+        const rules = ep.resources
+            .filter((x) => x.type.startsWith("aws:vpc/securityGroup"))
+            .map(rule)
+            .sort();
         expect(rules).toEqual([
             "app in from sg:nginx tcp/8000",
             "app out to pl:s3 tcp/443",
@@ -153,7 +169,12 @@ describe("arm64 + VPC endpoints", () => {
         }
         const tds = ofType(ep, "aws:ecs/taskDefinition:TaskDefinition");
         expect(Object.fromEntries(tds.map((t) => [t.name, t.inputs.runtimePlatform]))).toEqual(
-            Object.fromEntries(["webstack-web", "webstack-canary", "webstack-nginx"].map((n) => [n, { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" }])),
+            Object.fromEntries(
+                ["webstack-web", "webstack-canary", "webstack-nginx"].map((n) => [
+                    n,
+                    { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
+                ]),
+            ),
         );
     });
 
@@ -165,11 +186,20 @@ describe("arm64 + VPC endpoints", () => {
         const desired = (n: string) => one(ep, "aws:ecs/service:Service", n).inputs.desiredCount;
         expect([desired("webstack-web"), desired("webstack-canary"), desired("webstack-nginx")]).toEqual([3, 1, 3]);
         expect(ofType(ep, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).toEqual([30, 30, 30]);
-        expect(one(ep, "aws:ecs/cluster:Cluster", "webstack-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "disabled" }]);
+        expect(one(ep, "aws:ecs/cluster:Cluster", "webstack-cluster").inputs.settings).toEqual([
+            { name: "containerInsights", value: "disabled" },
+        ]);
         expect(one(ep, "aws:lb/listener:Listener", "webstack-lb").inputs.port).toBe(80);
-        const env = (containers(one(ep, "aws:ecs/taskDefinition:TaskDefinition", "webstack-nginx"))[0].environment as { value: string }[])[0].value;
-        expect(env).toContain("server web.webstack-dev.internal:8000 weight=2 resolve;\n        server canary.webstack-dev.internal:8000 weight=1 resolve;");
-        expect(ep.outputs!.upstreams).toEqual({ web: { weight: 2, replicas: 3, expectedShare: 0.8571 }, canary: { weight: 1, replicas: 1, expectedShare: 0.1429 } });
+        const env = (
+            containers(one(ep, "aws:ecs/taskDefinition:TaskDefinition", "webstack-nginx"))[0].environment as { value: string }[]
+        )[0].value;
+        expect(env).toContain(
+            "server web.webstack-dev.internal:8000 weight=2 resolve;\n        server canary.webstack-dev.internal:8000 weight=1 resolve;",
+        );
+        expect(ep.outputs!.upstreams).toEqual({
+            web: { weight: 2, replicas: 3, expectedShare: 0.8571 },
+            canary: { weight: 1, replicas: 1, expectedShare: 0.1429 },
+        });
         expect(ep.outputs!.url).toMatch(/^http:\/\/webstack-lb-[0-9a-f]+-[0-9a-f]+\.elb\.eu-west-1\.amazonaws\.com:80\/$/);
     });
 });
@@ -189,7 +219,9 @@ describe("existing VPC", () => {
         for (const sg of ofType(existing, "aws:ec2/securityGroup:SecurityGroup")) {
             expect(sg.inputs.vpcId).toBe(EXISTING_VPC.vpcId);
         }
-        expect(one(existing, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "webstack-cluster").inputs.vpc).toBe(EXISTING_VPC.vpcId);
+        expect(one(existing, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "webstack-cluster").inputs.vpc).toBe(
+            EXISTING_VPC.vpcId,
+        );
         expect(one(existing, "aws:lb/targetGroup:TargetGroup", "webstack-lb").inputs.vpcId).toBe(EXISTING_VPC.vpcId);
         expect(one(existing, "aws:lb/loadBalancer:LoadBalancer", "webstack-lb").inputs.subnets).toEqual(EXISTING_VPC.publicSubnetIds);
         for (const svc of ofType(existing, "aws:ecs/service:Service")) {
@@ -198,10 +230,15 @@ describe("existing VPC", () => {
     });
 
     test("tasks reach AWS over HTTPS through whatever the VPC provides; still the only open ingress is the listener", () => {
-        const sgName = new Map(ofType(existing, "aws:ec2/securityGroup:SecurityGroup").map((x) => [x.id, x.name.replace("webstack-sg-", "")]));
+        const sgName = new Map(
+            ofType(existing, "aws:ec2/securityGroup:SecurityGroup").map((x) => [x.id, x.name.replace("webstack-sg-", "")]),
+        );
         const cidrRules = existing.resources
             .filter((x) => x.type.startsWith("aws:vpc/securityGroup") && x.inputs.cidrIpv4 !== undefined)
-            .map((x) => `${sgName.get(x.inputs.securityGroupId as string)} ${x.type.includes("Ingress") ? "in" : "out"} ${x.inputs.cidrIpv4} ${x.inputs.fromPort}`)
+            .map(
+                (x) =>
+                    `${sgName.get(x.inputs.securityGroupId as string)} ${x.type.includes("Ingress") ? "in" : "out"} ${x.inputs.cidrIpv4} ${x.inputs.fromPort}`,
+            )
             .sort();
         expect(cidrRules).toEqual(["app out 0.0.0.0/0 443", "nginx out 0.0.0.0/0 443", "nlb in 0.0.0.0/0 8080"]);
     });

@@ -40,7 +40,9 @@ describe("aws plan diffs", () => {
 
     test("replicas 1 -> 4 of application2: only that ECS service's desiredCount changes", () => {
         const plan = planDiff(base, scaled);
-        expect(plan.steps).toEqual([{ op: "update", type: "aws:ecs/service:Service", name: "webstack-application2", changedKeys: ["desiredCount"] }]);
+        expect(plan.steps).toEqual([
+            { op: "update", type: "aws:ecs/service:Service", name: "webstack-application2", changedKeys: ["desiredCount"] },
+        ]);
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 1, replace: 0, same: 49 });
         const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === "aws:ecs/service:Service")!;
         const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === "aws:ecs/service:Service")!;
@@ -59,7 +61,8 @@ describe("aws plan diffs", () => {
             { op: "update", type: "aws:ecs/service:Service", name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 1, replace: 1, same: 48 });
-        const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
+        const td = (ev: Evaluation) =>
+            ev.resources.find((r) => r.name === "webstack-nginx" && r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
         expect(td(base).inputs.containerDefinitions).toContain("server application1.webstack-dev.internal:8000 weight=3 resolve;");
         expect(td(reweighted).inputs.containerDefinitions).toContain("server application1.webstack-dev.internal:8000 weight=5 resolve;");
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);

@@ -152,12 +152,22 @@ describe("network", () => {
         });
         expect(r(A.eip, "webstack-network-nat").inputs).toMatchObject({ domain: "vpc" });
         const nat = r(A.nat, "webstack-network-nat");
-        expect(nat.inputs).toMatchObject({ allocationId: r(A.eip, "webstack-network-nat").state.allocationId, subnetId: id(A.subnet, "webstack-network-public-1") });
+        expect(nat.inputs).toMatchObject({
+            allocationId: r(A.eip, "webstack-network-nat").state.allocationId,
+            subnetId: id(A.subnet, "webstack-network-public-1"),
+        });
         expect(nat.dependencies).toContain(r(A.igw, "webstack-network-igw").urn);
-        expect(r(A.route, "webstack-network-private-nat").inputs).toEqual({ routeTableId: id(A.rt, "webstack-network-private"), destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+        expect(r(A.route, "webstack-network-private-nat").inputs).toEqual({
+            routeTableId: id(A.rt, "webstack-network-private"),
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: nat.id,
+        });
         for (const kind of ["public", "private"]) {
             for (const i of [1, 2]) {
-                expect(r(A.rta, `webstack-network-${kind}-${i}`).inputs).toEqual({ subnetId: id(A.subnet, `webstack-network-${kind}-${i}`), routeTableId: id(A.rt, `webstack-network-${kind}`) });
+                expect(r(A.rta, `webstack-network-${kind}-${i}`).inputs).toEqual({
+                    subnetId: id(A.subnet, `webstack-network-${kind}-${i}`),
+                    routeTableId: id(A.rt, `webstack-network-${kind}`),
+                });
             }
         }
     });
@@ -173,10 +183,19 @@ describe("security groups refer to each other", () => {
         const sgName = new Map(ev.resources.filter((x) => x.type === A.sg).map((x) => [x.id, x.name.replace("webstack-sg-", "")]));
         const rule = (x: DeclaredResource) => {
             const i = x.inputs;
-            const peer = i.referencedSecurityGroupId ? `sg:${sgName.get(i.referencedSecurityGroupId as string)}` : i.cidrIpv4 ? `cidr:${i.cidrIpv4}` : `pl:${i.prefixListId}`;
+            const peer = i.referencedSecurityGroupId
+                ? `sg:${sgName.get(i.referencedSecurityGroupId as string)}`
+                : i.cidrIpv4
+                  ? `cidr:${i.cidrIpv4}`
+                  : `pl:${i.prefixListId}`;
             return `${sgName.get(i.securityGroupId as string)} ${x.type === A.ingress ? "in from" : "out to"} ${peer} ${i.ipProtocol}/${i.fromPort}-${i.toPort}`;
         };
-        expect(ev.resources.filter((x) => x.type === A.ingress || x.type === A.egress).map(rule).sort()).toEqual([
+        expect(
+            ev.resources
+                .filter((x) => x.type === A.ingress || x.type === A.egress)
+                .map(rule)
+                .sort(),
+        ).toEqual([
             "app in from sg:nginx tcp/8000-8000",
             "app out to cidr:0.0.0.0/0 tcp/443-443",
             "nginx in from sg:nlb tcp/80-80",
@@ -227,7 +246,12 @@ describe("images and registries", () => {
     ])("%s: the same Dockerfile built for linux/amd64 and pushed with the ECR login", (img, base) => {
         const image = r(A.image, `webstack-${img}-image`);
         const url = r(A.repo, `webstack-${img}`).state.repositoryUrl as string;
-        expect(image.inputs.build).toEqual({ context: img, dockerfile: `${img}/Dockerfile`, args: { BASE_IMAGE: base }, platform: "linux/amd64" });
+        expect(image.inputs.build).toEqual({
+            context: img,
+            dockerfile: `${img}/Dockerfile`,
+            args: { BASE_IMAGE: base },
+            platform: "linux/amd64",
+        });
         expect(image.inputs.imageName).toBe(`${url}:dev`);
         expect(image.inputs.skipPush).toBe(false);
         const registry = image.inputs.registry as { value: Record<string, string> };
@@ -240,7 +264,12 @@ describe("images and registries", () => {
 
 describe("logs, IAM, cluster", () => {
     test("a log group per ECS service, 14 days retention", () => {
-        expect(ev.resources.filter((x) => x.type === A.logGroup).map((x) => [x.name, x.inputs.name, x.inputs.retentionInDays]).sort()).toEqual([
+        expect(
+            ev.resources
+                .filter((x) => x.type === A.logGroup)
+                .map((x) => [x.name, x.inputs.name, x.inputs.retentionInDays])
+                .sort(),
+        ).toEqual([
             ["webstack-logs-application1", "/ecs/webstack-dev/application1", 14],
             ["webstack-logs-application2", "/ecs/webstack-dev/application2", 14],
             ["webstack-logs-nginx", "/ecs/webstack-dev/nginx", 14],
@@ -260,7 +289,12 @@ describe("logs, IAM, cluster", () => {
         expect(JSON.parse(policy.inputs.policy as string)).toEqual({
             Version: "2012-10-17",
             Statement: [
-                { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [arn(A.repo, "webstack-app"), arn(A.repo, "webstack-nginx")] },
+                {
+                    Sid: "PullImages",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: [arn(A.repo, "webstack-app"), arn(A.repo, "webstack-nginx")],
+                },
                 { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
                 {
                     Sid: "WriteLogs",
@@ -274,7 +308,11 @@ describe("logs, IAM, cluster", () => {
     });
 
     test("a cluster with Container Insights, and a private DNS namespace in the VPC", () => {
-        expect(r(A.cluster, "webstack-cluster").inputs).toEqual({ name: "webstack-dev", settings: [{ name: "containerInsights", value: "enabled" }], tags: TAGS });
+        expect(r(A.cluster, "webstack-cluster").inputs).toEqual({
+            name: "webstack-dev",
+            settings: [{ name: "containerInsights", value: "enabled" }],
+            tags: TAGS,
+        });
         expect(r(A.namespace, "webstack-cluster").inputs).toEqual({
             name: "webstack-dev.internal",
             vpc: r(A.vpc, "webstack-network-vpc").id,
@@ -293,7 +331,13 @@ const healthCheck = (command: readonly string[]) => ({
 });
 const awslogs = (group: string, prefix: string) => ({
     logDriver: "awslogs",
-    options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": prefix, mode: "non-blocking", "max-buffer-size": "4m" },
+    options: {
+        "awslogs-group": group,
+        "awslogs-region": "us-east-1",
+        "awslogs-stream-prefix": prefix,
+        mode: "non-blocking",
+        "max-buffer-size": "4m",
+    },
 });
 
 describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s", (name, spec) => {
@@ -301,7 +345,11 @@ describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s
         expect(r(A.discovery, `webstack-${name}`).inputs).toEqual({
             name,
             description: `app service ${name}: one A record per task`,
-            dnsConfig: { namespaceId: r(A.namespace, "webstack-cluster").id, dnsRecords: [{ type: "A", ttl: 10 }], routingPolicy: "MULTIVALUE" },
+            dnsConfig: {
+                namespaceId: r(A.namespace, "webstack-cluster").id,
+                dnsRecords: [{ type: "A", ttl: 10 }],
+                routingPolicy: "MULTIVALUE",
+            },
             healthCheckCustomConfig: { failureThreshold: 1 },
             forceDestroy: true,
             tags: TAGS,
@@ -334,7 +382,10 @@ describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s
                 ],
                 user: "10001:10001",
                 readonlyRootFilesystem: true,
-                linuxParameters: { capabilities: { drop: ["ALL"] }, tmpfs: [{ containerPath: "/tmp", size: 16, mountOptions: ["rw", "noexec", "nosuid"] }] },
+                linuxParameters: {
+                    capabilities: { drop: ["ALL"] },
+                    tmpfs: [{ containerPath: "/tmp", size: 16, mountOptions: ["rw", "noexec", "nosuid"] }],
+                },
                 healthCheck: healthCheck(APP_HEALTHCHECK),
                 logConfiguration: awslogs(`/ecs/webstack-dev/${name}`, name),
                 stopTimeout: 30,
@@ -391,7 +442,17 @@ describe("nginx behind a Network Load Balancer", () => {
             port: 80,
             preserveClientIp: "false",
             deregistrationDelay: 30,
-            healthCheck: { enabled: true, protocol: "HTTP", path: "/nginx-healthz", port: "traffic-port", matcher: "200", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+            healthCheck: {
+                enabled: true,
+                protocol: "HTTP",
+                path: "/nginx-healthz",
+                port: "traffic-port",
+                matcher: "200",
+                interval: 10,
+                timeout: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 2,
+            },
             tags: TAGS,
         });
         expect(r(A.listener, "webstack-lb").inputs).toEqual({
@@ -405,7 +466,13 @@ describe("nginx behind a Network Load Balancer", () => {
 
     test("the nginx task definition: the rendered config with Cloud Map names, in the env var, resolver from resolv.conf", () => {
         const td = r(A.taskDef, "webstack-nginx");
-        expect(td.inputs).toMatchObject({ family: "webstack-dev-nginx", cpu: "256", memory: "512", networkMode: "awsvpc", runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" } });
+        expect(td.inputs).toMatchObject({
+            family: "webstack-dev-nginx",
+            cpu: "256",
+            memory: "512",
+            networkMode: "awsvpc",
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        });
         const config = renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, domainSuffix: ".webstack-dev.internal" });
         expect(containers(td)).toEqual([
             {
@@ -420,7 +487,9 @@ describe("nginx behind a Network Load Balancer", () => {
                 stopTimeout: 15,
             },
         ]);
-        expect(config).toContain("        server application1.webstack-dev.internal:8000 weight=3 resolve;\n        server application2.webstack-dev.internal:8000 weight=1 resolve;\n");
+        expect(config).toContain(
+            "        server application1.webstack-dev.internal:8000 weight=3 resolve;\n        server application2.webstack-dev.internal:8000 weight=1 resolve;\n",
+        );
         // The entrypoint fills in the VPC resolver from /etc/resolv.conf; no address is baked in.
         expect(config).toContain("    resolver ${NGINX_LOCAL_RESOLVERS} valid=5s ipv6=off;\n");
         expect(config).toContain("log_format upstreamlog '[$time_local] $host to: $upstream_addr: $request $status';");

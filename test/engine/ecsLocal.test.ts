@@ -1,0 +1,367 @@
+// The ECS task definitions the program declares for the aws target, run unchanged on the real Docker
+// engine: each container definition's image, command, environment, user, ports, health check,
+// read-only root, capabilities and tmpfs are applied as declared, `desiredCount` containers per ECS
+// service. Docker network aliases stand in for the Cloud Map names (<service>.<namespace>), and nginx
+// finds its resolver the way it does on Fargate: the entrypoint reads /etc/resolv.conf.
+// What cannot run here: the awslogs driver (no CloudWatch; containers log to json-file instead), the
+// push to ECR (no registry; the images are built locally and the mocked digests substituted with the
+// local image IDs), the NLB (each nginx task gets a host port on 127.0.0.1 instead).
+import * as path from "path";
+import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
+import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
+import { teardown, waitHealthy } from "../../e2e/replay";
+import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { ROOT, describeEngine } from "../support/engine";
+
+jest.setTimeout(600_000);
+
+const STACK = "e2e-ecs";
+const PORT = 18085;
+const NETWORK = `webstack-${STACK}`;
+const LABELS = { "webstack.project": "webstack", "webstack.stack": STACK };
+// application2 has 2 tasks: nginx must see both addresses behind its one name for the shares to hold
+// (expected 3x1 : 1x2 = 60 % : 40 %).
+const CONFIG = {
+    target: "aws",
+    "aws:region": "us-east-1",
+    ...OFFLINE_BASES,
+    services: [
+        { name: "application1", weight: 3, replicas: 1, workers: 2 },
+        { name: "application2", weight: 1, replicas: 2, workers: 2 },
+    ],
+};
+
+const TD = "aws:ecs/taskDefinition:TaskDefinition";
+const SERVICE = "aws:ecs/service:Service";
+
+/** The subset of an ECS container definition this file applies; any other key fails the test. */
+interface ContainerDefinition {
+    name: string;
+    image: string;
+    essential?: boolean;
+    command?: string[];
+    entryPoint?: string[];
+    portMappings?: { containerPort: number; hostPort?: number; protocol?: string }[];
+    environment?: { name: string; value: string }[];
+    user?: string;
+    readonlyRootFilesystem?: boolean;
+    linuxParameters?: {
+        capabilities?: { add?: string[]; drop?: string[] };
+        tmpfs?: { containerPath: string; size: number; mountOptions?: string[] }[];
+    };
+    healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+    logConfiguration?: { logDriver: string; options: Record<string, string> };
+    stopTimeout?: number;
+}
+const KNOWN = [
+    "name",
+    "image",
+    "essential",
+    "command",
+    "entryPoint",
+    "portMappings",
+    "environment",
+    "user",
+    "readonlyRootFilesystem",
+    "linuxParameters",
+    "healthCheck",
+    "logConfiguration",
+    "stopTimeout",
+];
+
+/** One ECS service of the evaluation, as it would run: its container definition, task count and DNS name. */
+interface Task {
+    readonly service: string;
+    readonly def: ContainerDefinition;
+    readonly desiredCount: number;
+    /** <name>.<namespace> for app services (Cloud Map); undefined for nginx. */
+    readonly dnsName?: string;
+    /** Container port registered in the load balancer (nginx). */
+    readonly lbPort?: number;
+}
+
+function tasksOf(ev: Evaluation): Task[] {
+    const byType = (type: string) => ev.resources.filter((r) => r.type === type);
+    return byType(SERVICE)
+        .map((svc) => {
+            const i = svc.inputs as Record<string, never>;
+            const td = byType(TD).find((t) => t.state.arn === i.taskDefinition) as DeclaredResource;
+            const defs = JSON.parse(td.inputs.containerDefinitions as string) as ContainerDefinition[];
+            expect(defs).toHaveLength(1);
+            let dnsName: string | undefined;
+            const registry = i.serviceRegistries as { registryArn: string } | undefined;
+            if (registry) {
+                const discovery = byType("aws:servicediscovery/service:Service").find((d) => d.state.arn === registry.registryArn)!;
+                const namespaceId = (discovery.inputs.dnsConfig as { namespaceId: string }).namespaceId;
+                const namespace = byType("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").find((n) => n.id === namespaceId)!;
+                dnsName = `${discovery.inputs.name}.${namespace.inputs.name}`;
+            }
+            const lb = (i.loadBalancers as { containerPort: number }[] | undefined)?.[0];
+            return { service: String(i.name), def: defs[0], desiredCount: Number(i.desiredCount), dnsName, lbPort: lb?.containerPort };
+        })
+        .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** Builds the declared images (our Dockerfiles on the offline bases); returns mocked repoDigest -> local image ID. */
+async function buildImages(ev: Evaluation): Promise<Map<string, string>> {
+    const refs = new Map<string, string>();
+    const arch = { x64: "amd64", arm64: "arm64" }[process.arch as "x64" | "arm64"];
+    for (const img of ev.resources.filter((r) => r.type === "docker:index/image:Image")) {
+        const b = img.inputs.build as { context: string; dockerfile: string; args: Record<string, string>; platform: string };
+        if (b.platform !== `linux/${arch}`) {
+            throw new Error(`${img.name} is declared for ${b.platform}; this engine runs linux/${arch} and has no emulation`);
+        }
+        const tag = `webstack-${STACK}-${b.context}:local`;
+        const args = ["build", "--tag", tag, "--file", path.join(ROOT, b.dockerfile), "--platform", b.platform, "--network", "none"];
+        for (const [k, v] of Object.entries(b.args)) {
+            args.push("--build-arg", `${k}=${v}`);
+        }
+        // No buildx on these machines: the classic builder (see scripts/engine.sh).
+        await cli([...args, path.join(ROOT, b.context)], { env: { DOCKER_BUILDKIT: "0" } });
+        refs.set(img.state.repoDigest as string, (await cli(["image", "inspect", "--format", "{{.Id}}", tag])).trim());
+    }
+    return refs;
+}
+
+/** Creates and starts one container from an ECS container definition, applying every field it declares. */
+async function runDefinition(task: Task, replica: number, imageId: string, hostPort?: number): Promise<string> {
+    const d = task.def;
+    const unknown = Object.keys(d).filter((k) => !KNOWN.includes(k));
+    if (unknown.length > 0) {
+        throw new Error(`container definition of ${task.service} declares ${unknown.join(", ")}, which this test does not apply`);
+    }
+    const lp = d.linuxParameters ?? {};
+    const extra = Object.keys(lp).filter((k) => k !== "capabilities" && k !== "tmpfs");
+    if (extra.length > 0) {
+        throw new Error(`linuxParameters.${extra[0]} of ${task.service} is not applied by this test`);
+    }
+    const s = (sec: number) => sec * 1e9;
+    const ports = d.portMappings ?? [];
+    const name = `webstack-${STACK}-${task.service}-${replica}`;
+    const body = {
+        Hostname: name,
+        Image: imageId,
+        Cmd: d.command,
+        Entrypoint: d.entryPoint,
+        Env: (d.environment ?? []).map((e) => `${e.name}=${e.value}`),
+        User: d.user,
+        Labels: { ...LABELS, "webstack.service": task.service },
+        ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.containerPort}/${p.protocol ?? "tcp"}`, {}])),
+        StopTimeout: d.stopTimeout,
+        Healthcheck: d.healthCheck
+            ? {
+                  Test: d.healthCheck.command,
+                  Interval: s(d.healthCheck.interval),
+                  Timeout: s(d.healthCheck.timeout),
+                  Retries: d.healthCheck.retries,
+                  StartPeriod: s(d.healthCheck.startPeriod),
+              }
+            : undefined,
+        HostConfig: {
+            ReadonlyRootfs: d.readonlyRootFilesystem ?? false,
+            CapAdd: lp.capabilities?.add,
+            CapDrop: lp.capabilities?.drop,
+            Tmpfs: Object.fromEntries(
+                (lp.tmpfs ?? []).map((t) => [t.containerPath, [...(t.mountOptions ?? []), `size=${t.size}m`].join(",")]),
+            ),
+            // The awslogs driver needs CloudWatch; locally the engine's json-file stands in.
+            LogConfig: { Type: "json-file", Config: {} },
+            PortBindings:
+                hostPort === undefined
+                    ? {}
+                    : Object.fromEntries(
+                          ports.map((p) => [
+                              `${p.containerPort}/${p.protocol ?? "tcp"}`,
+                              [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }],
+                          ]),
+                      ),
+            NetworkMode: NETWORK,
+        },
+        // The Cloud Map name of the service, resolved by Docker's embedded DNS to every replica.
+        NetworkingConfig: { EndpointsConfig: { [NETWORK]: { Aliases: task.dnsName ? [task.dnsName] : [] } } },
+    };
+    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, body);
+    await api("POST", `/containers/${res.Id}/start`);
+    return name;
+}
+
+describeEngine("ECS task definitions on the real engine (aws target, run locally)", () => {
+    let ev: Evaluation;
+    let tasks: Task[];
+    let refs: Map<string, string>;
+    const containers = new Map<string, string[]>();
+    const nginxUrls: string[] = [];
+
+    beforeAll(async () => {
+        ev = await evaluate(CONFIG, { stack: STACK });
+        if (ev.error) {
+            throw ev.error;
+        }
+        tasks = tasksOf(ev);
+        await teardown("webstack", STACK);
+        refs = await buildImages(ev);
+        await api("POST", "/networks/create", { Name: NETWORK, Driver: "bridge", Labels: LABELS, CheckDuplicate: true });
+        let port = PORT;
+        // App services first, as ECS would have them registered before nginx gets traffic.
+        for (const task of [...tasks].sort((a, b) => Number(a.lbPort !== undefined) - Number(b.lbPort !== undefined))) {
+            const names: string[] = [];
+            for (let i = 1; i <= task.desiredCount; i++) {
+                const hostPort = task.lbPort === undefined ? undefined : port++;
+                names.push(await runDefinition(task, i, refs.get(task.def.image)!, hostPort));
+                if (hostPort !== undefined) {
+                    nginxUrls.push(`http://127.0.0.1:${hostPort}/`);
+                }
+            }
+            containers.set(task.service, names);
+        }
+    });
+    afterAll(async () => {
+        await teardown("webstack", STACK);
+    });
+
+    test("the evaluation declares 3 ECS services: 2 app services with Cloud Map names, nginx behind the load balancer", () => {
+        expect(tasks.map((t) => [t.service, t.desiredCount, t.dnsName, t.lbPort])).toEqual([
+            ["application1", 1, "application1.webstack-e2e-ecs.internal", undefined],
+            ["application2", 2, "application2.webstack-e2e-ecs.internal", undefined],
+            ["nginx", 2, undefined, 80],
+        ]);
+        // Every task image is one of the two builds, by its (mocked) registry digest.
+        for (const t of tasks) {
+            expect(t.def.image).toMatch(/^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com\/webstack-e2e-ecs\/(app|nginx)@sha256:[0-9a-f]{64}$/);
+            expect(refs.has(t.def.image)).toBe(true);
+        }
+    });
+
+    test("health checks pass: every container of every task is healthy, with the declared check", async () => {
+        const all = [...containers.values()].flat();
+        expect(all).toHaveLength(5);
+        for (const name of all) {
+            const info = await waitHealthy({ type: "container", name }, name, 90_000);
+            expect([name, info.State.Health?.Status]).toEqual([name, "healthy"]);
+        }
+    });
+
+    test("each container runs its definition unchanged: image, command, environment, user, port, health check, root, tmpfs", async () => {
+        for (const t of tasks) {
+            const image = await api<{ Config: { Cmd: string[] | null; Entrypoint: string[] | null } }>(
+                "GET",
+                `/images/${refs.get(t.def.image)}/json`,
+            );
+            for (const name of containers.get(t.service)!) {
+                const info: ContainerInfo = await inspectContainer(name);
+                const hc = info.Config.Healthcheck as unknown as {
+                    Test: string[];
+                    Interval: number;
+                    Timeout: number;
+                    Retries: number;
+                    StartPeriod: number;
+                };
+                const cfg = info.Config as unknown as { Cmd: string[]; Entrypoint: string[] | null; ExposedPorts: Record<string, unknown> };
+                expect(info.Image).toBe(refs.get(t.def.image));
+                // No command or entry point declared: the image's own run (gunicorn; the nginx entrypoint).
+                expect(t.def.command).toBeUndefined();
+                expect(t.def.entryPoint).toBeUndefined();
+                expect([cfg.Cmd, cfg.Entrypoint]).toEqual([image.Config.Cmd, image.Config.Entrypoint]);
+                expect(info.Config.Env).toEqual(expect.arrayContaining(t.def.environment!.map((e) => `${e.name}=${e.value}`)));
+                expect(info.Config.User).toBe(t.def.user ?? "");
+                expect(Object.keys(cfg.ExposedPorts)).toEqual(t.def.portMappings!.map((p) => `${p.containerPort}/tcp`));
+                expect(hc).toEqual({
+                    Test: t.def.healthCheck!.command,
+                    Interval: t.def.healthCheck!.interval * 1e9,
+                    Timeout: t.def.healthCheck!.timeout * 1e9,
+                    Retries: t.def.healthCheck!.retries,
+                    StartPeriod: t.def.healthCheck!.startPeriod * 1e9,
+                });
+                expect(info.HostConfig.ReadonlyRootfs).toBe(t.def.readonlyRootFilesystem);
+                expect(info.HostConfig.CapDrop ?? null).toEqual(t.def.linuxParameters?.capabilities?.drop ?? null);
+                expect((info.Config as unknown as { StopTimeout?: number }).StopTimeout).toBe(t.def.stopTimeout);
+            }
+        }
+        expect(tasks.find((t) => t.service === "nginx")!.def.entryPoint).toBeUndefined();
+        const app = await inspectContainer("webstack-e2e-ecs-application1-1");
+        expect((app.Config as unknown as { Cmd: string[] }).Cmd).toEqual(["gunicorn", "--config", "/app/gunicorn.conf.py", "wsgi"]);
+        expect(app.HostConfig.Tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
+    });
+
+    test("the app: uid 10001, read-only root, writable /tmp (tmpfs) and /dev/shm (Gunicorn's heartbeat)", async () => {
+        for (const name of [...containers.get("application1")!, ...containers.get("application2")!]) {
+            expect((await exec(name, ["id", "-u"])).trim()).toBe("10001");
+            await expect(exec(name, ["sh", "-c", "echo x > /app/probe"])).rejects.toThrow(/Read-only file system/);
+            await exec(name, ["sh", "-c", "echo x > /tmp/probe && echo x > /dev/shm/probe"]);
+            // One (unlinked) heartbeat file per Gunicorn worker in /dev/shm (worker_tmp_dir), held open by
+            // the worker and the master.
+            const heartbeats = await exec(name, [
+                "sh",
+                "-c",
+                "ls -l /proc/[0-9]*/fd 2>/dev/null | grep -o '/dev/shm/wgunicorn-[^ ]*' | sort -u | wc -l",
+            ]);
+            expect(Number(heartbeats.trim())).toBe(2);
+        }
+    });
+
+    test("nginx: the Cloud Map names with their weights, and the resolver the entrypoint read from /etc/resolv.conf", async () => {
+        for (const name of containers.get("nginx")!) {
+            const resolvConf = await exec(name, ["cat", "/etc/resolv.conf"]);
+            const nameservers = [...resolvConf.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]);
+            expect(nameservers).toEqual(["127.0.0.11"]);
+            const conf = await exec(name, ["cat", "/etc/nginx/nginx.conf"]);
+            expect(conf).toContain(`    resolver ${nameservers.join(" ")} valid=5s ipv6=off;\n`);
+            expect(conf).toContain(
+                "        server application1.webstack-e2e-ecs.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;\n",
+            );
+            expect(conf).toContain(
+                "        server application2.webstack-e2e-ecs.internal:8000 weight=1 max_fails=1 fail_timeout=2s resolve;\n",
+            );
+            const declared = tasks
+                .find((t) => t.service === "nginx")!
+                .def.environment!.find((e) => e.name === "WEBSTACK_NGINX_CONF")!.value;
+            expect(conf).toBe(`${declared.replace("${NGINX_LOCAL_RESOLVERS}", nameservers.join(" "))}\n`);
+            expect((await logs(name)).includes("webstack-entrypoint: wrote /etc/nginx/nginx.conf (resolvers: 127.0.0.11)")).toBe(true);
+        }
+        // Each Cloud Map name resolves to every task of its service.
+        const addresses = (await exec(containers.get("nginx")![0], ["getent", "ahostsv4", "application2.webstack-e2e-ecs.internal"]))
+            .split("\n")
+            .filter((l) => l.includes("STREAM"))
+            .map((l) => l.split(/\s+/)[0])
+            .sort();
+        const expected = await Promise.all(
+            containers.get("application2")!.map(async (n) => (await inspectContainer(n)).NetworkSettings.Networks[NETWORK].IPAddress),
+        );
+        expect(addresses).toEqual(expected.sort());
+    });
+
+    test("weighted traffic through both nginx tasks: 1200 requests, each service within 2 pp of its expected share", async () => {
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const replies = (await Promise.all(nginxUrls.map((url) => sendRequests(url, 600, 4)))).flat();
+        expect(nginxUrls).toHaveLength(2);
+        expect(replies).toHaveLength(1200);
+        expect(replies.filter((r) => r.status !== 200)).toEqual([]);
+        const rows = compareShares(
+            ev.outputs!.upstreams as Record<string, { expectedShare: number }>,
+            replies.map((r) => r.service!),
+        );
+        console.log(`ECS task definitions, run locally:\n${formatReport(rows)}`);
+        expect(rows.map((r) => [r.service, r.expected])).toEqual([
+            ["application1", 0.6],
+            ["application2", 0.4],
+        ]);
+        expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
+        // Both application2 tasks answered, and nginx's upstreamlog names only app task addresses.
+        const answering = new Set(replies.map((r) => r.container));
+        for (const name of [...containers.get("application1")!, ...containers.get("application2")!]) {
+            expect(answering.has(name)).toBe(true);
+        }
+        await sleep(1500); // the access log is buffered with flush=1s
+        const appIps = new Set(
+            await Promise.all(
+                [...containers.get("application1")!, ...containers.get("application2")!].map(
+                    async (n) => `${(await inspectContainer(n)).NetworkSettings.Networks[NETWORK].IPAddress}:8000`,
+                ),
+            ),
+        );
+        const lines = (await Promise.all(containers.get("nginx")!.map(async (n) => parseUpstreamLog(await logs(n, since))))).flat();
+        expect(lines.length).toBeGreaterThanOrEqual(1200);
+        expect(lines.filter((l) => !appIps.has(l.answeredBy))).toEqual([]);
+    });
+});

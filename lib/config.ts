@@ -38,6 +38,8 @@ export interface NginxTuning {
     readonly accessLogFlushSec: number;
     /** Connect timeout to a replica before trying the next, seconds. Default 1. */
     readonly proxyConnectTimeoutSec: number;
+    /** How long a replica that failed is skipped before nginx tries it again, seconds. Default 2. */
+    readonly failTimeoutSec: number;
     /** `proxy_buffering`. Default true. */
     readonly proxyBuffering: boolean;
 }
@@ -78,6 +80,7 @@ export const DEFAULT_NGINX: NginxTuning = {
     accessLogBufferKiB: 64,
     accessLogFlushSec: 1,
     proxyConnectTimeoutSec: 1,
+    failTimeoutSec: 2,
     proxyBuffering: true,
 };
 
@@ -234,6 +237,7 @@ function parseNginx(p: Problems, value: string | undefined): NginxTuning | undef
         accessLogBufferKiB: intIn(p, k("accessLogBufferKiB"), obj.accessLogBufferKiB ?? d.accessLogBufferKiB, 0, 1024, "KiB; 0 = unbuffered", 64),
         accessLogFlushSec: intIn(p, k("accessLogFlushSec"), obj.accessLogFlushSec ?? d.accessLogFlushSec, 1, 60, "seconds", 1),
         proxyConnectTimeoutSec: intIn(p, k("proxyConnectTimeoutSec"), obj.proxyConnectTimeoutSec ?? d.proxyConnectTimeoutSec, 1, 60, "seconds", 1),
+        failTimeoutSec: intIn(p, k("failTimeoutSec"), obj.failTimeoutSec ?? d.failTimeoutSec, 1, 300, "seconds a failed replica is skipped", 2),
         proxyBuffering: bool,
     };
     return Object.values(tuning).includes(undefined) ? undefined : (tuning as NginxTuning);

@@ -26,7 +26,11 @@ export const UPSTREAM_NAME = "webstack_app";
 export function renderNginxConfig(args: RenderNginxArgs): string {
     const t = args.tuning;
     const suffix = args.domainSuffix ?? "";
-    const servers = args.services.map((s) => `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} resolve;`);
+    // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
+    // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
+    const servers = args.services.map(
+        (s) => `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve;`,
+    );
     const accessLog =
         t.accessLogBufferKiB > 0
             ? `access_log /dev/stdout upstreamlog buffer=${t.accessLogBufferKiB}k flush=${t.accessLogFlushSec}s;`

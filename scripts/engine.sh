@@ -2,14 +2,16 @@
 # Start/stop/inspect a local Docker engine for webstack on a machine without systemd
 # or a registry. Usage: scripts/engine.sh start|stop|status
 #
-# Builds: the preinstalled docker client (28.x, /usr/local/bin/docker) has no buildx
-# plugin, and Docker 28's CLI no longer carries its own BuildKit client, so with
-# BuildKit on (the default) `docker build` fails ("BuildKit is enabled but the buildx
-# component is missing or broken"). Nothing to fetch it from here (no registry;
-# bookworm has no docker-buildx package). What works with the plain `docker build`
-# CLI against this 20.10 engine: the classic builder, i.e. DOCKER_BUILDKIT=0
-# (prints a deprecation notice, builds fine, honours --network none).
-# `docker-buildx` would need a newer Debian suite; not needed for our Dockerfiles.
+# Builds (checked against the 20.10 engine from bookworm's docker.io):
+# - The preinstalled client (28.x, /usr/local/bin/docker, first in PATH) has no buildx
+#   plugin, and bookworm has no docker-buildx package. Plain `docker build` (with
+#   DOCKER_BUILDKIT unset) then falls back to the classic builder: it prints a
+#   "DEPRECATED: The legacy builder ..." notice and builds fine, --network none included.
+#   Use that. DOCKER_BUILDKIT=0 does the same without the buildx hint.
+# - DOCKER_BUILDKIT=1 with the 28.x client fails: "BuildKit is enabled but the buildx
+#   component is missing or broken".
+# - BuildKit itself works with the 20.10 client that docker.io installs as
+#   /usr/bin/docker: `DOCKER_BUILDKIT=1 /usr/bin/docker build ...` (if ever needed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,11 +1,10 @@
-// Before the engine suites: make sure an engine answers and the offline base images exist, and
-// clear what an earlier, interrupted run left behind. Without an engine the suites are skipped with
+// Before the engine suites: make sure an engine answers and the offline base images exist.
+// Without an engine the suites are skipped with
 // the reason, except under CI, where that is a failure.
 import { execFileSync } from "child_process";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
-import { containersByLabel, engineAnswers } from "../../e2e/docker";
-import { teardown } from "../../e2e/replay";
+import { engineAnswers } from "../../e2e/docker";
 import { SKIP_FILE } from "../support/engine";
 
 export default async function globalSetup(): Promise<void> {
@@ -27,8 +26,6 @@ export default async function globalSetup(): Promise<void> {
         return;
     }
     execFileSync("bash", [path.join(root, "scripts/base-images.sh")], { stdio: "inherit" });
-    const leftovers = await containersByLabel({ "webstack.project": "webstack" });
-    for (const stack of new Set(leftovers.map((c) => c.Labels["webstack.stack"]).filter((s) => s.startsWith("e2e-")))) {
-        await teardown("webstack", stack);
-    }
+    // Leftovers of an interrupted run are removed per stack by each suite (upStack tears its own
+    // stack down first), so suites of parallel runs never remove each other's containers.
 }

@@ -36,7 +36,7 @@ async function answeredByMarker(s: UpStack, marker: string, names: readonly stri
 
 /** nginx master and worker pids: a reload or restart changes them. */
 async function nginxProcesses(s: UpStack): Promise<string> {
-    const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=-o pid,args`);
+    const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=${encodeURIComponent("-o pid,args")}`);
     return top.Processes.map((p) => p.join(" ")).sort().join("\n");
 }
 
@@ -56,7 +56,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
         expect(check.status).toBe(0);
         const conf = await exec(s.nginx, ["cat", "/etc/nginx/nginx.conf"]);
         expect(conf).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
-        expect(conf).toContain("server application1:8000 weight=3 resolve;");
+        expect(conf).toContain("server application1:8000 weight=3 max_fails=1 fail_timeout=2s resolve;");
         // `resolve` in an upstream needs nginx >= 1.27.3.
         const [major, minor, patch] = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync("docker", ["exec", s.nginx, "nginx", "-v"], { encoding: "utf8" }).stderr)!.slice(1).map(Number);
         expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
@@ -117,6 +117,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const loop = new LoadLoop(s.url, 4);
         await sleep(1000);
         await applyPlan(s.state, plan, after);
+        s = { ...s, ev: after, config: { ...s.config, services: services(2) } };
         const started = Date.parse((await inspectContainer("webstack-e2e-default-application2-2")).State.StartedAt);
         const deadline = Date.now() + 15_000;
         while (Date.now() < deadline && !loop.replies.some((r) => r.container === "webstack-e2e-default-application2-2")) {
@@ -131,7 +132,6 @@ describeEngine("local stack on the real engine (default config: the article)", (
         expect(first!.at - started).toBeLessThanOrEqual(10_000);
         expect(await nginxProcesses(s)).toBe(processes);
         expect((await inspectContainer(s.nginx)).State.StartedAt).toBe(nginxStarted);
-        s = { ...s, ev: after, config: { ...s.config, services: services(2) } };
         console.log(formatPlan(plan));
     });
 
@@ -142,12 +142,12 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const loop = new LoadLoop(s.url, 4);
         await sleep(1000);
         await applyPlan(s.state, plan, after);
+        s = { ...s, ev: after, config: { ...s.config, services: services(1) } };
         await sleep(7000); // past resolver valid=5s: nginx has dropped the address
         const replies = await loop.stop();
         console.log(`scale down: ${replies.length} requests, ${loop.failures.length} failed`);
         expect(loop.failures).toEqual([]);
         expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === "webstack-e2e-default-application2-2")).toBe(false);
-        s = { ...s, ev: after, config: { ...s.config, services: services(1) } };
     });
 
     test("6. SIGKILL of a replica under load: nginx retries another peer, 0 failed GETs", async () => {

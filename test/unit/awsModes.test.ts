@@ -194,7 +194,7 @@ describe("arm64 + VPC endpoints", () => {
             containers(one(ep, "aws:ecs/taskDefinition:TaskDefinition", "webstack-nginx"))[0].environment as { value: string }[]
         )[0].value;
         expect(env).toContain(
-            "server web.webstack-dev.internal:8000 weight=2 resolve;\n        server canary.webstack-dev.internal:8000 weight=1 resolve;",
+            "server web.webstack-dev.internal:8000 weight=2 max_fails=1 fail_timeout=2s resolve;\n        server canary.webstack-dev.internal:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",
         );
         expect(ep.outputs!.upstreams).toEqual({
             web: { weight: 2, replicas: 3, expectedShare: 0.8571 },

@@ -488,7 +488,7 @@ describe("nginx behind a Network Load Balancer", () => {
             },
         ]);
         expect(config).toContain(
-            "        server application1.webstack-dev.internal:8000 weight=3 resolve;\n        server application2.webstack-dev.internal:8000 weight=1 resolve;\n",
+            "        server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;\n        server application2.webstack-dev.internal:8000 weight=1 max_fails=1 fail_timeout=2s resolve;\n",
         );
         // The entrypoint fills in the VPC resolver from /etc/resolv.conf; no address is baked in.
         expect(config).toContain("    resolver ${NGINX_LOCAL_RESOLVERS} valid=5s ipv6=off;\n");

@@ -136,10 +136,10 @@ describe("three services with replicas (one at 0)", () => {
     test("nginx lists all three (gamma too, at 0 replicas) and publishes the configured port", () => {
         const nginx = one(three, T.container, "webstack-nginx");
         const conf = (nginx.inputs.envs as string[])[0];
-        expect(conf.match(/server \S+ weight=\d+ resolve;/g)).toEqual([
-            "server alpha:8000 weight=3 resolve;",
-            "server beta:8000 weight=1 resolve;",
-            "server gamma:8000 weight=2 resolve;",
+        expect(conf.match(/server \S+ weight=\d+ max_fails=1 fail_timeout=2s resolve;/g)).toEqual([
+            "server alpha:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
+            "server beta:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",
+            "server gamma:8000 weight=2 max_fails=1 fail_timeout=2s resolve;",
         ]);
         expect(nginx.inputs.ports).toEqual([{ internal: 80, external: 18080, ip: "127.0.0.1", protocol: "tcp" }]);
     });

@@ -7,7 +7,8 @@ const base = {
 
 module.exports = {
     projects: [
-        { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+        // Mock evaluations slow down on a loaded 2-core machine; 30 s keeps beforeAll from timing out.
+        { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"], testTimeout: 30_000 },
         {
             ...base,
             displayName: "engine",

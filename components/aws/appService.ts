@@ -50,12 +50,12 @@ export function appContainer(
         portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
         environment: ecsEnvironment(appEnvironment(args.service, args.nginx)),
         user: APP_USER,
-        // Gunicorn's heartbeat files go to /dev/shm, which Fargate mounts writable (tmpfs) even with a
-        // read-only root; /tmp is a small tmpfs as on local Docker (Fargate supports tmpfs since 2026-01).
+        // Gunicorn's heartbeat files go to /dev/shm, which Fargate mounts writable even with a read-only
+        // root. No /tmp tmpfs: ECS documents linuxParameters.tmpfs as unsupported on Fargate, and
+        // nothing in the app writes there (Gunicorn's control socket is disabled).
         readonlyRootFilesystem: true,
         linuxParameters: {
             capabilities: { drop: ["ALL"] },
-            tmpfs: [{ containerPath: "/tmp", size: 16, mountOptions: ["rw", "noexec", "nosuid"] }],
         },
         healthCheck: ecsHealthCheck(APP_HEALTHCHECK),
         logConfiguration: awslogs(args.logGroupName, args.region, args.service.name),

@@ -384,7 +384,6 @@ describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s
                 readonlyRootFilesystem: true,
                 linuxParameters: {
                     capabilities: { drop: ["ALL"] },
-                    tmpfs: [{ containerPath: "/tmp", size: 16, mountOptions: ["rw", "noexec", "nosuid"] }],
                 },
                 healthCheck: healthCheck(APP_HEALTHCHECK),
                 logConfiguration: awslogs(`/ecs/webstack-dev/${name}`, name),

@@ -6,9 +6,11 @@ const base = {
 };
 
 module.exports = {
+    // Mock evaluations slow down on a loaded 2-core machine; 30 s keeps a beforeAll from timing out.
+    // (Engine suites set their own, longer timeouts.)
+    testTimeout: 30_000,
     projects: [
-        // Mock evaluations slow down on a loaded 2-core machine; 30 s keeps beforeAll from timing out.
-        { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"], testTimeout: 30_000 },
+        { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
         {
             ...base,
             displayName: "engine",

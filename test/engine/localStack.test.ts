@@ -1,11 +1,14 @@
 // The local stack on the real Docker engine: what index.ts declares, replayed, serving real traffic.
 import { execFileSync, spawnSync } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { evaluate } from "../../e2e/evaluate";
 import { api, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { formatPlan, planDiff } from "../../e2e/plan";
 import { applyPlan } from "../../e2e/replay";
 import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
-import { UpStack, addressBook, describeEngine, downStack, upStack } from "../support/engine";
+import { ROOT, UpStack, addressBook, describeEngine, downStack, upStack } from "../support/engine";
 
 jest.setTimeout(300_000);
 
@@ -104,6 +107,32 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const rows = compareShares(s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>, answered);
         console.log(`default split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`);
         expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
+    });
+
+    test("traffic report CLI: against the replayed stack, and through `pulumi stack output --json`", async () => {
+        const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+            spawnSync("npx", ["ts-node", "--transpile-only", "e2e/trafficCli.ts", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
+        const viaReplay = cli(["--stack", s.stack, "--replay", "-n", "400"]);
+        expect(viaReplay.stderr).toBe("");
+        expect(viaReplay.status).toBe(0);
+        expect(Math.abs(observedPct(viaReplay.stdout, "application1") - 75)).toBeLessThanOrEqual(2);
+        expect(Math.abs(observedPct(viaReplay.stdout, "application2") - 25)).toBeLessThanOrEqual(2);
+        expect(viaReplay.stdout).toMatch(/^400 requests; worst delta \d\.\d\dpp$/m);
+        expect(viaReplay.stdout).toContain("failed: 0;");
+
+        // A stand-in `pulumi` on PATH answers `stack output --json` with the stack's outputs, as the
+        // CLI would for a stack brought up by `pulumi up`; counting comes from nginx's log this time.
+        const bin = mkdtempSync(path.join(tmpdir(), "webstack-pulumi-"));
+        writeFileSync(
+            path.join(bin, "pulumi"),
+            `#!/bin/sh\n[ "$1 $2 $3" = "stack output --json" ] || exit 2\necho '${JSON.stringify(s.ev.outputs)}'\n`,
+            { mode: 0o755 },
+        );
+        const viaPulumi = cli(["--stack", s.stack, "-n", "400", "--from-log"], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+        rmSync(bin, { recursive: true, force: true });
+        expect(viaPulumi.status).toBe(0);
+        expect(Math.abs(observedPct(viaPulumi.stdout, "application1") - 75)).toBeLessThanOrEqual(2);
+        expect(viaPulumi.stdout).toContain("counted from nginx's access log");
     });
 
     test("4. scale up: a 1-create plan, applied under load: 0 failures, new replica serves within 10 s, no nginx reload", async () => {
@@ -212,6 +241,16 @@ describeEngine("local stack on the real engine (three services, mixed weights an
         expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
     });
 });
+
+/** The observed share (percent) the traffic report prints for a service. */
+function observedPct(report: string, service: string): number {
+    const row = new RegExp(`^${service} +(\\d+\\.\\d)% +(\\d+\\.\\d)% `, "m").exec(report);
+    if (!row) {
+        throw new Error(`no row for ${service} in:\n${report}`);
+    }
+    expect(Number(row[1])).toBe(service === "application1" ? 75 : 25);
+    return Number(row[2]);
+}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;

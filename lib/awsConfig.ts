@@ -1,7 +1,7 @@
 // AWS-specific stack config: `webstack:aws` (an object) plus `aws:region`. Parsed only when
 // webstack:target is aws, with the same rules as lib/config.ts: every problem names the key, the bad
 // value and the fix, and nothing is declared while any problem remains.
-import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
+import { Problems, intIn, isRecord, oneOf, setCommand, unknownKeys } from "./validate";
 import type { ServiceSpec } from "./config";
 
 /** CPU architecture of the images and of the Fargate tasks that run them. */
@@ -188,24 +188,22 @@ export function parseAwsConfig(
     const k = (name: string) => `webstack:aws.${name}`;
     const d = AWS_DEFAULTS;
 
-    const platform = obj.platform ?? d.platform;
-    if (platform !== "linux/amd64" && platform !== "linux/arm64") {
-        p.add(
-            k("platform"),
-            platform,
-            "must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton)",
-            setCommand(k("platform"), d.platform),
-        );
-    }
-    const insights = obj.containerInsights ?? d.containerInsights;
-    if (insights !== "enabled" && insights !== "enhanced" && insights !== "disabled") {
-        p.add(
-            k("containerInsights"),
-            insights,
-            "must be enabled, enhanced or disabled (ECS Container Insights)",
-            setCommand(k("containerInsights"), d.containerInsights),
-        );
-    }
+    const platform = oneOf<Platform>(
+        p,
+        k("platform"),
+        obj.platform ?? d.platform,
+        ["linux/amd64", "linux/arm64"],
+        "must be linux/amd64 (Fargate X86_64) or linux/arm64 (Fargate ARM64, Graviton)",
+        d.platform,
+    );
+    const insights = oneOf<ContainerInsights>(
+        p,
+        k("containerInsights"),
+        obj.containerInsights ?? d.containerInsights,
+        ["enabled", "enhanced", "disabled"],
+        "must be enabled, enhanced or disabled (ECS Container Insights)",
+        d.containerInsights,
+    );
     const retention = obj.logRetentionDays ?? d.logRetentionDays;
     if (typeof retention !== "number" || !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
         p.add(
@@ -253,15 +251,14 @@ export function parseAwsConfig(
             }
         }
     }
-    const egress = obj.egress ?? d.egress;
-    if (egress !== "nat" && egress !== "endpoints") {
-        p.add(
-            k("egress"),
-            egress,
-            "must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route)",
-            setCommand(k("egress"), d.egress),
-        );
-    }
+    const egress = oneOf<Egress>(
+        p,
+        k("egress"),
+        obj.egress ?? d.egress,
+        ["nat", "endpoints"],
+        "must be nat (one NAT gateway) or endpoints (VPC endpoints for ecr.api, ecr.dkr, logs and s3; no internet route)",
+        d.egress,
+    );
     const vpcCidr = obj.vpcCidr ?? d.vpcCidr;
     checkVpcCidr(p, k("vpcCidr"), vpcCidr);
 
@@ -270,15 +267,15 @@ export function parseAwsConfig(
     }
     return {
         region: region!,
-        platform: platform as Platform,
-        egress: egress as Egress,
+        platform: platform!,
+        egress: egress!,
         vpcCidr: vpcCidr as string,
         ...(existingVpc ? { existingVpc } : {}),
         nginxCpu: nginxCpu!,
         nginxMemoryMiB: nginxMemoryMiB!,
         nginxDesiredCount: nginxDesiredCount!,
         logRetentionDays: retention as number,
-        containerInsights: insights as ContainerInsights,
+        containerInsights: insights!,
     };
 }
 

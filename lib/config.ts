@@ -1,5 +1,5 @@
 // The typed stack config: parsed and validated in one place, before any resource is declared.
-import { Problems, intIn, isRecord, setCommand, suggest, unknownKeys } from "./validate";
+import { Problems, intIn, isRecord, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 import { AwsConfig, parseAwsConfig } from "./awsConfig";
 
 /** One weighted app service: `replicas` containers (or ECS tasks) of the same Gunicorn app. */
@@ -150,12 +150,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
 }
 
 function parseTarget(p: Problems, value: string | undefined): Target | undefined {
-    const target = value ?? "local";
-    if (target !== "local" && target !== "aws") {
-        p.add("webstack:target", target, "must be 'local' (Docker on this machine) or 'aws' (ECS Fargate)", setCommand("webstack:target", "local"));
-        return undefined;
-    }
-    return target;
+    return oneOf<Target>(p, "webstack:target", value ?? "local", ["local", "aws"], "must be 'local' (Docker on this machine) or 'aws' (ECS Fargate)", "local");
 }
 
 function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | undefined {

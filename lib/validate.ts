@@ -65,6 +65,15 @@ export function intIn(
     return n;
 }
 
+/** Checks that a value is one of a fixed set; returns it typed, or undefined after adding a problem. */
+export function oneOf<T extends string>(problems: Problems, key: string, value: unknown, allowed: readonly T[], rule: string, example: T): T | undefined {
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value)) {
+        return value as T;
+    }
+    problems.add(key, value, rule, setCommand(key, example));
+    return undefined;
+}
+
 /** Flags keys of an object that the schema does not know, so a typo like `wieght` is never ignored. */
 export function unknownKeys(
     problems: Problems,

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, Platform } from "../../lib/awsConfig";
+import type { Platform } from "../../lib/awsConfig";
 import type { NginxTuning, ServiceSpec } from "../../lib/config";
 import { APP_HEALTHCHECK, APP_PORT, APP_USER, appEnvironment } from "../../lib/runtime";
-import { ContainerDefinition, awslogs, cpuArchitecture, ecsEnvironment, ecsHealthCheck } from "./containers";
+import { ContainerDefinition, awslogs, ecsEnvironment, ecsHealthCheck } from "./containers";
+import { fargateServiceArgs, fargateTaskDefinitionArgs } from "./fargate";
 
 export interface AwsAppServiceArgs {
     /** The service: name (Cloud Map name), replicas (desired tasks), Gunicorn workers/threads, Fargate cpu/memory. */
@@ -99,44 +100,32 @@ export class AwsAppService extends pulumi.ComponentResource {
 
         const taskDefinition = new aws.ecs.TaskDefinition(
             name,
-            {
+            fargateTaskDefinitionArgs({
                 family: args.family,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-                cpu: String(s.cpu),
-                memory: String(s.memoryMiB),
-                runtimePlatform: {
-                    operatingSystemFamily: "LINUX",
-                    cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform),
-                },
+                cpu: s.cpu,
+                memoryMiB: s.memoryMiB,
+                platform: args.platform,
                 executionRoleArn: args.executionRoleArn,
-                containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([appContainer(args, image)])),
+                image: args.image,
+                container: (image) => appContainer(args, image),
                 tags: args.tags,
-            },
+            }),
             parent,
         );
 
         const service = new aws.ecs.Service(
             name,
             {
-                name: s.name,
-                cluster: args.clusterArn,
-                taskDefinition: taskDefinition.arn,
-                desiredCount: s.replicas,
-                launchType: "FARGATE",
-                platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+                ...fargateServiceArgs({
+                    name: s.name,
+                    clusterArn: args.clusterArn,
+                    taskDefinitionArn: taskDefinition.arn,
+                    desiredCount: s.replicas,
+                    subnetIds: args.subnetIds,
+                    securityGroupId: args.securityGroupId,
+                    tags: args.tags,
+                }),
                 serviceRegistries: { registryArn: discovery.arn },
-                // Rolling deploys never drop below the desired count; a deploy whose tasks never get
-                // healthy stops and rolls back to the last working task definition.
-                deploymentMinimumHealthyPercent: 100,
-                deploymentMaximumPercent: 200,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                // `pulumi up` returns once the service is stable, as the local target waits for healthy.
-                waitForSteadyState: true,
-                enableEcsManagedTags: true,
-                propagateTags: "SERVICE",
-                tags: args.tags,
             },
             parent,
         );

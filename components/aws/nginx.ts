@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_DEFAULTS, NGINX_SERVICE_NAME, Platform } from "../../lib/awsConfig";
 import { NGINX_CONF_ENV, NGINX_HEALTHCHECK, NGINX_PORT } from "../../lib/runtime";
-import { ContainerDefinition, awslogs, cpuArchitecture, ecsEnvironment, ecsHealthCheck } from "./containers";
+import { ContainerDefinition, awslogs, ecsEnvironment, ecsHealthCheck } from "./containers";
+import { fargateServiceArgs, fargateTaskDefinitionArgs } from "./fargate";
 
 export interface AwsNginxArgs {
     /** nginx image by digest (BuiltImage.ref). */
@@ -71,42 +72,33 @@ export class AwsNginx extends pulumi.ComponentResource {
         const parent = { parent: this };
         const taskDefinition = new aws.ecs.TaskDefinition(
             name,
-            {
+            fargateTaskDefinitionArgs({
                 family: args.family,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-                cpu: String(args.cpu ?? AWS_DEFAULTS.nginxCpu),
-                memory: String(args.memoryMiB ?? AWS_DEFAULTS.nginxMemoryMiB),
-                runtimePlatform: {
-                    operatingSystemFamily: "LINUX",
-                    cpuArchitecture: cpuArchitecture(args.platform ?? AWS_DEFAULTS.platform),
-                },
+                cpu: args.cpu ?? AWS_DEFAULTS.nginxCpu,
+                memoryMiB: args.memoryMiB ?? AWS_DEFAULTS.nginxMemoryMiB,
+                platform: args.platform,
                 executionRoleArn: args.executionRoleArn,
-                containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([nginxContainer(args, image)])),
+                image: args.image,
+                container: (image) => nginxContainer(args, image),
                 tags: args.tags,
-            },
+            }),
             parent,
         );
         const service = new aws.ecs.Service(
             name,
             {
-                name: NGINX_SERVICE_NAME,
-                cluster: args.clusterArn,
-                taskDefinition: taskDefinition.arn,
-                desiredCount: args.desiredCount ?? AWS_DEFAULTS.nginxDesiredCount,
-                launchType: "FARGATE",
-                platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+                ...fargateServiceArgs({
+                    name: NGINX_SERVICE_NAME,
+                    clusterArn: args.clusterArn,
+                    taskDefinitionArn: taskDefinition.arn,
+                    desiredCount: args.desiredCount ?? AWS_DEFAULTS.nginxDesiredCount,
+                    subnetIds: args.subnetIds,
+                    securityGroupId: args.securityGroupId,
+                    tags: args.tags,
+                }),
                 loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: NGINX_CONTAINER, containerPort: NGINX_PORT }],
                 // The first load balancer health checks pass within ~20 s (2 x 10 s); give a new task 30.
                 healthCheckGracePeriodSeconds: 30,
-                deploymentMinimumHealthyPercent: 100,
-                deploymentMaximumPercent: 200,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                waitForSteadyState: true,
-                enableEcsManagedTags: true,
-                propagateTags: "SERVICE",
-                tags: args.tags,
             },
             parent,
         );

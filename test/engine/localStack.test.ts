@@ -65,6 +65,19 @@ describeEngine("local stack on the real engine (default config: the article)", (
         expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
     });
 
+    test("the app image builds with no network: the offline base already satisfies requirements.txt", () => {
+        const build = spawnSync(
+            "docker",
+            ["build", "--no-cache", "--network", "none", "--build-arg", `BASE_IMAGE=${String(s.config.appBaseImage)}`, "-t", "webstack-app:e2e-offline", "app"],
+            { cwd: ROOT, encoding: "utf8", env: { ...process.env, DOCKER_BUILDKIT: "0" }, timeout: 180_000 },
+        );
+        expect(build.status).toBe(0);
+        expect(build.stdout).toMatch(/Requirement already satisfied: Flask<4,>=3\.0 in \/usr\/lib\/python3\/dist-packages/);
+        expect(build.stdout).toMatch(/Requirement already satisfied: gunicorn>=23 in \/usr\/lib\/python3\/dist-packages/);
+        expect(build.stdout).not.toMatch(/Downloading|Collecting/);
+        spawnSync("docker", ["rmi", "webstack-app:e2e-offline"]);
+    });
+
     test("2. the page, /healthz and the health checks, through nginx on 127.0.0.1", async () => {
         expect(s.url).toBe(`http://127.0.0.1:${PORT}/`);
         const page = await getText(s.url);

@@ -10,6 +10,9 @@ export const LABEL = {
 } as const;
 
 /** Docker labels for one object of the stack. */
-export function dockerLabels(base: Readonly<Record<string, string>>, extra: Readonly<Record<string, string>> = {}): docker.types.input.ContainerLabel[] {
+export function dockerLabels(
+    base: Readonly<Record<string, string>>,
+    extra: Readonly<Record<string, string>> = {},
+): docker.types.input.ContainerLabel[] {
     return Object.entries({ ...base, ...extra }).map(([label, value]) => ({ label, value }));
 }

@@ -90,11 +90,29 @@ export async function engineAnswers(): Promise<boolean> {
 export interface ContainerInfo {
     Id: string;
     Name: string;
-    State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string }; RestartCount?: number; ExitCode: number };
+    State: {
+        Status: string;
+        Running: boolean;
+        Pid: number;
+        StartedAt: string;
+        Health?: { Status: string };
+        RestartCount?: number;
+        ExitCode: number;
+    };
     RestartCount: number;
-    Config: { Labels: Record<string, string>; Env: string[]; Image: string; Hostname: string; User: string; Healthcheck?: { Test: string[] } };
+    Config: {
+        Labels: Record<string, string>;
+        Env: string[];
+        Image: string;
+        Hostname: string;
+        User: string;
+        Healthcheck?: { Test: string[] };
+    };
     HostConfig: Record<string, unknown>;
-    NetworkSettings: { Networks: Record<string, { IPAddress: string; Aliases: string[] | null }>; Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
+    NetworkSettings: {
+        Networks: Record<string, { IPAddress: string; Aliases: string[] | null }>;
+        Ports: Record<string, { HostIp: string; HostPort: string }[] | null>;
+    };
     Image: string;
 }
 
@@ -103,7 +121,9 @@ export function inspectContainer(nameOrId: string): Promise<ContainerInfo> {
 }
 
 /** Containers (all states) carrying every given label. */
-export async function containersByLabel(labels: Readonly<Record<string, string>>): Promise<{ Id: string; Names: string[]; Labels: Record<string, string>; State: string }[]> {
+export async function containersByLabel(
+    labels: Readonly<Record<string, string>>,
+): Promise<{ Id: string; Names: string[]; Labels: Record<string, string>; State: string }[]> {
     const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
     return api("GET", `/containers/json?all=1&filters=${encodeURIComponent(filters)}`);
 }

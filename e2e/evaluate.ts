@@ -63,7 +63,12 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                 const inputs = args.inputs as State;
                 const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, inputs) ?? {}) };
                 const id = args.custom === false ? "" : mockId(args.type, args.name, inputs);
-                const opts = captured.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", dependencies: [], deleteBeforeReplace: false };
+                const opts = captured.get(`${args.type}::${args.name}`) ?? {
+                    urn: "",
+                    parent: "",
+                    dependencies: [],
+                    deleteBeforeReplace: false,
+                };
                 resources.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs, state, id, ...opts });
                 return { id, state };
             },

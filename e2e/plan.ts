@@ -69,7 +69,10 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
         }
     }
     const count = (op: Op) => steps.filter((s) => s.op === op).length;
-    return { steps, counts: { create: count("create"), delete: count("delete"), update: count("update"), replace: count("replace"), same } };
+    return {
+        steps,
+        counts: { create: count("create"), delete: count("delete"), update: count("update"), replace: count("replace"), same },
+    };
 }
 
 function changedInputs(a: DeclaredResource, b: DeclaredResource): string[] {
@@ -80,7 +83,9 @@ function changedInputs(a: DeclaredResource, b: DeclaredResource): string[] {
 /** One line per step, like preview's summary: "+ create docker:index/container:Container web-app-3". */
 export function formatPlan(plan: Plan): string {
     const sign: Record<Op, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
-    const lines = plan.steps.map((s) => `${sign[s.op]} ${s.op} ${s.type} ${s.name}${s.changedKeys.length ? ` [${s.changedKeys.join(", ")}]` : ""}`);
+    const lines = plan.steps.map(
+        (s) => `${sign[s.op]} ${s.op} ${s.type} ${s.name}${s.changedKeys.length ? ` [${s.changedKeys.join(", ")}]` : ""}`,
+    );
     const c = plan.counts;
     lines.push(`${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`);
     return lines.join("\n");

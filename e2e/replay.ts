@@ -131,7 +131,10 @@ export async function teardown(project: string, stack: string, log?: (line: stri
 function only(r: DeclaredResource, where: string, obj: Record<string, unknown>, known: readonly string[]): void {
     for (const key of Object.keys(obj)) {
         if (obj[key] !== undefined && !known.includes(key)) {
-            throw new ReplayError(r, `declared input ${where}${key} = ${JSON.stringify(obj[key])} is not applied by the replay; teach e2e/replay.ts to apply it`);
+            throw new ReplayError(
+                r,
+                `declared input ${where}${key} = ${JSON.stringify(obj[key])} is not applied by the replay; teach e2e/replay.ts to apply it`,
+            );
         }
     }
 }
@@ -196,12 +199,44 @@ async function createNetwork(state: ReplayState, r: DeclaredResource, i: Record<
 }
 
 const CONTAINER_KEYS = [
-    "name", "image", "command", "entrypoints", "envs", "user", "hostname", "workingDir", "labels",
-    "ports", "networksAdvanced", "healthcheck", "restart", "maxRetryCount", "readOnly", "tmpfs",
-    "capabilities", "securityOpts", "logDriver", "logOpts", "stopSignal", "stopTimeout", "memory",
-    "memorySwap", "cpuShares", "init", "mounts", "uploads", "dns", "hosts", "shmSize",
+    "name",
+    "image",
+    "command",
+    "entrypoints",
+    "envs",
+    "user",
+    "hostname",
+    "workingDir",
+    "labels",
+    "ports",
+    "networksAdvanced",
+    "healthcheck",
+    "restart",
+    "maxRetryCount",
+    "readOnly",
+    "tmpfs",
+    "capabilities",
+    "securityOpts",
+    "logDriver",
+    "logOpts",
+    "stopSignal",
+    "stopTimeout",
+    "memory",
+    "memorySwap",
+    "cpuShares",
+    "init",
+    "mounts",
+    "uploads",
+    "dns",
+    "hosts",
+    "shmSize",
     // Provider-side behaviour, applied by this file: waiting, start, teardown grace.
-    "wait", "waitTimeout", "mustRun", "start", "destroyGraceSeconds", "removeVolumes",
+    "wait",
+    "waitTimeout",
+    "mustRun",
+    "start",
+    "destroyGraceSeconds",
+    "removeVolumes",
 ] as const;
 
 async function createContainer(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
@@ -245,9 +280,15 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
             : undefined,
         HostConfig: {
             PortBindings: Object.fromEntries(
-                ports.map((p) => [portKey(p), [{ HostIp: (p.ip as string | undefined) ?? "0.0.0.0", HostPort: p.external === undefined ? "" : String(p.external) }]]),
+                ports.map((p) => [
+                    portKey(p),
+                    [{ HostIp: (p.ip as string | undefined) ?? "0.0.0.0", HostPort: p.external === undefined ? "" : String(p.external) }],
+                ]),
             ),
-            RestartPolicy: { Name: restart, MaximumRetryCount: restart === "on-failure" ? ((i.maxRetryCount as number | undefined) ?? 0) : 0 },
+            RestartPolicy: {
+                Name: restart,
+                MaximumRetryCount: restart === "on-failure" ? ((i.maxRetryCount as number | undefined) ?? 0) : 0,
+            },
             ReadonlyRootfs: i.readOnly ?? false,
             Tmpfs: i.tmpfs,
             CapAdd: caps.adds,
@@ -265,13 +306,18 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
             Mounts: mounts.map((m) => ({ Target: m.target, Source: m.source, Type: m.type ?? "volume", ReadOnly: m.readOnly ?? false })),
             NetworkMode: networks[0]?.name ?? "bridge",
         },
-        NetworkingConfig: networks[0] ? { EndpointsConfig: { [networks[0].name as string]: { Aliases: networks[0].aliases ?? [] } } } : undefined,
+        NetworkingConfig: networks[0]
+            ? { EndpointsConfig: { [networks[0].name as string]: { Aliases: networks[0].aliases ?? [] } } }
+            : undefined,
     };
     const name = i.name as string;
     const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, body);
     state.ids.set(r.urn, res.Id);
     for (const n of networks.slice(1)) {
-        await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, { Container: res.Id, EndpointConfig: { Aliases: n.aliases ?? [] } });
+        await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, {
+            Container: res.Id,
+            EndpointConfig: { Aliases: n.aliases ?? [] },
+        });
     }
     await upload(r, res.Id, (i.uploads ?? []) as Record<string, unknown>[]);
     if (i.start === false) {
@@ -297,7 +343,10 @@ async function upload(r: DeclaredResource, id: string, uploads: Record<string, u
         const dir = mkdtempSync(path.join(tmpdir(), "webstack-upload-"));
         try {
             const local = path.join(dir, path.basename(u.file as string));
-            const data = u.contentBase64 !== undefined ? Buffer.from(u.contentBase64 as string, "base64") : Buffer.from((u.content as string | undefined) ?? "");
+            const data =
+                u.contentBase64 !== undefined
+                    ? Buffer.from(u.contentBase64 as string, "base64")
+                    : Buffer.from((u.content as string | undefined) ?? "");
             const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o755 : 0o644;
             writeFileSync(local, data, { mode });
             await cli(["cp", local, `${id}:${u.file as string}`]);

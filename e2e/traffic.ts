@@ -161,7 +161,9 @@ export function formatReport(rows: readonly ShareRow[], width = 40): string {
         const mark = Math.min(width - 1, Math.round(r.expected * width));
         const bar = Array.from({ length: width }, (_, i) => (i === mark ? "│" : i < filled ? "█" : " ")).join("");
         const delta = `${r.deltaPp >= 0 ? "+" : ""}${r.deltaPp.toFixed(1)}pp`.padStart(7);
-        lines.push(`${r.service.padEnd(name)}    ${pct(r.expected)}    ${pct(r.observed)}  ${delta}  ${String(r.count).padStart(8)}  ${bar}`);
+        lines.push(
+            `${r.service.padEnd(name)}    ${pct(r.expected)}    ${pct(r.observed)}  ${delta}  ${String(r.count).padStart(8)}  ${bar}`,
+        );
     }
     const total = rows.reduce((s, r) => s + r.count, 0);
     lines.push(`${total} requests; worst delta ${worstDeltaPp(rows).toFixed(2)}pp`);

@@ -45,7 +45,9 @@ async function stackOutputs(o: Options): Promise<{ url: string; upstreams: Upstr
     try {
         return JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--stack", o.stack], { encoding: "utf8" }));
     } catch (e) {
-        throw new Error(`could not read the stack outputs with 'pulumi stack output --json --stack ${o.stack}' (${(e as Error).message.split("\n")[0]}); for a replayed stack pass --replay`);
+        throw new Error(
+            `could not read the stack outputs with 'pulumi stack output --json --stack ${o.stack}' (${(e as Error).message.split("\n")[0]}); for a replayed stack pass --replay`,
+        );
     }
 }
 
@@ -71,10 +73,14 @@ async function main(): Promise<void> {
     console.log(`sending ${o.count} requests to ${url} (${o.concurrency} clients)`);
     const replies = await sendRequests(`${url}?m=${marker}`, o.count, o.concurrency);
     const failed = replies.filter((r) => r.status !== 200);
-    const answered = o.fromLog ? await fromLog(o.stack, marker) : replies.filter((r) => r.status === 200).map((r) => r.service ?? "unknown");
+    const answered = o.fromLog
+        ? await fromLog(o.stack, marker)
+        : replies.filter((r) => r.status === 200).map((r) => r.service ?? "unknown");
     console.log(formatReport(compareShares(upstreams, answered)));
     const ms = replies.map((r) => r.ms).sort((a, b) => a - b);
-    console.log(`failed: ${failed.length}; latency p50 ${ms[Math.floor(ms.length * 0.5)].toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(1)} ms; counted from ${o.fromLog ? "nginx's access log" : "X-Webstack-Service"}`);
+    console.log(
+        `failed: ${failed.length}; latency p50 ${ms[Math.floor(ms.length * 0.5)].toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(1)} ms; counted from ${o.fromLog ? "nginx's access log" : "X-Webstack-Service"}`,
+    );
     if (failed.length > 0) {
         process.exitCode = 1;
     }

@@ -33,7 +33,7 @@ export function show(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -66,7 +66,14 @@ export function intIn(
 }
 
 /** Checks that a value is one of a fixed set; returns it typed, or undefined after adding a problem. */
-export function oneOf<T extends string>(problems: Problems, key: string, value: unknown, allowed: readonly T[], rule: string, example: T): T | undefined {
+export function oneOf<T extends string>(
+    problems: Problems,
+    key: string,
+    value: unknown,
+    allowed: readonly T[],
+    rule: string,
+    example: T,
+): T | undefined {
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) {
         return value as T;
     }
@@ -75,12 +82,7 @@ export function oneOf<T extends string>(problems: Problems, key: string, value: 
 }
 
 /** Flags keys of an object that the schema does not know, so a typo like `wieght` is never ignored. */
-export function unknownKeys(
-    problems: Problems,
-    key: string,
-    obj: Record<string, unknown>,
-    known: readonly string[],
-): void {
+export function unknownKeys(problems: Problems, key: string, obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {
         if (!known.includes(k)) {
             const near = suggest(known, k);

@@ -30,13 +30,28 @@ export class LocalWebStack extends pulumi.ComponentResource {
         super("webstack:local:WebStack", name, {}, opts);
         const c = args.config;
         const tag = pulumi.getStack();
-        const appImage = new BuiltImage(`${name}-app-image`, { context: "app", baseImage: c.appBaseImage, imageName: `webstack-app:${tag}` }, { parent: this });
-        const nginxImage = new BuiltImage(`${name}-nginx-image`, { context: "nginx", baseImage: c.nginxBaseImage, imageName: `webstack-nginx:${tag}` }, { parent: this });
+        const appImage = new BuiltImage(
+            `${name}-app-image`,
+            { context: "app", baseImage: c.appBaseImage, imageName: `webstack-app:${tag}` },
+            { parent: this },
+        );
+        const nginxImage = new BuiltImage(
+            `${name}-nginx-image`,
+            { context: "nginx", baseImage: c.nginxBaseImage, imageName: `webstack-nginx:${tag}` },
+            { parent: this },
+        );
         const network = new LocalNetwork(`${name}-network`, { networkName: args.namePrefix, labels: args.labels }, { parent: this });
         for (const service of c.services) {
             new LocalAppService(
                 `${name}-${service.name}`,
-                { service, nginx: c.nginx, image: appImage.ref, networkName: network.networkName, namePrefix: args.namePrefix, labels: args.labels },
+                {
+                    service,
+                    nginx: c.nginx,
+                    image: appImage.ref,
+                    networkName: network.networkName,
+                    namePrefix: args.namePrefix,
+                    labels: args.labels,
+                },
                 { parent: this },
             );
         }

@@ -20,7 +20,9 @@ const services = (app2Replicas: number) => [
 
 /** Names of the app containers a stack declares. */
 const appContainers = (s: UpStack) =>
-    s.ev.resources.filter((r) => r.type === "docker:index/container:Container" && !String(r.inputs.name).endsWith("-nginx")).map((r) => String(r.inputs.name));
+    s.ev.resources
+        .filter((r) => r.type === "docker:index/container:Container" && !String(r.inputs.name).endsWith("-nginx"))
+        .map((r) => String(r.inputs.name));
 
 /** Services that answered the requests whose path carries `marker`, from nginx's upstreamlog. */
 async function answeredByMarker(s: UpStack, marker: string, names: readonly string[]): Promise<string[]> {
@@ -40,7 +42,9 @@ async function answeredByMarker(s: UpStack, marker: string, names: readonly stri
 /** nginx master and worker pids: a reload or restart changes them. */
 async function nginxProcesses(s: UpStack): Promise<string> {
     const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=${encodeURIComponent("-o pid,args")}`);
-    return top.Processes.map((p) => p.join(" ")).sort().join("\n");
+    return top.Processes.map((p) => p.join(" "))
+        .sort()
+        .join("\n");
 }
 
 describeEngine("local stack on the real engine (default config: the article)", () => {
@@ -61,14 +65,27 @@ describeEngine("local stack on the real engine (default config: the article)", (
         expect(conf).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
         expect(conf).toContain("server application1:8000 weight=3 max_fails=1 fail_timeout=2s resolve;");
         // `resolve` in an upstream needs nginx >= 1.27.3.
-        const [major, minor, patch] = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync("docker", ["exec", s.nginx, "nginx", "-v"], { encoding: "utf8" }).stderr)!.slice(1).map(Number);
+        const [major, minor, patch] = /nginx\/(\d+)\.(\d+)\.(\d+)/
+            .exec(spawnSync("docker", ["exec", s.nginx, "nginx", "-v"], { encoding: "utf8" }).stderr)!
+            .slice(1)
+            .map(Number);
         expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
     });
 
     test("the app image builds with no network: the offline base already satisfies requirements.txt", () => {
         const build = spawnSync(
             "docker",
-            ["build", "--no-cache", "--network", "none", "--build-arg", `BASE_IMAGE=${String(s.config.appBaseImage)}`, "-t", "webstack-app:e2e-offline", "app"],
+            [
+                "build",
+                "--no-cache",
+                "--network",
+                "none",
+                "--build-arg",
+                `BASE_IMAGE=${String(s.config.appBaseImage)}`,
+                "-t",
+                "webstack-app:e2e-offline",
+                "app",
+            ],
             { cwd: ROOT, encoding: "utf8", env: { ...process.env, DOCKER_BUILDKIT: "0" }, timeout: 180_000 },
         );
         expect(build.status).toBe(0);
@@ -118,13 +135,20 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const answered = await answeredByMarker(s, marker, appContainers(s));
         expect(answered).toHaveLength(1200);
         const rows = compareShares(s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>, answered);
-        console.log(`default split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`);
+        console.log(
+            `default split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`,
+        );
         expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
     });
 
     test("traffic report CLI: against the replayed stack, and through `pulumi stack output --json`", async () => {
         const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-            spawnSync("npx", ["ts-node", "--transpile-only", "e2e/trafficCli.ts", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
+            spawnSync("npx", ["ts-node", "--transpile-only", "e2e/trafficCli.ts", ...args], {
+                cwd: ROOT,
+                encoding: "utf8",
+                env,
+                timeout: 120_000,
+            });
         const viaReplay = cli(["--stack", s.stack, "--replay", "-n", "400"]);
         expect(viaReplay.stderr).toBe("");
         expect(viaReplay.status).toBe(0);
@@ -168,7 +192,9 @@ describeEngine("local stack on the real engine (default config: the article)", (
         await sleep(2000);
         const replies = await loop.stop();
         const first = replies.find((r) => r.container === "webstack-e2e-default-application2-2");
-        console.log(`scale up: ${replies.length} requests, ${loop.failures.length} failed; new replica first served ${first ? first.at - started : "never"} ms after its start`);
+        console.log(
+            `scale up: ${replies.length} requests, ${loop.failures.length} failed; new replica first served ${first ? first.at - started : "never"} ms after its start`,
+        );
         expect(loop.failures).toEqual([]);
         expect(first).toBeDefined();
         expect(first!.at - started).toBeLessThanOrEqual(10_000);
@@ -180,7 +206,9 @@ describeEngine("local stack on the real engine (default config: the article)", (
     test("5. scale down by 1 under load (graceful SIGTERM stop): 0 failures", async () => {
         const after = await evaluate({ ...s.config, services: services(1) }, { stack: s.stack });
         const plan = planDiff(s.ev, after);
-        expect(plan.steps).toEqual([{ op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] }]);
+        expect(plan.steps).toEqual([
+            { op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] },
+        ]);
         const loop = new LoadLoop(s.url, 4);
         await sleep(1000);
         await applyPlan(s.state, plan, after);
@@ -189,7 +217,9 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const replies = await loop.stop();
         console.log(`scale down: ${replies.length} requests, ${loop.failures.length} failed`);
         expect(loop.failures).toEqual([]);
-        expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === "webstack-e2e-default-application2-2")).toBe(false);
+        expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === "webstack-e2e-default-application2-2")).toBe(
+            false,
+        );
     });
 
     test("6. SIGKILL of a replica under load: nginx retries another peer, 0 failed GETs", async () => {
@@ -249,7 +279,9 @@ describeEngine("local stack on the real engine (three services, mixed weights an
         expect(replies.filter((r) => r.status !== 200)).toEqual([]);
         const answered = await answeredByMarker(s, marker, appContainers(s));
         const rows = compareShares(s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>, answered);
-        console.log(`three-service split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`);
+        console.log(
+            `three-service split:\n${rows.map((r) => `${r.service} expected ${r.expected} observed ${r.observed.toFixed(4)}`).join("\n")}`,
+        );
         expect(rows.find((r) => r.service === "delta")?.count).toBe(0);
         expect(worstDeltaPp(rows)).toBeLessThanOrEqual(2);
     });

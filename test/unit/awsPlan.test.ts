@@ -63,8 +63,12 @@ describe("aws plan diffs", () => {
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 1, replace: 1, same: 48 });
         const td = (ev: Evaluation) =>
             ev.resources.find((r) => r.name === "webstack-nginx" && r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
-        expect(td(base).inputs.containerDefinitions).toContain("server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;");
-        expect(td(reweighted).inputs.containerDefinitions).toContain("server application1.webstack-dev.internal:8000 weight=5 max_fails=1 fail_timeout=2s resolve;");
+        expect(td(base).inputs.containerDefinitions).toContain(
+            "server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
+        );
+        expect(td(reweighted).inputs.containerDefinitions).toContain(
+            "server application1.webstack-dev.internal:8000 weight=5 max_fails=1 fail_timeout=2s resolve;",
+        );
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);
         expect(formatPlan(plan)).toBe(
             [

@@ -36,7 +36,11 @@ describe("default config: the article's stack", () => {
     });
 
     test("names are derived from the component names", () => {
-        const names = (type: string) => def.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+        const names = (type: string) =>
+            def.resources
+                .filter((r) => r.type === type)
+                .map((r) => r.name)
+                .sort();
         expect(names(T.container)).toEqual(["webstack-application1-1", "webstack-application2-1", "webstack-nginx"]);
         expect(names(T.image)).toEqual(["webstack-app-image", "webstack-nginx-image"]);
         expect(names(T.network)).toEqual(["webstack-network"]);
@@ -50,7 +54,11 @@ describe("default config: the article's stack", () => {
             skipPush: true,
             buildOnPreview: false,
         });
-        expect(one(def, T.image, "webstack-nginx-image").inputs.build).toEqual({ context: "nginx", dockerfile: "nginx/Dockerfile", args: { BASE_IMAGE: "nginx:1.28" } });
+        expect(one(def, T.image, "webstack-nginx-image").inputs.build).toEqual({
+            context: "nginx",
+            dockerfile: "nginx/Dockerfile",
+            args: { BASE_IMAGE: "nginx:1.28" },
+        });
     });
 
     test("a user-defined bridge network, labelled", () => {
@@ -76,10 +84,23 @@ describe("default config: the article's stack", () => {
             networksAdvanced: [{ name: "webstack-dev", aliases: ["application1"] }],
             healthcheck: { tests: [...APP_HEALTHCHECK], interval: "5s", timeout: "3s", retries: 3, startPeriod: "10s" },
         });
-        expect(app1.inputs.healthcheck).not.toEqual(expect.objectContaining({ tests: expect.arrayContaining([expect.stringMatching(/curl|wget/)]) }));
-        expect(app1.inputs.envs).toEqual(["WEBSTACK_SERVICE=application1", "GUNICORN_WORKERS=6", "GUNICORN_THREADS=4", "GUNICORN_KEEPALIVE_SEC=75"]);
+        expect(app1.inputs.healthcheck).not.toEqual(
+            expect.objectContaining({ tests: expect.arrayContaining([expect.stringMatching(/curl|wget/)]) }),
+        );
+        expect(app1.inputs.envs).toEqual([
+            "WEBSTACK_SERVICE=application1",
+            "GUNICORN_WORKERS=6",
+            "GUNICORN_THREADS=4",
+            "GUNICORN_KEEPALIVE_SEC=75",
+        ]);
         expect(one(def, T.container, "webstack-application2-1").inputs.envs).toContain("GUNICORN_WORKERS=3");
-        expect(labelMap(app1)).toEqual({ "webstack.project": "webstack", "webstack.stack": "dev", "webstack.role": "app", "webstack.service": "application1", "webstack.replica": "1" });
+        expect(labelMap(app1)).toEqual({
+            "webstack.project": "webstack",
+            "webstack.stack": "dev",
+            "webstack.role": "app",
+            "webstack.service": "application1",
+            "webstack.replica": "1",
+        });
         expect(app1.inputs.ports).toBeUndefined();
         expect(app1.deleteBeforeReplace).toBe(true);
     });
@@ -96,7 +117,9 @@ describe("default config: the article's stack", () => {
             healthcheck: { tests: [...NGINX_HEALTHCHECK] },
             stopSignal: "SIGQUIT",
         });
-        expect(nginx.inputs.envs).toEqual([`WEBSTACK_NGINX_CONF=${renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX })}`]);
+        expect(nginx.inputs.envs).toEqual([
+            `WEBSTACK_NGINX_CONF=${renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX })}`,
+        ]);
         expect(nginx.deleteBeforeReplace).toBe(true);
     });
 
@@ -130,7 +153,12 @@ describe("three services with replicas (one at 0)", () => {
             ["webstack-dev-beta-2", "beta"],
             ["webstack-dev-beta-3", "beta"],
         ]);
-        expect(one(three, T.container, "webstack-beta-2").inputs.envs).toEqual(["WEBSTACK_SERVICE=beta", "GUNICORN_WORKERS=1", "GUNICORN_THREADS=8", "GUNICORN_KEEPALIVE_SEC=75"]);
+        expect(one(three, T.container, "webstack-beta-2").inputs.envs).toEqual([
+            "WEBSTACK_SERVICE=beta",
+            "GUNICORN_WORKERS=1",
+            "GUNICORN_THREADS=8",
+            "GUNICORN_KEEPALIVE_SEC=75",
+        ]);
     });
 
     test("nginx lists all three (gamma too, at 0 replicas) and publishes the configured port", () => {

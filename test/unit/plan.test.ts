@@ -21,24 +21,33 @@ beforeAll(async () => {
 describe("scale changes touch only that service's containers", () => {
     test("+1 replica is exactly one create, nothing else changes", () => {
         const plan = planDiff(base, up);
-        expect(plan.steps).toEqual([{ op: "create", type: "docker:index/container:Container", name: "webstack-application2-3", changedKeys: [] }]);
+        expect(plan.steps).toEqual([
+            { op: "create", type: "docker:index/container:Container", name: "webstack-application2-3", changedKeys: [] },
+        ]);
         expect(plan.counts).toEqual({ create: 1, delete: 0, update: 0, replace: 0, same: 7 });
     });
 
     test("-1 replica is exactly one delete, of the highest-numbered replica", () => {
         const plan = planDiff(base, down);
-        expect(plan.steps).toEqual([{ op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] }]);
+        expect(plan.steps).toEqual([
+            { op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] },
+        ]);
         expect(plan.counts).toEqual({ create: 0, delete: 1, update: 0, replace: 0, same: 6 });
     });
 
     test("scaling to 0 deletes that service's containers only", async () => {
         const zero = await evaluate({ services: services(0) });
-        expect(planDiff(base, zero).steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete webstack-application2-1", "delete webstack-application2-2"]);
+        expect(planDiff(base, zero).steps.map((s) => `${s.op} ${s.name}`)).toEqual([
+            "delete webstack-application2-1",
+            "delete webstack-application2-2",
+        ]);
     });
 
     test("a weight change replaces nginx alone (its config), no app container or network", () => {
         const plan = planDiff(base, reweighted);
-        expect(plan.steps).toEqual([{ op: "replace", type: "docker:index/container:Container", name: "webstack-nginx", changedKeys: ["envs"] }]);
+        expect(plan.steps).toEqual([
+            { op: "replace", type: "docker:index/container:Container", name: "webstack-nginx", changedKeys: ["envs"] },
+        ]);
     });
 
     test("the same config twice is an empty plan", () => {

@@ -19,10 +19,26 @@ const only = (...resources: DeclaredResource[]): Evaluation => ({ resources, out
 describe("replay fails loudly on anything it would not apply", () => {
     test.each([
         ["an unknown container input", { privileged: true }, "declared input privileged = true is not applied by the replay"],
-        ["an unknown health check field", { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } }, "declared input healthcheck.startInterval = \"1s\""],
-        ["an unknown port field", { ports: [{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp", extra: 1 }] }, "declared input ports[].extra = 1"],
-        ["an unknown network field", { networksAdvanced: [{ name: "n", ipv4Address: "10.0.0.9" }] }, "declared input networksAdvanced[].ipv4Address = \"10.0.0.9\""],
-        ["an unknown mount field", { mounts: [{ target: "/x", type: "volume", volumeOptions: {} }] }, "declared input mounts[].volumeOptions = {}"],
+        [
+            "an unknown health check field",
+            { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } },
+            'declared input healthcheck.startInterval = "1s"',
+        ],
+        [
+            "an unknown port field",
+            { ports: [{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp", extra: 1 }] },
+            "declared input ports[].extra = 1",
+        ],
+        [
+            "an unknown network field",
+            { networksAdvanced: [{ name: "n", ipv4Address: "10.0.0.9" }] },
+            'declared input networksAdvanced[].ipv4Address = "10.0.0.9"',
+        ],
+        [
+            "an unknown mount field",
+            { mounts: [{ target: "/x", type: "volume", volumeOptions: {} }] },
+            "declared input mounts[].volumeOptions = {}",
+        ],
         ["an unknown capabilities field", { capabilities: { drops: ["ALL"], ambient: ["X"] } }, "declared input capabilities.ambient"],
     ])("%s", async (_label, inputs, message) => {
         const error = await replay(only(container(inputs)), { root: "." }).catch((e: Error) => e);
@@ -32,16 +48,27 @@ describe("replay fails loudly on anything it would not apply", () => {
 
     test("a resource of another provider", async () => {
         const bucket = { ...container({}), type: "aws:s3/bucket:Bucket", name: "b" };
-        await expect(replay(only(bucket), { root: "." })).rejects.toThrow("aws:s3/bucket:Bucket b: the replay applies docker images, networks and containers only");
+        await expect(replay(only(bucket), { root: "." })).rejects.toThrow(
+            "aws:s3/bucket:Bucket b: the replay applies docker images, networks and containers only",
+        );
     });
 
     test("an image it would have to push", async () => {
-        const image = { ...container({}), type: "docker:index/image:Image", name: "i", inputs: { imageName: "r/app:1", build: { context: "app" }, skipPush: false } };
-        await expect(replay(only(image), { root: "." })).rejects.toThrow("docker:index/image:Image i: the replay cannot push to a registry");
+        const image = {
+            ...container({}),
+            type: "docker:index/image:Image",
+            name: "i",
+            inputs: { imageName: "r/app:1", build: { context: "app" }, skipPush: false },
+        };
+        await expect(replay(only(image), { root: "." })).rejects.toThrow(
+            "docker:index/image:Image i: the replay cannot push to a registry",
+        );
     });
 
     test("a program that failed", async () => {
-        await expect(replay({ resources: [], error: new Error("bad config") }, { root: "." })).rejects.toThrow("the program failed, nothing to replay: bad config");
+        await expect(replay({ resources: [], error: new Error("bad config") }, { root: "." })).rejects.toThrow(
+            "the program failed, nothing to replay: bad config",
+        );
     });
 });
 

@@ -2,10 +2,34 @@ import { compareShares, formatReport, parseUpstreamLog, worstDeltaPp } from "../
 
 describe("parseUpstreamLog (the article's upstreamlog format)", () => {
     test.each([
-        ["one upstream", "[27/Nov/2026:03:01:12 +0000] 127.0.0.1 to: 172.18.0.3:8000: GET / HTTP/1.1 200", ["172.18.0.3:8000"], "172.18.0.3:8000", 200],
-        ["a retry: the last address answered", "[27/Nov/2026:03:01:12 +0000] localhost to: 172.18.0.3:8000, 172.18.0.4:8000: GET /?m=x HTTP/1.1 200", ["172.18.0.3:8000", "172.18.0.4:8000"], "172.18.0.4:8000", 200],
-        ["an error status", "[27/Nov/2026:03:01:12 +0000] localhost to: 10.0.1.7:8000: GET /missing HTTP/1.1 404", ["10.0.1.7:8000"], "10.0.1.7:8000", 404],
-        ["a 502 after every peer failed", "[27/Nov/2026:03:01:12 +0000] h to: 10.0.1.7:8000, 10.0.1.8:8000: GET / HTTP/1.1 502", ["10.0.1.7:8000", "10.0.1.8:8000"], "10.0.1.8:8000", 502],
+        [
+            "one upstream",
+            "[27/Nov/2026:03:01:12 +0000] 127.0.0.1 to: 172.18.0.3:8000: GET / HTTP/1.1 200",
+            ["172.18.0.3:8000"],
+            "172.18.0.3:8000",
+            200,
+        ],
+        [
+            "a retry: the last address answered",
+            "[27/Nov/2026:03:01:12 +0000] localhost to: 172.18.0.3:8000, 172.18.0.4:8000: GET /?m=x HTTP/1.1 200",
+            ["172.18.0.3:8000", "172.18.0.4:8000"],
+            "172.18.0.4:8000",
+            200,
+        ],
+        [
+            "an error status",
+            "[27/Nov/2026:03:01:12 +0000] localhost to: 10.0.1.7:8000: GET /missing HTTP/1.1 404",
+            ["10.0.1.7:8000"],
+            "10.0.1.7:8000",
+            404,
+        ],
+        [
+            "a 502 after every peer failed",
+            "[27/Nov/2026:03:01:12 +0000] h to: 10.0.1.7:8000, 10.0.1.8:8000: GET / HTTP/1.1 502",
+            ["10.0.1.7:8000", "10.0.1.8:8000"],
+            "10.0.1.8:8000",
+            502,
+        ],
     ])("%s", (_label, line, addrs, answeredBy, status) => {
         expect(parseUpstreamLog(line)).toEqual([expect.objectContaining({ addrs, answeredBy, status })]);
     });

@@ -87,16 +87,7 @@ export const DEFAULT_NGINX: NginxTuning = {
 export const LIMITS = { weight: 100, replicas: 50, workers: 64, threads: 64, services: 20 } as const;
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
-export const CONFIG_KEYS = [
-    "target",
-    "services",
-    "httpPort",
-    "bindAddress",
-    "appBaseImage",
-    "nginxBaseImage",
-    "nginx",
-    "aws",
-] as const;
+export const CONFIG_KEYS = ["target", "services", "httpPort", "bindAddress", "appBaseImage", "nginxBaseImage", "nginx", "aws"] as const;
 
 const SERVICE_KEYS = ["name", "weight", "replicas", "workers", "threads", "cpu", "memoryMiB"] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -119,7 +110,12 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
             const near = suggest(CONFIG_KEYS, key);
             const hint = near ? ` (did you mean 'webstack:${near}'?)` : "";
-            p.add(`webstack:${key}`, raw[key], `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`, `pulumi config rm 'webstack:${key}'`);
+            p.add(
+                `webstack:${key}`,
+                raw[key],
+                `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`,
+                `pulumi config rm 'webstack:${key}'`,
+            );
         }
     }
     const target = parseTarget(p, raw.target);
@@ -127,14 +123,24 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     const httpPort = raw.httpPort === undefined ? 8080 : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", 8080, true);
     const bindAddress = raw.bindAddress ?? "127.0.0.1";
     if (!IPV4.test(bindAddress)) {
-        p.add("webstack:bindAddress", bindAddress, "must be an IPv4 address (127.0.0.1 keeps nginx private to this host; 0.0.0.0 exposes it)", setCommand("webstack:bindAddress", "127.0.0.1"));
+        p.add(
+            "webstack:bindAddress",
+            bindAddress,
+            "must be an IPv4 address (127.0.0.1 keeps nginx private to this host; 0.0.0.0 exposes it)",
+            setCommand("webstack:bindAddress", "127.0.0.1"),
+        );
     }
     const appBaseImage = imageRef(p, "appBaseImage", raw.appBaseImage, "python:3.13-slim");
     const nginxBaseImage = imageRef(p, "nginxBaseImage", raw.nginxBaseImage, "nginx:1.28");
     const nginx = parseNginx(p, raw.nginx);
     const aws = target === "aws" ? parseAwsConfig(p, raw.aws, services ?? [], provider.awsRegion) : undefined;
     if (target !== "aws" && raw.aws !== undefined) {
-        p.add("webstack:aws", jsonOrText(raw.aws), "is only read when webstack:target is aws", "pulumi config set webstack:target aws, or pulumi config rm webstack:aws");
+        p.add(
+            "webstack:aws",
+            jsonOrText(raw.aws),
+            "is only read when webstack:target is aws",
+            "pulumi config set webstack:target aws, or pulumi config rm webstack:aws",
+        );
     }
     p.throwIfAny();
     return {
@@ -150,7 +156,14 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
 }
 
 function parseTarget(p: Problems, value: string | undefined): Target | undefined {
-    return oneOf<Target>(p, "webstack:target", value ?? "local", ["local", "aws"], "must be 'local' (Docker on this machine) or 'aws' (ECS Fargate)", "local");
+    return oneOf<Target>(
+        p,
+        "webstack:target",
+        value ?? "local",
+        ["local", "aws"],
+        "must be 'local' (Docker on this machine) or 'aws' (ECS Fargate)",
+        "local",
+    );
 }
 
 function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | undefined {
@@ -158,7 +171,8 @@ function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | 
         return [...DEFAULT_SERVICES];
     }
     const list = jsonOrText(value);
-    const shapeFix = "write it as a YAML list in Pulumi.<stack>.yaml, e.g. `services: [{name: application1, weight: 3, replicas: 1, workers: 6}]`";
+    const shapeFix =
+        "write it as a YAML list in Pulumi.<stack>.yaml, e.g. `services: [{name: application1, weight: 3, replicas: 1, workers: 6}]`";
     if (!Array.isArray(list)) {
         p.add("webstack:services", list, "must be a list of {name, weight, replicas, workers}", shapeFix);
         return undefined;
@@ -168,7 +182,12 @@ function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | 
         return undefined;
     }
     if (list.length > LIMITS.services) {
-        p.add("webstack:services", `${list.length} services`, `may name at most ${LIMITS.services} services`, "merge services or split the stack");
+        p.add(
+            "webstack:services",
+            `${list.length} services`,
+            `may name at most ${LIMITS.services} services`,
+            "merge services or split the stack",
+        );
         return undefined;
     }
     const before = p.count;
@@ -179,20 +198,43 @@ function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | 
 
 function parseService(p: Problems, key: string, entry: unknown, seen: Set<string>): ServiceSpec | undefined {
     if (!isRecord(entry)) {
-        p.add(key, entry, "must be an object {name, weight, replicas, workers}", `write it as e.g. {name: application1, weight: 3, replicas: 1, workers: 6}`);
+        p.add(
+            key,
+            entry,
+            "must be an object {name, weight, replicas, workers}",
+            `write it as e.g. {name: application1, weight: 3, replicas: 1, workers: 6}`,
+        );
         return undefined;
     }
     unknownKeys(p, key, entry, SERVICE_KEYS);
     const name = entry.name;
     if (typeof name !== "string" || !DNS_LABEL.test(name)) {
-        p.add(`${key}.name`, name, "must be a DNS label: 1-32 lowercase letters, digits or '-', starting with a letter, not ending with '-'", setCommand(`${key}.name`, "application1"));
+        p.add(
+            `${key}.name`,
+            name,
+            "must be a DNS label: 1-32 lowercase letters, digits or '-', starting with a letter, not ending with '-'",
+            setCommand(`${key}.name`, "application1"),
+        );
     } else if (seen.has(name)) {
-        p.add(`${key}.name`, name, "is a duplicate; service names must be unique", `rename one of them, e.g. ${setCommand(`${key}.name`, `${name}-2`)}`);
+        p.add(
+            `${key}.name`,
+            name,
+            "is a duplicate; service names must be unique",
+            `rename one of them, e.g. ${setCommand(`${key}.name`, `${name}-2`)}`,
+        );
     } else {
         seen.add(name);
     }
     const weight = intIn(p, `${key}.weight`, entry.weight ?? 1, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
-    const replicas = intIn(p, `${key}.replicas`, entry.replicas ?? 1, 0, LIMITS.replicas, "containers of this service; 0 keeps it declared with no traffic", 1);
+    const replicas = intIn(
+        p,
+        `${key}.replicas`,
+        entry.replicas ?? 1,
+        0,
+        LIMITS.replicas,
+        "containers of this service; 0 keeps it declared with no traffic",
+        1,
+    );
     const workers = intIn(p, `${key}.workers`, entry.workers ?? 3, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
     const threads = intIn(p, `${key}.threads`, entry.threads ?? 4, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
     const cpu = intIn(p, `${key}.cpu`, entry.cpu ?? 256, 256, 16384, "Fargate CPU units", 256);
@@ -211,28 +253,89 @@ function parseNginx(p: Problems, value: string | undefined): NginxTuning | undef
     }
     const obj = jsonOrText(value);
     if (!isRecord(obj)) {
-        p.add("webstack:nginx", obj, "must be an object of nginx tuning keys", `write it as e.g. nginx: {workerConnections: 4096}; keys: ${NGINX_KEYS.join(", ")}`);
+        p.add(
+            "webstack:nginx",
+            obj,
+            "must be an object of nginx tuning keys",
+            `write it as e.g. nginx: {workerConnections: 4096}; keys: ${NGINX_KEYS.join(", ")}`,
+        );
         return undefined;
     }
     unknownKeys(p, "webstack:nginx", obj, NGINX_KEYS);
     const d = DEFAULT_NGINX;
     const k = (name: string) => `webstack:nginx.${name}`;
     const wp = obj.workerProcesses ?? d.workerProcesses;
-    const workerProcesses = wp === "auto" ? "auto" : intIn(p, k("workerProcesses"), wp, 1, 64, "nginx worker processes, or \"auto\"", 2);
+    const workerProcesses = wp === "auto" ? "auto" : intIn(p, k("workerProcesses"), wp, 1, 64, 'nginx worker processes, or "auto"', 2);
     const bool = obj.proxyBuffering ?? d.proxyBuffering;
     if (typeof bool !== "boolean") {
         p.add(k("proxyBuffering"), bool, "must be true or false", setCommand(k("proxyBuffering"), "true"));
     }
     const tuning = {
         workerProcesses,
-        workerConnections: intIn(p, k("workerConnections"), obj.workerConnections ?? d.workerConnections, 64, 65536, "connections per nginx worker", 4096),
-        upstreamKeepalive: intIn(p, k("upstreamKeepalive"), obj.upstreamKeepalive ?? d.upstreamKeepalive, 0, 1024, "idle upstream connections per worker; 0 disables", 32),
-        upstreamKeepaliveTimeoutSec: intIn(p, k("upstreamKeepaliveTimeoutSec"), obj.upstreamKeepaliveTimeoutSec ?? d.upstreamKeepaliveTimeoutSec, 1, 3600, "seconds", 60),
-        resolverValidSec: intIn(p, k("resolverValidSec"), obj.resolverValidSec ?? d.resolverValidSec, 1, 300, "seconds a DNS answer is trusted", 5),
-        accessLogBufferKiB: intIn(p, k("accessLogBufferKiB"), obj.accessLogBufferKiB ?? d.accessLogBufferKiB, 0, 1024, "KiB; 0 = unbuffered", 64),
+        workerConnections: intIn(
+            p,
+            k("workerConnections"),
+            obj.workerConnections ?? d.workerConnections,
+            64,
+            65536,
+            "connections per nginx worker",
+            4096,
+        ),
+        upstreamKeepalive: intIn(
+            p,
+            k("upstreamKeepalive"),
+            obj.upstreamKeepalive ?? d.upstreamKeepalive,
+            0,
+            1024,
+            "idle upstream connections per worker; 0 disables",
+            32,
+        ),
+        upstreamKeepaliveTimeoutSec: intIn(
+            p,
+            k("upstreamKeepaliveTimeoutSec"),
+            obj.upstreamKeepaliveTimeoutSec ?? d.upstreamKeepaliveTimeoutSec,
+            1,
+            3600,
+            "seconds",
+            60,
+        ),
+        resolverValidSec: intIn(
+            p,
+            k("resolverValidSec"),
+            obj.resolverValidSec ?? d.resolverValidSec,
+            1,
+            300,
+            "seconds a DNS answer is trusted",
+            5,
+        ),
+        accessLogBufferKiB: intIn(
+            p,
+            k("accessLogBufferKiB"),
+            obj.accessLogBufferKiB ?? d.accessLogBufferKiB,
+            0,
+            1024,
+            "KiB; 0 = unbuffered",
+            64,
+        ),
         accessLogFlushSec: intIn(p, k("accessLogFlushSec"), obj.accessLogFlushSec ?? d.accessLogFlushSec, 1, 60, "seconds", 1),
-        proxyConnectTimeoutSec: intIn(p, k("proxyConnectTimeoutSec"), obj.proxyConnectTimeoutSec ?? d.proxyConnectTimeoutSec, 1, 60, "seconds", 1),
-        failTimeoutSec: intIn(p, k("failTimeoutSec"), obj.failTimeoutSec ?? d.failTimeoutSec, 1, 300, "seconds a failed replica is skipped", 2),
+        proxyConnectTimeoutSec: intIn(
+            p,
+            k("proxyConnectTimeoutSec"),
+            obj.proxyConnectTimeoutSec ?? d.proxyConnectTimeoutSec,
+            1,
+            60,
+            "seconds",
+            1,
+        ),
+        failTimeoutSec: intIn(
+            p,
+            k("failTimeoutSec"),
+            obj.failTimeoutSec ?? d.failTimeoutSec,
+            1,
+            300,
+            "seconds a failed replica is skipped",
+            2,
+        ),
         proxyBuffering: bool,
     };
     return Object.values(tuning).includes(undefined) ? undefined : (tuning as NginxTuning);

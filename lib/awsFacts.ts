@@ -1,0 +1,31 @@
+// Limits AWS itself sets, from its documentation; the parser checks config against them.
+
+/** Retention values CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Most addresses a Cloud Map MULTIVALUE name answers with (Route 53 multivalue answer routing). */
+export const CLOUD_MAP_MAX_ANSWERS = 8;
+
+/**
+ * Fargate task sizes: for each CPU value, the memory values (MiB) it accepts.
+ * Source: the ECS developer guide, "Task CPU and memory" (Linux).
+ */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+    256: [512, 1024, 2048],
+    512: range(1024, 4096, 1024),
+    1024: range(2048, 8192, 1024),
+    2048: range(4096, 16384, 1024),
+    4096: range(8192, 30720, 1024),
+    8192: range(16384, 61440, 4096),
+    16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+    const out: number[] = [];
+    for (let v = from; v <= to; v += step) {
+        out.push(v);
+    }
+    return out;
+}

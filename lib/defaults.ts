@@ -1,0 +1,58 @@
+// Every default of the stack config, in one place. The parser (lib/config.ts) fills them in; components
+// take required args and never default anything themselves.
+import type { NginxTuning, ServiceSpec } from "./types";
+
+/** Top-level defaults shared by both targets, and the local-only bind address. */
+export const STACK_DEFAULTS = {
+    target: "local",
+    httpPort: 8080,
+    bindAddress: "127.0.0.1",
+    // The official images; app/Dockerfile and nginx/Dockerfile carry the same ARG defaults (a contract
+    // test reads them).
+    appBaseImage: "python:3.13-slim",
+    nginxBaseImage: "nginx:1.28",
+} as const;
+
+/** Fields a service entry may leave out. */
+export const SERVICE_DEFAULTS = { weight: 1, replicas: 1, workers: 3, threads: 4 } as const;
+
+/** Fargate task size of an app service that names none. */
+export const FARGATE_SERVICE_DEFAULTS = { cpu: 256, memoryMiB: 512 } as const;
+
+/** The article's two services: application1 answers 3 of every 4 requests. */
+export const DEFAULT_SERVICES: readonly ServiceSpec[] = [
+    { name: "application1", weight: 3, replicas: 1, workers: 6, threads: 4 },
+    { name: "application2", weight: 1, replicas: 1, workers: 3, threads: 4 },
+];
+
+/** Measured nginx defaults (docs/benchmark.md). */
+export const DEFAULT_NGINX: NginxTuning = {
+    workerProcesses: "auto",
+    workerConnections: 4096,
+    upstreamKeepalive: 32,
+    upstreamKeepaliveTimeoutSec: 60,
+    resolverValidSec: 5,
+    accessLogBufferKiB: 64,
+    accessLogFlushSec: 1,
+    proxyConnectTimeoutSec: 1,
+    failTimeoutSec: 2,
+    proxyBuffering: true,
+};
+
+/** `webstack:aws` defaults. */
+export const AWS_DEFAULTS = {
+    platform: "linux/amd64",
+    egress: "nat",
+    vpcCidr: "10.0.0.0/16",
+    nginxCpu: 256,
+    nginxMemoryMiB: 512,
+    nginxDesiredCount: 2,
+    logRetentionDays: 14,
+    containerInsights: "enabled",
+} as const;
+
+/** Upper bounds of the service list. */
+export const LIMITS = { weight: 100, replicas: 50, workers: 64, threads: 64, services: 20 } as const;
+
+/** ECS service name of nginx on the aws target; an app service may not take it. */
+export const NGINX_SERVICE_NAME = "nginx";

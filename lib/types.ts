@@ -1,0 +1,134 @@
+// The validated stack config, as types. A StackConfig is either a local or an aws stack; keys that only
+// mean something on one target exist only on that target's type, so a wrong-target key cannot be
+// represented once the config has been parsed (lib/config.ts refuses it, naming the key).
+
+export type Target = "local" | "aws";
+
+/** One weighted app service: `replicas` containers (or ECS tasks) of the same Gunicorn app. */
+export interface ServiceSpec {
+    /** DNS label; the network alias (local) or Cloud Map name (aws) nginx resolves. */
+    readonly name: string;
+    /** nginx upstream weight of each replica, 1..100. Default 1. */
+    readonly weight: number;
+    /** Containers / tasks, 0..50; 0 keeps the service declared but sends it no traffic. Default 1. */
+    readonly replicas: number;
+    /** Gunicorn worker processes per replica, 1..64. Default 3. */
+    readonly workers: number;
+    /** Threads per Gunicorn gthread worker, 1..64. Default 4. */
+    readonly threads: number;
+}
+
+/** An app service on the aws target: a ServiceSpec plus its Fargate task size. */
+export interface AwsServiceSpec extends ServiceSpec {
+    /** Fargate task CPU units. Default 256. */
+    readonly cpu: number;
+    /** Fargate task memory in MiB (a valid size for `cpu`). Default 512. */
+    readonly memoryMiB: number;
+}
+
+/** nginx tuning; every field has a measured default (lib/defaults.ts). */
+export interface NginxTuning {
+    /** `worker_processes`; "auto" = one per core. Default "auto". */
+    readonly workerProcesses: number | "auto";
+    /** `worker_connections` per worker. Default 4096. */
+    readonly workerConnections: number;
+    /** Idle keep-alive connections each worker keeps to the upstream. Default 32. */
+    readonly upstreamKeepalive: number;
+    /** How long an idle upstream connection is kept, seconds. Default 60. */
+    readonly upstreamKeepaliveTimeoutSec: number;
+    /** How long a DNS answer for a service name is trusted, seconds. Default 5. */
+    readonly resolverValidSec: number;
+    /** Access log buffer in KiB; 0 writes each line at once. Default 64. */
+    readonly accessLogBufferKiB: number;
+    /** Longest a buffered log line waits, seconds. Default 1. */
+    readonly accessLogFlushSec: number;
+    /** Connect timeout to a replica before trying the next, seconds. Default 1. */
+    readonly proxyConnectTimeoutSec: number;
+    /** How long a replica that failed is skipped before nginx tries it again, seconds. Default 2. */
+    readonly failTimeoutSec: number;
+    /** `proxy_buffering`. Default true. */
+    readonly proxyBuffering: boolean;
+}
+
+/** CPU architecture of the images and of the Fargate tasks that run them. */
+export type Platform = "linux/amd64" | "linux/arm64";
+
+/** How tasks in private subnets reach ECR, S3 (image layers) and CloudWatch Logs. */
+export type Egress = "nat" | "endpoints";
+
+/** ECS cluster setting `containerInsights`. */
+export type ContainerInsights = "enabled" | "enhanced" | "disabled";
+
+/** A VPC the stack reuses instead of creating one. */
+export interface ExistingVpc {
+    /** vpc-xxxxxxxx. It must have DNS support and DNS hostnames on (Cloud Map needs both). */
+    readonly vpcId: string;
+    /** Subnets for the load balancer, in >= 2 AZs, routed to an internet gateway. */
+    readonly publicSubnetIds: readonly string[];
+    /** Subnets for the tasks, in >= 2 AZs, that already reach ECR and CloudWatch (NAT or endpoints). */
+    readonly privateSubnetIds: readonly string[];
+}
+
+/** The network an aws stack runs in: one it creates, or an existing VPC. */
+export type AwsNetworkConfig =
+    | {
+          readonly kind: "create";
+          /** Private subnets' way out to AWS APIs. Default "nat". */
+          readonly egress: Egress;
+          /** CIDR of the VPC; split into 4 equal subnets. Default 10.0.0.0/16. */
+          readonly vpcCidr: string;
+      }
+    | ({ readonly kind: "existing" } & ExistingVpc);
+
+/** Validated `webstack:aws` settings plus `aws:region`. */
+export interface AwsConfig {
+    /** AWS region the stack deploys to (from `aws:region`). */
+    readonly region: string;
+    /** Image and task architecture. Default "linux/amd64". */
+    readonly platform: Platform;
+    /** The VPC: created (egress, vpcCidr) or existing (vpcId, subnets). Default: created, NAT egress. */
+    readonly network: AwsNetworkConfig;
+    /** nginx task CPU units (a Fargate size). Default 256. */
+    readonly nginxCpu: number;
+    /** nginx task memory in MiB (a Fargate size for nginxCpu). Default 512. */
+    readonly nginxMemoryMiB: number;
+    /** nginx tasks behind the load balancer. Default 2 (one per AZ). */
+    readonly nginxDesiredCount: number;
+    /** CloudWatch Logs retention of every log group, days. Default 14. */
+    readonly logRetentionDays: number;
+    /** ECS Container Insights on the cluster. Default "enabled". */
+    readonly containerInsights: ContainerInsights;
+}
+
+/** What both targets share. */
+interface CommonStackConfig {
+    /** Base image of app/Dockerfile. Default python:3.13-slim. */
+    readonly appBaseImage: string;
+    /** Base image of nginx/Dockerfile (nginx >= 1.27.3 for `resolve`). Default nginx:1.28. */
+    readonly nginxBaseImage: string;
+    /** nginx tuning. */
+    readonly nginx: NginxTuning;
+    /** nginx's published host port (local) or the load balancer's listener port (aws). Default 8080. */
+    readonly httpPort: number;
+}
+
+/** A stack on the local Docker engine. */
+export interface LocalStackConfig extends CommonStackConfig {
+    readonly target: "local";
+    /** The weighted app services. Default: the article's application1 (3) and application2 (1). */
+    readonly services: readonly ServiceSpec[];
+    /** Host address nginx's port binds on. Default 127.0.0.1. */
+    readonly bindAddress: string;
+}
+
+/** A stack on ECS Fargate. */
+export interface AwsStackConfig extends CommonStackConfig {
+    readonly target: "aws";
+    /** The weighted app services, with their Fargate task sizes. */
+    readonly services: readonly AwsServiceSpec[];
+    /** AWS settings. */
+    readonly aws: AwsConfig;
+}
+
+/** The whole validated stack config. */
+export type StackConfig = LocalStackConfig | AwsStackConfig;

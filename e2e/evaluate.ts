@@ -21,6 +21,8 @@ export interface DeclaredResource {
     readonly dependencies: readonly string[];
     /** The deleteBeforeReplace option. */
     readonly deleteBeforeReplace: boolean;
+    /** Former types this resource is aliased to (the `aliases` option; "" keeps the type). Unset in hand-made fixtures. */
+    readonly aliasTypes?: readonly string[];
     /** URN of this resource. */
     readonly urn: string;
 }
@@ -45,6 +47,7 @@ interface Captured {
     parent: string;
     dependencies: string[];
     deleteBeforeReplace: boolean;
+    aliasTypes: string[];
 }
 
 /**
@@ -68,6 +71,7 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     parent: "",
                     dependencies: [],
                     deleteBeforeReplace: false,
+                    aliasTypes: [],
                 };
                 resources.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs, state, id, ...opts });
                 return { id, state };
@@ -133,6 +137,7 @@ function captureOptions(captured: Map<string, Captured>): void {
             parent: req.getParent(),
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            aliasTypes: req.getAliasesList().map((a) => a.getSpec()?.getType() ?? ""),
         });
         return original(req, cb);
     };
@@ -144,6 +149,7 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getDeletebeforereplace(): boolean;
+    getAliasesList(): { getSpec(): { getType(): string } | undefined }[];
 }
 
 /** The resources of one type, in declaration order. */

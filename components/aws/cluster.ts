@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, ContainerInsights } from "../../lib/awsConfig";
+import type { ContainerInsights } from "../../lib/types";
 
 export interface AwsClusterArgs {
     /** ECS cluster name, e.g. "webstack-aws". */
@@ -9,10 +9,10 @@ export interface AwsClusterArgs {
     readonly namespaceName: string;
     /** VPC whose resolver answers for the namespace. */
     readonly vpcId: pulumi.Input<string>;
-    /** ECS Container Insights. Default "enabled". */
-    readonly containerInsights?: ContainerInsights;
-    /** Tags on the cluster and namespace. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** ECS Container Insights. */
+    readonly containerInsights: ContainerInsights;
+    /** Tags on the cluster and namespace. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The ECS cluster and the Cloud Map namespace the app services register in (nginx resolves them there). */
@@ -32,7 +32,7 @@ export class AwsCluster extends pulumi.ComponentResource {
             name,
             {
                 name: args.clusterName,
-                settings: [{ name: "containerInsights", value: args.containerInsights ?? AWS_DEFAULTS.containerInsights }],
+                settings: [{ name: "containerInsights", value: args.containerInsights }],
                 tags: args.tags,
             },
             { parent: this },

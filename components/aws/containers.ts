@@ -1,8 +1,17 @@
 // ECS container definitions, built from the same runtime contract (lib/runtime.ts) as the local
 // containers, so the two targets run the app and nginx the same way. Pure functions: a container
-// definition is plain data once the image reference is known.
-import type { Platform } from "../../lib/awsConfig";
-import { HEALTH_TIMING } from "../../lib/runtime";
+// definition is plain data; the image reference is filled in by FargateService once it is known.
+import {
+    APP_HEALTHCHECK,
+    APP_PORT,
+    APP_USER,
+    HEALTH_TIMING,
+    NGINX_CONF_ENV,
+    NGINX_HEALTHCHECK,
+    NGINX_PORT,
+    appEnvironment,
+} from "../../lib/runtime";
+import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
 
 /** One entry of a task definition's containerDefinitions (the subset this stack uses). */
 export interface ContainerDefinition {
@@ -20,6 +29,15 @@ export interface ContainerDefinition {
     readonly healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
     readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
     readonly stopTimeout: number;
+}
+
+/** A container definition before its image is known. */
+export type ContainerSpec = Omit<ContainerDefinition, "image">;
+
+/** The definition with its image, keys in the order ECS returns them (name, image, then the rest). */
+export function withImage(spec: ContainerSpec, image: string): ContainerDefinition {
+    const { name, ...rest } = spec;
+    return { name, image, ...rest };
 }
 
 /** ECS health check from the shared runtime contract (same command and timing as Docker's). */
@@ -58,4 +76,81 @@ export function ecsEnvironment(env: Readonly<Record<string, string>>): Container
 /** Fargate runtimePlatform.cpuArchitecture for an image platform. */
 export function cpuArchitecture(platform: Platform): "X86_64" | "ARM64" {
     return platform === "linux/arm64" ? "ARM64" : "X86_64";
+}
+
+/** The app's writable /tmp: the same size and options as the local container's tmpfs. */
+export const APP_TMPFS = { containerPath: "/tmp", sizeMiB: 16, mountOptions: ["rw", "noexec", "nosuid"] } as const;
+
+/** APP_TMPFS in Docker's `--tmpfs` option form, as the local target declares it. */
+export function dockerTmpfsOptions(t: typeof APP_TMPFS): string {
+    return [...t.mountOptions, `size=${t.sizeMiB}m`].join(",");
+}
+
+/** Name of the app container in every app task definition. */
+export const APP_CONTAINER = "app";
+
+/** What the app container needs beyond the service itself. */
+export interface AppContainerArgs {
+    /** The service: name, Gunicorn workers and threads. */
+    readonly service: AwsServiceSpec;
+    /** nginx tuning; Gunicorn's keep-alive is derived from it. */
+    readonly nginx: NginxTuning;
+    /** CloudWatch log group of this service. */
+    readonly logGroupName: string;
+    /** AWS region (for the awslogs driver). */
+    readonly region: string;
+}
+
+/** The app's container: the same command, user, environment and health check as the local container. */
+export function appContainer(args: AppContainerArgs): ContainerSpec {
+    return {
+        name: APP_CONTAINER,
+        essential: true,
+        // The image's CMD (gunicorn --config /app/gunicorn.conf.py wsgi) runs unchanged.
+        portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
+        environment: ecsEnvironment(appEnvironment(args.service, args.nginx)),
+        user: APP_USER,
+        // Gunicorn's heartbeat files go to /dev/shm. /tmp is a small tmpfs as locally: ECS supports
+        // linuxParameters.tmpfs on Fargate since January 2026 (aws/containers-roadmap#736).
+        readonlyRootFilesystem: true,
+        linuxParameters: {
+            capabilities: { drop: ["ALL"] },
+            tmpfs: [{ containerPath: APP_TMPFS.containerPath, size: APP_TMPFS.sizeMiB, mountOptions: [...APP_TMPFS.mountOptions] }],
+        },
+        healthCheck: ecsHealthCheck(APP_HEALTHCHECK),
+        logConfiguration: awslogs(args.logGroupName, args.region, args.service.name),
+        // SIGTERM, then Gunicorn's graceful_timeout (20 s) to drain, as locally.
+        stopTimeout: 30,
+    };
+}
+
+/** Name of the nginx container in the nginx task definition. */
+export const NGINX_CONTAINER = "nginx";
+
+/** What the nginx container needs. */
+export interface NginxContainerArgs {
+    /** Rendered nginx.conf (nginx/render.ts, with the Cloud Map domain suffix). */
+    readonly config: string;
+    /** CloudWatch log group of nginx. */
+    readonly logGroupName: string;
+    /** AWS region (for the awslogs driver). */
+    readonly region: string;
+}
+
+/** nginx's container: the config travels in the environment, exactly as on local Docker. */
+export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
+    return {
+        name: NGINX_CONTAINER,
+        essential: true,
+        // The image's entrypoint writes the config, filling in the nameservers of /etc/resolv.conf (the
+        // VPC resolver on Fargate), then runs its CMD (nginx -g 'daemon off;').
+        portMappings: [{ containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" }],
+        environment: ecsEnvironment({ [NGINX_CONF_ENV]: args.config }),
+        // Not read-only: the entrypoint writes /etc/nginx/nginx.conf and nginx its pid and temp files.
+        readonlyRootFilesystem: false,
+        healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),
+        logConfiguration: awslogs(args.logGroupName, args.region, NGINX_CONTAINER),
+        // nginx's STOPSIGNAL is SIGQUIT: open requests finish first, as locally.
+        stopTimeout: 15,
+    };
 }

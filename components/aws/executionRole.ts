@@ -6,8 +6,8 @@ export interface AwsExecutionRoleArgs {
     readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
     /** CloudWatch log groups the tasks write to. */
     readonly logGroupArns: pulumi.Input<pulumi.Input<string>[]>;
-    /** Tags on the role. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** Tags on the role. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
@@ -40,8 +40,10 @@ export function executionPolicy(repositoryArns: readonly string[], logGroupArns:
  * AmazonECSTaskExecutionRolePolicy. The app itself calls no AWS API, so tasks get no task role.
  */
 export class AwsExecutionRole extends pulumi.ComponentResource {
-    /** Role ARN; resolves only once the policy is attached, so no task starts without it. */
+    /** Role ARN. */
     public readonly arn: pulumi.Output<string>;
+    /** The role's permissions; services start their tasks only after it exists (`startAfter`). */
+    public readonly policy: aws.iam.RolePolicy;
 
     constructor(name: string, args: AwsExecutionRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:ExecutionRole", name, {}, opts);
@@ -57,7 +59,7 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const policy = new aws.iam.RolePolicy(
+        this.policy = new aws.iam.RolePolicy(
             name,
             {
                 role: role.name,
@@ -67,7 +69,7 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.arn = pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+        this.arn = role.arn;
         this.registerOutputs({ arn: this.arn });
     }
 }

@@ -11,8 +11,8 @@ export interface AwsLoadBalancerArgs {
     readonly securityGroupId: pulumi.Input<string>;
     /** Public TCP listener port (webstack:httpPort). */
     readonly port: number;
-    /** Tags on every resource. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** Tags on every resource. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -22,8 +22,10 @@ export interface AwsLoadBalancerArgs {
 export class AwsLoadBalancer extends pulumi.ComponentResource {
     /** Public DNS name. */
     public readonly dnsName: pulumi.Output<string>;
-    /** Target group the nginx service registers in; resolves once the listener exists (ECS requires it). */
+    /** Target group the nginx service registers in. */
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** The listener; ECS refuses a target group no listener uses, so the nginx service starts after it. */
+    public readonly listener: aws.lb.Listener;
 
     constructor(name: string, args: AwsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:LoadBalancer", name, {}, opts);
@@ -68,7 +70,7 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
             },
             parent,
         );
-        const listener = new aws.lb.Listener(
+        this.listener = new aws.lb.Listener(
             name,
             {
                 loadBalancerArn: nlb.arn,
@@ -80,7 +82,7 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
             parent,
         );
         this.dnsName = nlb.dnsName;
-        this.targetGroupArn = pulumi.all([targetGroup.arn, listener.arn]).apply(([arn]) => arn);
+        this.targetGroupArn = targetGroup.arn;
         this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
     }
 }

@@ -1,16 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS } from "../../lib/awsConfig";
 
 export interface AwsLogGroupsArgs {
     /** One log group per name: the app services' names and "nginx". */
     readonly names: readonly string[];
     /** Log group name prefix, e.g. "/ecs/webstack-aws"; each group is <prefix>/<name>. */
     readonly prefix: string;
-    /** Retention in days (a value CloudWatch accepts). Default 14. */
-    readonly retentionDays?: number;
-    /** Tags on every group. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** Retention in days (a value CloudWatch accepts). */
+    readonly retentionDays: number;
+    /** Tags on every group. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,7 +29,7 @@ export class AwsLogGroups extends pulumi.ComponentResource {
             groupNames[service] = `${args.prefix}/${service}`;
             return new aws.cloudwatch.LogGroup(
                 `${name}-${service}`,
-                { name: groupNames[service], retentionInDays: args.retentionDays ?? AWS_DEFAULTS.logRetentionDays, tags: args.tags },
+                { name: groupNames[service], retentionInDays: args.retentionDays, tags: args.tags },
                 { parent: this },
             );
         });

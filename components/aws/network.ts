@@ -1,18 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, Egress, ExistingVpc, splitCidr } from "../../lib/awsConfig";
+import { splitCidr } from "../../lib/cidr";
+import type { AwsNetworkConfig } from "../../lib/types";
+import type { EndpointAccess } from "./securityGroups";
 
 export interface AwsNetworkArgs {
     /** AWS region; names the VPC endpoint services (com.amazonaws.<region>.<service>). */
     readonly region: string;
-    /** CIDR of the VPC to create, split into 2 public and 2 private subnets. Default 10.0.0.0/16. */
-    readonly cidr?: string;
-    /** How the private subnets reach ECR, S3 and CloudWatch Logs. Default "nat". */
-    readonly egress?: Egress;
-    /** Use this VPC and these subnets and create nothing. Default: none (a VPC is created). */
-    readonly existing?: ExistingVpc;
-    /** Tags on every resource. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** A VPC to create (its CIDR, split into 2 public and 2 private subnets, and its egress), or an existing one. */
+    readonly network: AwsNetworkConfig;
+    /** Tags on every resource. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Interface endpoints a Fargate task needs to pull from ECR and write to CloudWatch Logs. */
@@ -28,25 +26,27 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     /** Load balancer subnets, one per AZ. */
     public readonly publicSubnetIds: pulumi.Output<string[]>;
-    /** Task subnets, one per AZ; resolves only once their way out (NAT route or endpoints) exists. */
+    /** Task subnets, one per AZ. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
-    /** Security group of the interface endpoints (endpoints mode only); the tasks' rules refer to it. */
-    public readonly endpointSecurityGroupId?: pulumi.Output<string>;
-    /** Prefix list of the S3 gateway endpoint (endpoints mode only): where image layers come from. */
-    public readonly s3PrefixListId?: pulumi.Output<string>;
+    /** The VPC endpoints the tasks' security group rules refer to (endpoints egress only). */
+    public readonly endpoints: EndpointAccess | undefined;
+    /** The private subnets' way out (NAT route, or endpoints): no task can pull its image before these exist. */
+    public readonly egress: readonly pulumi.Resource[];
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:Network", name, {}, opts);
-        if (args.existing) {
-            // Nothing to create; the config parser has checked the IDs' shapes and the subnet counts.
-            this.vpcId = pulumi.output(args.existing.vpcId);
-            this.publicSubnetIds = pulumi.output([...args.existing.publicSubnetIds]);
-            this.privateSubnetIds = pulumi.output([...args.existing.privateSubnetIds]);
+        const net = args.network;
+        if (net.kind === "existing") {
+            // Nothing to create, nothing to wait for; the config parser has checked the IDs' shapes and counts.
+            this.vpcId = pulumi.output(net.vpcId);
+            this.publicSubnetIds = pulumi.output([...net.publicSubnetIds]);
+            this.privateSubnetIds = pulumi.output([...net.privateSubnetIds]);
+            this.endpoints = undefined;
+            this.egress = [];
             this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
             return;
         }
-        const egress = args.egress ?? AWS_DEFAULTS.egress;
-        const cidr = args.cidr ?? AWS_DEFAULTS.vpcCidr;
+        const cidr = net.vpcCidr;
         const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
         const parent = { parent: this };
 
@@ -88,8 +88,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
             (s, i) => new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: s.id, routeTableId: privateRt.id }, parent),
         );
 
-        let ready: pulumi.Output<string>[];
-        if (egress === "nat") {
+        if (net.egress === "nat") {
             // One NAT gateway, not one per AZ: tasks only pull images and ship logs through it, and an
             // AZ outage then pauses new task starts in the other AZ rather than costing ~$33/month more.
             const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: tags("nat") }, parent);
@@ -103,7 +102,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 { routeTableId: privateRt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
                 parent,
             );
-            ready = [route.id];
+            this.endpoints = undefined;
+            this.egress = [route];
         } else {
             // No internet route: ECR's API and registry and CloudWatch Logs answer on interface endpoints
             // in the private subnets; image layers come from S3 through a (free) gateway endpoint.
@@ -139,21 +139,18 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 },
                 parent,
             );
-            this.endpointSecurityGroupId = sg.id;
-            this.s3PrefixListId = s3.prefixListId;
-            ready = [...endpoints.map((e) => e.id), s3.id];
+            this.endpoints = { securityGroupId: sg.id, s3PrefixListId: s3.prefixListId };
+            this.egress = [...endpoints, s3];
         }
 
         this.vpcId = vpc.id;
         this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
-        // Carries the egress resources as dependencies, so no task starts before it can pull its image.
-        this.privateSubnetIds = pulumi.all([pulumi.all(privateSubnets.map((s) => s.id)), pulumi.all(ready)]).apply(([ids]) => ids);
+        this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
-            endpointSecurityGroupId: this.endpointSecurityGroupId,
-            s3PrefixListId: this.s3PrefixListId,
+            endpoints: this.endpoints,
         });
     }
 }

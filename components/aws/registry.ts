@@ -4,10 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 export interface AwsRegistryArgs {
     /** Repository name, e.g. "webstack-aws/app". */
     readonly repositoryName: string;
-    /** Untagged images kept for rollbacks before older ones expire. Default 10. */
-    readonly keepUntagged?: number;
-    /** Tags on the repository. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** Untagged images kept for rollbacks before older ones expire. */
+    readonly keepUntagged: number;
+    /** Tags on the repository. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,7 +46,7 @@ export class AwsRegistry extends pulumi.ComponentResource {
                         {
                             rulePriority: 1,
                             description: "expire untagged images (superseded builds) beyond the most recent",
-                            selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: args.keepUntagged ?? 10 },
+                            selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: args.keepUntagged },
                             action: { type: "expire" },
                         },
                     ],

@@ -8,14 +8,20 @@ export interface AwsSecurityGroupsArgs {
     /** Public listener port of the load balancer (webstack:httpPort). */
     readonly httpPort: number;
     /**
-     * Security group of the VPC interface endpoints, when the tasks reach AWS through endpoints.
-     * Default: none (they reach AWS's public HTTPS endpoints through a NAT gateway).
+     * The VPC endpoints the tasks reach AWS through, or undefined when they reach AWS's public HTTPS
+     * endpoints (through a NAT gateway, or whatever an existing VPC provides).
      */
-    readonly endpointSecurityGroupId?: pulumi.Input<string>;
-    /** S3 gateway endpoint prefix list (image layers); required with endpointSecurityGroupId. Default: none. */
-    readonly s3PrefixListId?: pulumi.Input<string>;
-    /** Tags on every group and rule. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    readonly endpoints: EndpointAccess | undefined;
+    /** Tags on every group and rule. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Where tasks reach AWS in a VPC without an internet route. */
+export interface EndpointAccess {
+    /** Security group of the interface endpoints (ECR API, ECR registry, CloudWatch Logs). */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Prefix list of the S3 gateway endpoint (image layers). */
+    readonly s3PrefixListId: pulumi.Input<string>;
 }
 
 const HTTPS = 443;
@@ -89,25 +95,25 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
             ["nginx", nginx],
             ["app", app],
         ] as const) {
-            if (args.endpointSecurityGroupId !== undefined) {
+            if (args.endpoints !== undefined) {
                 egress(
                     `${role}-to-endpoints`,
                     sg,
                     HTTPS,
-                    { referencedSecurityGroupId: args.endpointSecurityGroupId },
+                    { referencedSecurityGroupId: args.endpoints.securityGroupId },
                     "ECR and CloudWatch Logs interface endpoints",
                 );
                 egress(
                     `${role}-to-s3`,
                     sg,
                     HTTPS,
-                    { prefixListId: args.s3PrefixListId },
+                    { prefixListId: args.endpoints.s3PrefixListId },
                     "image layers from S3 through the gateway endpoint",
                 );
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-endpoints-from-${role}`,
                     {
-                        securityGroupId: args.endpointSecurityGroupId,
+                        securityGroupId: args.endpoints.securityGroupId,
                         ipProtocol: "tcp",
                         fromPort: HTTPS,
                         toPort: HTTPS,

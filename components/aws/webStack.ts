@@ -1,27 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_SERVICE_NAME } from "../../lib/awsConfig";
-import type { StackConfig } from "../../lib/config";
+import { NGINX_SERVICE_NAME } from "../../lib/defaults";
+import { NGINX_PORT } from "../../lib/runtime";
+import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
-import { AwsAppService } from "./appService";
 import { AwsCluster } from "./cluster";
+import { appContainer, nginxContainer } from "./containers";
 import { AwsExecutionRole } from "./executionRole";
+import { FORMER_TYPES, FargateService } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
-import { AwsNginx } from "./nginx";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
 
 export interface AwsWebStackArgs {
-    /** The validated stack config; `aws` must be present (target aws). */
-    readonly config: StackConfig;
+    /** The validated config of an aws stack. */
+    readonly config: AwsStackConfig;
     /** Prefix of every AWS name, e.g. "webstack-aws" (project-stack); lowercased to what AWS names allow. */
     readonly namePrefix: string;
-    /** Tags put on every taggable resource. Default: none. */
-    readonly tags?: Readonly<Record<string, string>>;
+    /** Tags put on every taggable resource. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** AWS names (ECR repositories, DNS labels, families) take lowercase letters, digits and '-'. */
@@ -33,6 +34,9 @@ export function awsName(prefix: string): string {
             .replace(/^-+|-+$/g, "") || "webstack"
     );
 }
+
+/** Untagged images each ECR repository keeps, so a circuit-breaker rollback still finds its digest. */
+export const KEEP_UNTAGGED_IMAGES = 10;
 
 /**
  * The whole stack on ECS Fargate: network, two ECR repositories and images, log groups, an execution
@@ -46,41 +50,34 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
     /** ECS cluster name (for `aws ecs` commands). */
     public readonly clusterName: pulumi.Output<string>;
-    /** CloudWatch log group per ECS service (app services and nginx). */
+    /** ECS service name per app service, and nginx's under "nginx" (for `aws ecs describe-services`). */
+    public readonly serviceNames: pulumi.Output<Record<string, string>>;
+    /** CloudWatch log group per ECS service (app services and nginx), for `aws logs tail`. */
     public readonly logGroups: Readonly<Record<string, string>>;
+    /** The ECS services by the same keys, for autoscaling and alarms. */
+    public readonly services: Readonly<Record<string, FargateService>>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
-        if (!c.aws) {
-            throw new Error("AwsWebStack needs config.aws (webstack:target aws)");
-        }
         const a = c.aws;
         const prefix = awsName(args.namePrefix);
         const tags = args.tags;
         const parent = { parent: this };
 
-        const network = new AwsNetwork(
-            `${name}-network`,
-            { region: a.region, cidr: a.vpcCidr, egress: a.egress, existing: a.existingVpc, tags },
-            parent,
-        );
+        const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
         const groups = new AwsSecurityGroups(
             `${name}-sg`,
-            {
-                vpcId: network.vpcId,
-                httpPort: c.httpPort,
-                endpointSecurityGroupId: network.endpointSecurityGroupId,
-                s3PrefixListId: network.s3PrefixListId,
-                tags,
-            },
+            { vpcId: network.vpcId, httpPort: c.httpPort, endpoints: network.endpoints, tags },
             parent,
         );
 
         // Images: the same Dockerfiles as locally, pushed to ECR; tasks pin them by digest.
         const tag = pulumi.getStack();
-        const appRepo = new AwsRegistry(`${name}-app`, { repositoryName: `${prefix}/app`, tags }, parent);
-        const nginxRepo = new AwsRegistry(`${name}-nginx`, { repositoryName: `${prefix}/nginx`, tags }, parent);
+        const registry = (image: string) =>
+            new AwsRegistry(`${name}-${image}`, { repositoryName: `${prefix}/${image}`, keepUntagged: KEEP_UNTAGGED_IMAGES, tags }, parent);
+        const appRepo = registry("app");
+        const nginxRepo = registry("nginx");
         const token = aws.ecr.getAuthorizationTokenOutput({ registryId: appRepo.registryId }, parent);
         const push = (repo: AwsRegistry) => ({
             server: repo.repositoryUrl,
@@ -137,25 +134,35 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
-        for (const service of c.services) {
-            new AwsAppService(
-                `${name}-${service.name}`,
+        // What every task needs before it starts: a way to pull its image, and the permission to.
+        const taskPrerequisites = [...network.egress, role.policy];
+        const common = {
+            platform: a.platform,
+            executionRoleArn: role.arn,
+            clusterArn: cluster.clusterArn,
+            subnetIds: network.privateSubnetIds,
+            tags,
+        };
+        const services: Record<string, FargateService> = {};
+        for (const s of c.services) {
+            services[s.name] = new FargateService(
+                `${name}-${s.name}`,
                 {
-                    service,
-                    nginx: c.nginx,
+                    ...common,
+                    serviceName: s.name,
+                    family: `${prefix}-${s.name}`,
+                    container: appContainer({ service: s, nginx: c.nginx, logGroupName: logs.groupNames[s.name], region: a.region }),
                     image: appImage.ref,
-                    family: `${prefix}-${service.name}`,
-                    clusterArn: cluster.clusterArn,
-                    namespaceId: cluster.namespaceId,
-                    subnetIds: network.privateSubnetIds,
+                    cpu: s.cpu,
+                    memoryMiB: s.memoryMiB,
+                    desiredCount: s.replicas,
                     securityGroupId: groups.appSecurityGroupId,
-                    executionRoleArn: role.arn,
-                    logGroupName: logs.groupNames[service.name],
-                    region: a.region,
-                    platform: a.platform,
-                    tags,
+                    // nginx resolves <name>.<namespace> to every healthy task; a short TTL lets it see
+                    // scaling and replacements within seconds (it re-resolves every resolverValidSec).
+                    exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: 10 },
+                    startAfter: taskPrerequisites,
                 },
-                parent,
+                { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
             );
         }
 
@@ -170,33 +177,47 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             parent,
         );
-        new AwsNginx(
+        services[NGINX_SERVICE_NAME] = new FargateService(
             `${name}-nginx`,
             {
-                image: nginxImage.ref,
-                // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
-                config: renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                ...common,
+                serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
+                container: nginxContainer({
+                    // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
+                    config: renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                    logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
+                    region: a.region,
+                }),
+                image: nginxImage.ref,
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
                 desiredCount: a.nginxDesiredCount,
-                clusterArn: cluster.clusterArn,
-                subnetIds: network.privateSubnetIds,
                 securityGroupId: groups.nginxSecurityGroupId,
-                targetGroupArn: lb.targetGroupArn,
-                executionRoleArn: role.arn,
-                logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
-                region: a.region,
-                platform: a.platform,
-                tags,
+                exposure: {
+                    kind: "loadBalancer",
+                    targetGroupArn: lb.targetGroupArn,
+                    containerPort: NGINX_PORT,
+                    // The first load balancer health checks pass within ~20 s (2 x 10 s); give a new task 30.
+                    healthCheckGracePeriodSec: 30,
+                },
+                startAfter: [...taskPrerequisites, lb.listener],
             },
-            parent,
+            { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
 
         this.url = pulumi.interpolate`http://${lb.dnsName}:${c.httpPort}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
+        this.services = services;
+        this.serviceNames = pulumi.all(Object.fromEntries(Object.entries(services).map(([k, svc]) => [k, svc.service.name])));
         this.logGroups = logs.groupNames;
-        this.registerOutputs({ url: this.url, upstreams: this.upstreams, clusterName: this.clusterName, logGroups: this.logGroups });
+        this.registerOutputs({
+            url: this.url,
+            upstreams: this.upstreams,
+            clusterName: this.clusterName,
+            serviceNames: this.serviceNames,
+            logGroups: this.logGroups,
+        });
     }
 }

@@ -1,0 +1,160 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../../lib/types";
+import { ContainerSpec, cpuArchitecture, withImage } from "./containers";
+
+/** How other parts of the stack find the tasks: a Cloud Map name, or a load balancer target group. */
+export type FargateExposure =
+    | {
+          readonly kind: "cloudMap";
+          /** Private DNS namespace the name is registered in. */
+          readonly namespaceId: pulumi.Input<string>;
+          /** TTL of each task's A record, seconds (timing.ts cloudMapTtlSec). */
+          readonly ttlSec: number;
+      }
+    | {
+          readonly kind: "loadBalancer";
+          /** Target group the tasks register in, by IP. */
+          readonly targetGroupArn: pulumi.Input<string>;
+          /** Container port the target group sends traffic to. */
+          readonly containerPort: number;
+          /** Seconds ECS ignores the load balancer's health checks of a new task (timing.ts). */
+          readonly healthCheckGracePeriodSec: number;
+      };
+
+export interface FargateServiceArgs {
+    /** ECS service name; with Cloud Map also the DNS label, <name>.<namespace>. */
+    readonly serviceName: string;
+    /** Task definition family, e.g. "webstack-aws-application1". */
+    readonly family: string;
+    /** The task's single container, without its image. */
+    readonly container: ContainerSpec;
+    /** Image by digest (BuiltImage.ref): a new build registers a new revision and rolls the service. */
+    readonly image: pulumi.Input<string>;
+    /** Task CPU units (a Fargate size). */
+    readonly cpu: number;
+    /** Task memory in MiB (a Fargate size for `cpu`). */
+    readonly memoryMiB: number;
+    /** Image and task architecture. */
+    readonly platform: Platform;
+    /** Tasks to run. */
+    readonly desiredCount: number;
+    /** Task execution role (image pull, logs). */
+    readonly executionRoleArn: pulumi.Input<string>;
+    /** ECS cluster ARN. */
+    readonly clusterArn: pulumi.Input<string>;
+    /** Private subnets the tasks run in (no public IP). */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The tasks' security group. */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Cloud Map registration or a load balancer target group; never both. */
+    readonly exposure: FargateExposure;
+    /**
+     * Resources that must exist before the first task starts: its way out to ECR and CloudWatch, the
+     * execution role's policy, the listener of its target group.
+     */
+    readonly startAfter: readonly pulumi.Resource[];
+    /** Tags on every resource. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Type tokens this component replaced; `pulumi up` moves their live resources over instead of replacing them. */
+export const FORMER_TYPES = { app: "webstack:aws:AppService", nginx: "webstack:aws:Nginx" } as const;
+
+/**
+ * One container on ECS Fargate: a task definition and a service of `desiredCount` tasks in the private
+ * subnets, rolling out without dropping below that count. Tasks are found through a Cloud Map name
+ * (A records, one per task) or a load balancer's target group. `service` and `taskDefinition` are
+ * public so autoscaling and alarms can attach to them.
+ */
+export class FargateService extends pulumi.ComponentResource {
+    /** The ECS service. */
+    public readonly service: aws.ecs.Service;
+    /** The task definition; a new revision on every change of the container or the size. */
+    public readonly taskDefinition: aws.ecs.TaskDefinition;
+    /** The Cloud Map service, with the cloudMap exposure. */
+    public readonly discovery?: aws.servicediscovery.Service;
+
+    constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:aws:FargateService", name, {}, opts);
+        const parent = { parent: this };
+
+        // Children keep the names they had under AppService / Nginx, so the parent's alias carries them.
+        this.taskDefinition = new aws.ecs.TaskDefinition(
+            name,
+            {
+                family: args.family,
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+                cpu: String(args.cpu),
+                memory: String(args.memoryMiB),
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform) },
+                executionRoleArn: args.executionRoleArn,
+                containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([withImage(args.container, image)])),
+                tags: args.tags,
+            },
+            parent,
+        );
+
+        let exposure: Pick<aws.ecs.ServiceArgs, "serviceRegistries" | "loadBalancers" | "healthCheckGracePeriodSeconds">;
+        if (args.exposure.kind === "cloudMap") {
+            this.discovery = new aws.servicediscovery.Service(
+                name,
+                {
+                    name: args.serviceName,
+                    description: `app service ${args.serviceName}: one A record per task`,
+                    dnsConfig: {
+                        namespaceId: args.exposure.namespaceId,
+                        dnsRecords: [{ type: "A", ttl: args.exposure.ttlSec }],
+                        routingPolicy: "MULTIVALUE",
+                    },
+                    // ECS reports each task's container health to Cloud Map; an unhealthy task leaves DNS.
+                    // (The provider warns that failureThreshold is deprecated; the API still fixes it at 1.)
+                    healthCheckCustomConfig: { failureThreshold: 1 },
+                    // Lets `pulumi destroy` remove the name even if a stopped task's record lingers.
+                    forceDestroy: true,
+                    tags: args.tags,
+                },
+                parent,
+            );
+            exposure = { serviceRegistries: { registryArn: this.discovery.arn } };
+        } else {
+            exposure = {
+                loadBalancers: [
+                    {
+                        targetGroupArn: args.exposure.targetGroupArn,
+                        containerName: args.container.name,
+                        containerPort: args.exposure.containerPort,
+                    },
+                ],
+                healthCheckGracePeriodSeconds: args.exposure.healthCheckGracePeriodSec,
+            };
+        }
+
+        this.service = new aws.ecs.Service(
+            name,
+            {
+                name: args.serviceName,
+                cluster: args.clusterArn,
+                taskDefinition: this.taskDefinition.arn,
+                desiredCount: args.desiredCount,
+                launchType: "FARGATE",
+                platformVersion: "LATEST",
+                networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+                ...exposure,
+                // Rolling deploys never drop below the desired count; a deploy whose tasks never get healthy
+                // stops and rolls back to the last working task definition.
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                // `pulumi up` returns once the service is stable, as the local target waits for healthy.
+                waitForSteadyState: true,
+                enableEcsManagedTags: true,
+                propagateTags: "SERVICE",
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [...args.startAfter] },
+        );
+        this.registerOutputs({ serviceName: this.service.name, taskDefinitionArn: this.taskDefinition.arn });
+    }
+}

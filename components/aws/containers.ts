@@ -12,6 +12,7 @@ import {
     appEnvironment,
 } from "../../lib/runtime";
 import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
+import { appStopTiming, nginxStopTimeoutSec } from "./timing";
 
 /** One entry of a task definition's containerDefinitions (the subset this stack uses). */
 export interface ContainerDefinition {
@@ -93,7 +94,7 @@ export const APP_CONTAINER = "app";
 export interface AppContainerArgs {
     /** The service: name, Gunicorn workers and threads. */
     readonly service: AwsServiceSpec;
-    /** nginx tuning; Gunicorn's keep-alive is derived from it. */
+    /** nginx tuning: Gunicorn's keep-alive and the stop timing derive from it. */
     readonly nginx: NginxTuning;
     /** CloudWatch log group of this service. */
     readonly logGroupName: string;
@@ -119,8 +120,8 @@ export function appContainer(args: AppContainerArgs): ContainerSpec {
         },
         healthCheck: ecsHealthCheck(APP_HEALTHCHECK),
         logConfiguration: awslogs(args.logGroupName, args.region, args.service.name),
-        // SIGTERM, then Gunicorn's graceful_timeout (20 s) to drain, as locally.
-        stopTimeout: 30,
+        // SIGTERM, then long enough for every DNS cache to forget the task and Gunicorn to drain (timing.ts).
+        stopTimeout: appStopTiming(args.nginx).stopTimeoutSec,
     };
 }
 
@@ -151,6 +152,6 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
         healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),
         logConfiguration: awslogs(args.logGroupName, args.region, NGINX_CONTAINER),
         // nginx's STOPSIGNAL is SIGQUIT: open requests finish first, as locally.
-        stopTimeout: 15,
+        stopTimeout: nginxStopTimeoutSec(),
     };
 }

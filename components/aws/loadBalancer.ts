@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NGINX_HEALTH_PATH, NGINX_PORT } from "../../lib/runtime";
+import { NLB_HEALTH_CHECK, nlbDeregistrationDelaySec } from "./timing";
 
 export interface AwsLoadBalancerArgs {
     /** VPC of the target group. */
@@ -53,18 +54,18 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
                 // Connections then come from the NLB's own addresses, which nginx's security group admits
                 // by referring to the NLB's group; client addresses would need a CIDR rule instead.
                 preserveClientIp: "false",
-                // nginx drains with SIGQUIT within its stop timeout; no need to wait the default 300 s.
-                deregistrationDelay: 30,
+                // Long enough for any proxied request to end (timing.ts); the default 300 s only slows deploys.
+                deregistrationDelay: nlbDeregistrationDelaySec(),
                 healthCheck: {
                     enabled: true,
                     protocol: "HTTP",
                     path: NGINX_HEALTH_PATH,
                     port: "traffic-port",
                     matcher: "200",
-                    interval: 10,
-                    timeout: 5,
-                    healthyThreshold: 2,
-                    unhealthyThreshold: 2,
+                    interval: NLB_HEALTH_CHECK.intervalSec,
+                    timeout: NLB_HEALTH_CHECK.timeoutSec,
+                    healthyThreshold: NLB_HEALTH_CHECK.healthyThreshold,
+                    unhealthyThreshold: NLB_HEALTH_CHECK.unhealthyThreshold,
                 },
                 tags: args.tags,
             },

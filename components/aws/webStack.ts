@@ -15,6 +15,7 @@ import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
+import { appStopTiming, nginxHealthCheckGracePeriodSec } from "./timing";
 
 export interface AwsWebStackArgs {
     /** The validated config of an aws stack. */
@@ -61,6 +62,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
         const a = c.aws;
+        // First, so a tuning no Fargate task can honour fails before anything is declared.
+        const appStop = appStopTiming(c.nginx);
         const prefix = awsName(args.namePrefix);
         const tags = args.tags;
         const parent = { parent: this };
@@ -157,9 +160,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     memoryMiB: s.memoryMiB,
                     desiredCount: s.replicas,
                     securityGroupId: groups.appSecurityGroupId,
-                    // nginx resolves <name>.<namespace> to every healthy task; a short TTL lets it see
-                    // scaling and replacements within seconds (it re-resolves every resolverValidSec).
-                    exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: 10 },
+                    // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
+                    exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
                     startAfter: taskPrerequisites,
                 },
                 { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
@@ -198,8 +200,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     kind: "loadBalancer",
                     targetGroupArn: lb.targetGroupArn,
                     containerPort: NGINX_PORT,
-                    // The first load balancer health checks pass within ~20 s (2 x 10 s); give a new task 30.
-                    healthCheckGracePeriodSec: 30,
+                    healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
                 startAfter: [...taskPrerequisites, lb.listener],
             },

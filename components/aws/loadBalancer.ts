@@ -10,6 +10,8 @@ export interface AwsLoadBalancerArgs {
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The load balancer's own security group. */
     readonly securityGroupId: pulumi.Input<string>;
+    /** What must exist before the load balancer: the public subnets' internet gateway and routes. */
+    readonly createAfter: readonly pulumi.Resource[];
     /** Public TCP listener port (webstack:httpPort). */
     readonly port: number;
     /** Tags on every resource. */
@@ -42,7 +44,7 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
                 enableCrossZoneLoadBalancing: true,
                 tags: args.tags,
             },
-            parent,
+            { parent: this, dependsOn: [...args.createAfter] },
         );
         const targetGroup = new aws.lb.TargetGroup(
             name,

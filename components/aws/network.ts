@@ -32,6 +32,11 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly endpoints: EndpointAccess | undefined;
     /** The private subnets' way out (NAT route, or endpoints): no task can pull its image before these exist. */
     public readonly egress: readonly pulumi.Resource[];
+    /**
+     * The public subnets' internet gateway, route and route table associations. An internet-facing load
+     * balancer created before them fails with "InvalidSubnet: VPC ... has no internet gateway".
+     */
+    public readonly internetAccess: readonly pulumi.Resource[];
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:Network", name, {}, opts);
@@ -43,6 +48,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
             this.privateSubnetIds = pulumi.output([...net.privateSubnetIds]);
             this.endpoints = undefined;
             this.egress = [];
+            this.internetAccess = [];
             this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
             return;
         }
@@ -73,14 +79,15 @@ export class AwsNetwork extends pulumi.ComponentResource {
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
         const publicRt = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, parent);
-        new aws.ec2.Route(
+        const internetRoute = new aws.ec2.Route(
             `${name}-public-internet`,
             { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
             parent,
         );
-        publicSubnets.forEach(
+        const publicAssociations = publicSubnets.map(
             (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: s.id, routeTableId: publicRt.id }, parent),
         );
+        this.internetAccess = [igw, internetRoute, ...publicAssociations];
 
         // One private route table for both AZs: with a single NAT gateway (or none) they route alike.
         const privateRt = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, tags: tags("private") }, parent);

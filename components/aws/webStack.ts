@@ -175,6 +175,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 subnetIds: network.publicSubnetIds,
                 securityGroupId: groups.nlbSecurityGroupId,
                 port: c.httpPort,
+                // An internet-facing NLB needs its subnets routed to the internet gateway first.
+                createAfter: network.internetAccess,
                 tags,
             },
             parent,

@@ -2,12 +2,32 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface AwsExecutionRoleArgs {
+    /** This stack's AWS account: only ECS acting for it may assume the role (aws:SourceAccount). */
+    readonly accountId: pulumi.Input<string>;
     /** ECR repositories the tasks pull from. */
     readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
     /** CloudWatch log groups the tasks write to. */
     readonly logGroupArns: pulumi.Input<pulumi.Input<string>[]>;
     /** Tags on the role. */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Who may assume the execution role: ECS tasks, and only on behalf of this account. The condition is
+ * AWS's guard against the confused deputy (a service acting for another account with our role).
+ */
+export function executionTrustPolicy(accountId: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
 }
 
 /** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
@@ -51,10 +71,7 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             name,
             {
                 description: "ECS task execution: pull this stack's images, write its logs",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
+                assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(executionTrustPolicy(account))),
                 tags: args.tags,
             },
             { parent: this },

@@ -122,7 +122,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
         const role = new AwsExecutionRole(
             `${name}-execution`,
-            { repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags },
+            // The registry's ID is the account the stack deploys to; no extra lookup needed.
+            { accountId: appRepo.registryId, repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags },
             parent,
         );
         const cluster = new AwsCluster(

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform } from "../../lib/awsConfig";
-import type { NginxTuning, ServiceSpec } from "../../lib/config";
+import type { Platform } from "../../lib/types";
+import type { AwsServiceSpec, NginxTuning } from "../../lib/types";
 import { APP_HEALTHCHECK, APP_PORT, APP_USER, appEnvironment } from "../../lib/runtime";
 import { ContainerDefinition, awslogs, ecsEnvironment, ecsHealthCheck } from "./containers";
 import { fargateServiceArgs, fargateTaskDefinitionArgs } from "./fargate";
 
 export interface AwsAppServiceArgs {
     /** The service: name (Cloud Map name), replicas (desired tasks), Gunicorn workers/threads, Fargate cpu/memory. */
-    readonly service: ServiceSpec;
+    readonly service: AwsServiceSpec;
     /** nginx tuning; Gunicorn's keep-alive is derived from it. */
     readonly nginx: NginxTuning;
     /** App image by digest (BuiltImage.ref). */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, ContainerInsights } from "../../lib/awsConfig";
+import { AWS_DEFAULTS } from "../../lib/defaults";
+import type { ContainerInsights } from "../../lib/types";
 
 export interface AwsClusterArgs {
     /** ECS cluster name, e.g. "webstack-aws". */

@@ -1,7 +1,7 @@
 // ECS container definitions, built from the same runtime contract (lib/runtime.ts) as the local
 // containers, so the two targets run the app and nginx the same way. Pure functions: a container
 // definition is plain data once the image reference is known.
-import type { Platform } from "../../lib/awsConfig";
+import type { Platform } from "../../lib/types";
 import { HEALTH_TIMING } from "../../lib/runtime";
 
 /** One entry of a task definition's containerDefinitions (the subset this stack uses). */

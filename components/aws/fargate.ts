@@ -2,7 +2,8 @@
 // both roll out, place and tag their tasks the same way.
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, Platform } from "../../lib/awsConfig";
+import { AWS_DEFAULTS } from "../../lib/defaults";
+import type { Platform } from "../../lib/types";
 import { ContainerDefinition, cpuArchitecture } from "./containers";
 
 export interface FargateTaskArgs {

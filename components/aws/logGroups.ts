@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS } from "../../lib/awsConfig";
+import { AWS_DEFAULTS } from "../../lib/defaults";
 
 export interface AwsLogGroupsArgs {
     /** One log group per name: the app services' names and "nginx". */

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, Egress, ExistingVpc, splitCidr } from "../../lib/awsConfig";
+import { AWS_DEFAULTS } from "../../lib/defaults";
+import type { Egress, ExistingVpc } from "../../lib/types";
+import { splitCidr } from "../../lib/cidr";
 
 export interface AwsNetworkArgs {
     /** AWS region; names the VPC endpoint services (com.amazonaws.<region>.<service>). */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS, NGINX_SERVICE_NAME, Platform } from "../../lib/awsConfig";
+import { AWS_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
+import type { Platform } from "../../lib/types";
 import { NGINX_CONF_ENV, NGINX_HEALTHCHECK, NGINX_PORT } from "../../lib/runtime";
 import { ContainerDefinition, awslogs, ecsEnvironment, ecsHealthCheck } from "./containers";
 import { fargateServiceArgs, fargateTaskDefinitionArgs } from "./fargate";

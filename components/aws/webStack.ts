@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_SERVICE_NAME } from "../../lib/awsConfig";
-import type { StackConfig } from "../../lib/config";
+import { NGINX_SERVICE_NAME } from "../../lib/defaults";
+import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
@@ -17,7 +17,7 @@ import { AwsSecurityGroups } from "./securityGroups";
 
 export interface AwsWebStackArgs {
     /** The validated stack config; `aws` must be present (target aws). */
-    readonly config: StackConfig;
+    readonly config: AwsStackConfig;
     /** Prefix of every AWS name, e.g. "webstack-aws" (project-stack); lowercased to what AWS names allow. */
     readonly namePrefix: string;
     /** Tags put on every taggable resource. Default: none. */
@@ -46,15 +46,14 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
     /** ECS cluster name (for `aws ecs` commands). */
     public readonly clusterName: pulumi.Output<string>;
+    /** ECS service name per app service, and nginx's under "nginx". */
+    public readonly serviceNames: pulumi.Output<Record<string, string>>;
     /** CloudWatch log group per ECS service (app services and nginx). */
     public readonly logGroups: Readonly<Record<string, string>>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
-        if (!c.aws) {
-            throw new Error("AwsWebStack needs config.aws (webstack:target aws)");
-        }
         const a = c.aws;
         const prefix = awsName(args.namePrefix);
         const tags = args.tags;
@@ -62,7 +61,19 @@ export class AwsWebStack extends pulumi.ComponentResource {
 
         const network = new AwsNetwork(
             `${name}-network`,
-            { region: a.region, cidr: a.vpcCidr, egress: a.egress, existing: a.existingVpc, tags },
+            {
+                region: a.region,
+                ...(a.network.kind === "create"
+                    ? { cidr: a.network.vpcCidr, egress: a.network.egress }
+                    : {
+                          existing: {
+                              vpcId: a.network.vpcId,
+                              publicSubnetIds: a.network.publicSubnetIds,
+                              privateSubnetIds: a.network.privateSubnetIds,
+                          },
+                      }),
+                tags,
+            },
             parent,
         );
         const groups = new AwsSecurityGroups(
@@ -137,8 +148,9 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
+        const serviceNames: Record<string, pulumi.Output<string>> = {};
         for (const service of c.services) {
-            new AwsAppService(
+            serviceNames[service.name] = new AwsAppService(
                 `${name}-${service.name}`,
                 {
                     service,
@@ -156,7 +168,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     tags,
                 },
                 parent,
-            );
+            ).serviceName;
         }
 
         const lb = new AwsLoadBalancer(
@@ -170,7 +182,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             parent,
         );
-        new AwsNginx(
+        serviceNames[NGINX_SERVICE_NAME] = new AwsNginx(
             `${name}-nginx`,
             {
                 image: nginxImage.ref,
@@ -191,12 +203,19 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 tags,
             },
             parent,
-        );
+        ).serviceName;
 
         this.url = pulumi.interpolate`http://${lb.dnsName}:${c.httpPort}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
+        this.serviceNames = pulumi.output(serviceNames);
         this.logGroups = logs.groupNames;
-        this.registerOutputs({ url: this.url, upstreams: this.upstreams, clusterName: this.clusterName, logGroups: this.logGroups });
+        this.registerOutputs({
+            url: this.url,
+            upstreams: this.upstreams,
+            clusterName: this.clusterName,
+            serviceNames: this.serviceNames,
+            logGroups: this.logGroups,
+        });
     }
 }

@@ -6,7 +6,7 @@ const base = {
 };
 
 module.exports = {
-    // Mock evaluations slow down on a loaded 2-core machine; 30 s keeps a beforeAll from timing out.
+    // A mock evaluation of the aws stack (50 resources) takes seconds on a loaded 2-core machine; 30 s keeps a beforeAll from timing out.
     // (Engine suites set their own, longer timeouts.)
     testTimeout: 30_000,
     projects: [

@@ -3,15 +3,31 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./lib/pulumiConfig";
 import type { UpstreamShare } from "./lib/upstreams";
-import { LocalWebStack, stackLabels } from "./components/local/webStack";
+import { stackLabels } from "./components/labels";
+import { LocalWebStack } from "./components/local/webStack";
 import { AwsWebStack } from "./components/aws/webStack";
 
-export interface StackOutputs {
+/** Stack outputs of both targets. */
+interface CommonOutputs {
     /** Where the stack answers. */
     readonly url: pulumi.Output<string>;
     /** Per service: weight, replicas, expected share. */
     readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
 }
+
+/** A local stack's outputs: also the nginx container, for `docker logs -f`. */
+export interface LocalOutputs extends CommonOutputs {
+    readonly nginxContainer: pulumi.Output<string>;
+}
+
+/** An aws stack's outputs: also what `aws ecs` and `aws logs` commands need. */
+export interface AwsOutputs extends CommonOutputs {
+    readonly clusterName: pulumi.Output<string>;
+    readonly serviceNames: pulumi.Output<Record<string, string>>;
+    readonly logGroups: pulumi.Output<Record<string, string>>;
+}
+
+export type StackOutputs = LocalOutputs | AwsOutputs;
 
 export function main(): StackOutputs {
     // Validation throws before anything is declared.
@@ -19,9 +35,17 @@ export function main(): StackOutputs {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const namePrefix = `${project}-${stack}`;
-    const web =
-        config.target === "aws"
-            ? new AwsWebStack("webstack", { config, namePrefix, tags: stackLabels(project, stack) })
-            : new LocalWebStack("webstack", { config, namePrefix, labels: stackLabels(project, stack) });
-    return { url: web.url, upstreams: web.upstreams };
+    const labels = stackLabels(project, stack);
+    if (config.target === "aws") {
+        const web = new AwsWebStack("webstack", { config, namePrefix, tags: labels });
+        return {
+            url: web.url,
+            upstreams: web.upstreams,
+            clusterName: web.clusterName,
+            serviceNames: web.serviceNames,
+            logGroups: pulumi.output(web.logGroups),
+        };
+    }
+    const web = new LocalWebStack("webstack", { config, namePrefix, labels });
+    return { url: web.url, upstreams: web.upstreams, nginxContainer: web.nginxContainer };
 }

@@ -1,7 +1,8 @@
 // The whole benchmark: bring the three configurations up side by side, drive them, measure split,
 // scale-up and rebuild on our stack, tear everything down (always), and assemble the result.
 import { OFFLINE_BASES } from "../e2e/stackFile";
-import { DEFAULT_NGINX, NginxTuning } from "../lib/config";
+import { DEFAULT_NGINX } from "../lib/defaults";
+import type { NginxTuning } from "../lib/types";
 import type { BenchOptions } from "./args";
 import { articleWorkers, loadArticleFixture, upArticle } from "./article";
 import { envOf, upDirect } from "./direct";

@@ -4,7 +4,8 @@ import { inspectContainer, sleep } from "../e2e/docker";
 import { planDiff } from "../e2e/plan";
 import { applyPlan } from "../e2e/replay";
 import { LoadLoop } from "../e2e/traffic";
-import { DEFAULT_SERVICES, ServiceSpec } from "../lib/config";
+import { DEFAULT_SERVICES } from "../lib/defaults";
+import type { ServiceSpec } from "../lib/types";
 import { OursUp, appContainers, evaluateOurs } from "./ours";
 import type { ScaleResult } from "./result";
 

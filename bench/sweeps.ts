@@ -1,7 +1,7 @@
 // The tuning sweeps: which lever, which values. Each point is stack config for our stack (so the
 // sweep measures exactly what a user would set), or, for what config does not reach (the Gunicorn
 // worker class), an environment override of the direct container.
-import { DEFAULT_SERVICES } from "../lib/config";
+import { DEFAULT_SERVICES } from "../lib/defaults";
 import type { DeclarationPatch } from "./patch";
 
 export type SweepPoint =

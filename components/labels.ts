@@ -9,6 +9,11 @@ export const LABEL = {
     replica: "webstack.replica",
 } as const;
 
+/** Labels (Docker) and tags (AWS) that mark every object of one stack. */
+export function stackLabels(project: string, stack: string): Record<string, string> {
+    return { [LABEL.project]: project, [LABEL.stack]: stack };
+}
+
 /** Docker labels for one object of the stack. */
 export function dockerLabels(
     base: Readonly<Record<string, string>>,

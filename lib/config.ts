@@ -1,93 +1,23 @@
-// The typed stack config: parsed and validated in one place, before any resource is declared.
-import { Problems, intIn, isRecord, oneOf, setCommand, suggest, unknownKeys } from "./validate";
-import { AwsConfig, parseAwsConfig } from "./awsConfig";
-
-/** One weighted app service: `replicas` containers (or ECS tasks) of the same Gunicorn app. */
-export interface ServiceSpec {
-    /** DNS label; the network alias (local) or Cloud Map name (aws) nginx resolves. */
-    readonly name: string;
-    /** nginx upstream weight of each replica, 1..100. */
-    readonly weight: number;
-    /** Containers / tasks, 0..50; 0 keeps the service declared but sends it no traffic. */
-    readonly replicas: number;
-    /** Gunicorn worker processes per replica, 1..64. */
-    readonly workers: number;
-    /** Threads per Gunicorn gthread worker, 1..64. Default 4. */
-    readonly threads: number;
-    /** Fargate task CPU units (aws only). Default 256. */
-    readonly cpu: number;
-    /** Fargate task memory in MiB (aws only). Default 512. */
-    readonly memoryMiB: number;
-}
-
-/** nginx tuning; every field has a measured default (see README, Performance). */
-export interface NginxTuning {
-    /** `worker_processes`; "auto" = one per core. Default "auto". */
-    readonly workerProcesses: number | "auto";
-    /** `worker_connections` per worker. Default 4096. */
-    readonly workerConnections: number;
-    /** Idle keep-alive connections each worker keeps to the upstream. Default 32. */
-    readonly upstreamKeepalive: number;
-    /** How long an idle upstream connection is kept, seconds. Default 60. */
-    readonly upstreamKeepaliveTimeoutSec: number;
-    /** How long a DNS answer for a service name is trusted, seconds. Default 5. */
-    readonly resolverValidSec: number;
-    /** Access log buffer in KiB; 0 writes each line at once. Default 64. */
-    readonly accessLogBufferKiB: number;
-    /** Longest a buffered log line waits, seconds. Default 1. */
-    readonly accessLogFlushSec: number;
-    /** Connect timeout to a replica before trying the next, seconds. Default 1. */
-    readonly proxyConnectTimeoutSec: number;
-    /** How long a replica that failed is skipped before nginx tries it again, seconds. Default 2. */
-    readonly failTimeoutSec: number;
-    /** `proxy_buffering`. Default true. */
-    readonly proxyBuffering: boolean;
-}
-
-export type Target = "local" | "aws";
-
-/** The whole validated stack config. */
-export interface StackConfig {
-    /** Where the stack goes. Default "local". */
-    readonly target: Target;
-    /** The weighted app services. Default: the article's application1 (3) and application2 (1). */
-    readonly services: readonly ServiceSpec[];
-    /** nginx's published host port (local) or listener port (aws). Default 8080. */
-    readonly httpPort: number;
-    /** Host address nginx's port binds on (local). Default 127.0.0.1. */
-    readonly bindAddress: string;
-    /** Base image of app/Dockerfile. Default python:3.13-slim. */
-    readonly appBaseImage: string;
-    /** Base image of nginx/Dockerfile (nginx >= 1.27.3 for `resolve`). Default nginx:1.28. */
-    readonly nginxBaseImage: string;
-    /** nginx tuning. */
-    readonly nginx: NginxTuning;
-    /** AWS settings; present only when target is "aws". */
-    readonly aws?: AwsConfig;
-}
-
-export const DEFAULT_SERVICES: readonly ServiceSpec[] = [
-    { name: "application1", weight: 3, replicas: 1, workers: 6, threads: 4, cpu: 256, memoryMiB: 512 },
-    { name: "application2", weight: 1, replicas: 1, workers: 3, threads: 4, cpu: 256, memoryMiB: 512 },
-];
-
-export const DEFAULT_NGINX: NginxTuning = {
-    workerProcesses: "auto",
-    workerConnections: 4096,
-    upstreamKeepalive: 32,
-    upstreamKeepaliveTimeoutSec: 60,
-    resolverValidSec: 5,
-    accessLogBufferKiB: 64,
-    accessLogFlushSec: 1,
-    proxyConnectTimeoutSec: 1,
-    failTimeoutSec: 2,
-    proxyBuffering: true,
-};
-
-export const LIMITS = { weight: 100, replicas: 50, workers: 64, threads: 64, services: 20 } as const;
+// The typed stack config: parsed and validated in one place, before any resource is declared. The result
+// is a LocalStackConfig or an AwsStackConfig; a key that only means something on the other target is an
+// error that names the key, the target and the fix.
+import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
+import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
+import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
+import { parseNginxTuning } from "./nginxTuning";
+import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
+import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
 export const CONFIG_KEYS = ["target", "services", "httpPort", "bindAddress", "appBaseImage", "nginxBaseImage", "nginx", "aws"] as const;
+
+/** Keys that mean something on one target only, and what they are for there. */
+const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>> = {
+    bindAddress: { target: "local", meaning: "the host address nginx's port binds on" },
+    aws: { target: "aws", meaning: "AWS settings" },
+    cpu: { target: "aws", meaning: "the Fargate task CPU units" },
+    memoryMiB: { target: "aws", meaning: "the Fargate task memory" },
+};
 
 const SERVICE_KEYS = ["name", "weight", "replicas", "workers", "threads", "cpu", "memoryMiB"] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -118,57 +48,68 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
             );
         }
     }
-    const target = parseTarget(p, raw.target);
-    const services = parseServices(p, raw.services);
-    const httpPort = raw.httpPort === undefined ? 8080 : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", 8080, true);
-    const bindAddress = raw.bindAddress ?? "127.0.0.1";
-    if (!IPV4.test(bindAddress)) {
-        p.add(
-            "webstack:bindAddress",
-            bindAddress,
-            "must be an IPv4 address (127.0.0.1 keeps nginx private to this host; 0.0.0.0 exposes it)",
-            setCommand("webstack:bindAddress", "127.0.0.1"),
-        );
-    }
-    const appBaseImage = imageRef(p, "appBaseImage", raw.appBaseImage, "python:3.13-slim");
-    const nginxBaseImage = imageRef(p, "nginxBaseImage", raw.nginxBaseImage, "nginx:1.28");
-    const nginx = parseNginx(p, raw.nginx);
-    const aws = target === "aws" ? parseAwsConfig(p, raw.aws, services ?? [], provider.awsRegion) : undefined;
-    if (target !== "aws" && raw.aws !== undefined) {
-        p.add(
-            "webstack:aws",
-            jsonOrText(raw.aws),
-            "is only read when webstack:target is aws",
-            "pulumi config set webstack:target aws, or pulumi config rm webstack:aws",
-        );
-    }
-    p.throwIfAny();
-    return {
-        target: target!,
-        services: services!,
-        httpPort: httpPort!,
-        bindAddress,
-        appBaseImage,
-        nginxBaseImage,
-        nginx: nginx!,
-        ...(aws ? { aws } : {}),
-    };
-}
-
-function parseTarget(p: Problems, value: string | undefined): Target | undefined {
-    return oneOf<Target>(
+    const target = oneOf<Target>(
         p,
         "webstack:target",
-        value ?? "local",
+        raw.target ?? STACK_DEFAULTS.target,
         ["local", "aws"],
         "must be 'local' (Docker on this machine) or 'aws' (ECS Fargate)",
         "local",
     );
+    if (target === "aws") {
+        checkRegion(p, provider.awsRegion);
+    }
+    const services = parseServices(p, raw.services, target);
+    const httpPort =
+        raw.httpPort === undefined
+            ? STACK_DEFAULTS.httpPort
+            : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", STACK_DEFAULTS.httpPort, true);
+    const appBaseImage = imageRef(p, "appBaseImage", raw.appBaseImage, STACK_DEFAULTS.appBaseImage);
+    const nginxBaseImage = imageRef(p, "nginxBaseImage", raw.nginxBaseImage, STACK_DEFAULTS.nginxBaseImage);
+    const nginx = parseNginxTuning(p, raw.nginx);
+    for (const key of ["bindAddress", "aws"]) {
+        if (target && raw[key] !== undefined) {
+            wrongTarget(p, `webstack:${key}`, key, jsonOrText(raw[key]!), target);
+        }
+    }
+    if (target === "aws") {
+        const aws = parseAwsConfig(p, raw.aws, provider.awsRegion);
+        p.throwIfAny();
+        const common = { appBaseImage, nginxBaseImage, nginx: nginx!, httpPort: httpPort! };
+        return { target, services: services as AwsServiceSpec[], aws: aws!, ...common };
+    }
+    const bindAddress = raw.bindAddress ?? STACK_DEFAULTS.bindAddress;
+    if (target === "local" && !IPV4.test(bindAddress)) {
+        p.add(
+            "webstack:bindAddress",
+            bindAddress,
+            "must be an IPv4 address (127.0.0.1 keeps nginx private to this host; 0.0.0.0 exposes it)",
+            setCommand("webstack:bindAddress", STACK_DEFAULTS.bindAddress),
+        );
+    }
+    p.throwIfAny();
+    return { target: "local", services: services!, bindAddress, appBaseImage, nginxBaseImage, nginx: nginx!, httpPort: httpPort! };
 }
 
-function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | undefined {
+/** A key set on a stack whose target does not read it: name the key, the target and both fixes. */
+function wrongTarget(p: Problems, key: string, short: string, value: unknown, target: Target): void {
+    const only = TARGET_ONLY[short];
+    if (only.target === target) {
+        return;
+    }
+    p.add(
+        key,
+        value,
+        `is only read when webstack:target is ${only.target} (${only.meaning}); this stack's target is ${target}`,
+        key.includes("[")
+            ? `remove '${short}' from ${key.slice(0, key.lastIndexOf("."))} in Pulumi.<stack>.yaml, or pulumi config set webstack:target ${only.target}`
+            : `pulumi config set webstack:target ${only.target}, or pulumi config rm ${key}`,
+    );
+}
+
+function parseServices(p: Problems, value: string | undefined, target: Target | undefined): (ServiceSpec | AwsServiceSpec)[] | undefined {
     if (value === undefined) {
-        return [...DEFAULT_SERVICES];
+        return target === "aws" ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS })) : [...DEFAULT_SERVICES];
     }
     const list = jsonOrText(value);
     const shapeFix =
@@ -192,11 +133,17 @@ function parseServices(p: Problems, value: string | undefined): ServiceSpec[] | 
     }
     const before = p.count;
     const seen = new Set<string>();
-    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen));
+    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target));
     return p.count === before ? (services as ServiceSpec[]) : undefined;
 }
 
-function parseService(p: Problems, key: string, entry: unknown, seen: Set<string>): ServiceSpec | undefined {
+function parseService(
+    p: Problems,
+    key: string,
+    entry: unknown,
+    seen: Set<string>,
+    target: Target | undefined,
+): ServiceSpec | AwsServiceSpec | undefined {
     if (!isRecord(entry)) {
         p.add(
             key,
@@ -206,6 +153,7 @@ function parseService(p: Problems, key: string, entry: unknown, seen: Set<string
         );
         return undefined;
     }
+    const before = p.count;
     unknownKeys(p, key, entry, SERVICE_KEYS);
     const name = entry.name;
     if (typeof name !== "string" || !DNS_LABEL.test(name)) {
@@ -225,120 +173,46 @@ function parseService(p: Problems, key: string, entry: unknown, seen: Set<string
     } else {
         seen.add(name);
     }
-    const weight = intIn(p, `${key}.weight`, entry.weight ?? 1, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
+    const d = SERVICE_DEFAULTS;
+    const weight = intIn(p, `${key}.weight`, entry.weight ?? d.weight, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
     const replicas = intIn(
         p,
         `${key}.replicas`,
-        entry.replicas ?? 1,
+        entry.replicas ?? d.replicas,
         0,
         LIMITS.replicas,
         "containers of this service; 0 keeps it declared with no traffic",
         1,
     );
-    const workers = intIn(p, `${key}.workers`, entry.workers ?? 3, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
-    const threads = intIn(p, `${key}.threads`, entry.threads ?? 4, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
-    const cpu = intIn(p, `${key}.cpu`, entry.cpu ?? 256, 256, 16384, "Fargate CPU units", 256);
-    const memoryMiB = intIn(p, `${key}.memoryMiB`, entry.memoryMiB ?? 512, 512, 122880, "Fargate memory in MiB", 512);
-    if ([weight, replicas, workers, threads, cpu, memoryMiB].includes(undefined) || typeof name !== "string") {
-        return undefined;
+    const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
+    const threads = intIn(p, `${key}.threads`, entry.threads ?? d.threads, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
+    const spec = { name: name as string, weight: weight!, replicas: replicas!, workers: workers!, threads: threads! };
+    if (target !== "aws") {
+        for (const k of ["cpu", "memoryMiB"]) {
+            if (target && entry[k] !== undefined) {
+                wrongTarget(p, `${key}.${k}`, k, entry[k], target);
+            }
+        }
+        return p.count === before ? spec : undefined;
     }
-    return { name, weight: weight!, replicas: replicas!, workers: workers!, threads: threads!, cpu: cpu!, memoryMiB: memoryMiB! };
-}
-
-const NGINX_KEYS = Object.keys(DEFAULT_NGINX);
-
-function parseNginx(p: Problems, value: string | undefined): NginxTuning | undefined {
-    if (value === undefined) {
-        return DEFAULT_NGINX;
+    const f = FARGATE_SERVICE_DEFAULTS;
+    const cpu = intIn(p, `${key}.cpu`, entry.cpu ?? f.cpu, 256, 16384, "Fargate CPU units", f.cpu);
+    const memoryMiB = intIn(p, `${key}.memoryMiB`, entry.memoryMiB ?? f.memoryMiB, 512, 122880, "Fargate memory in MiB", f.memoryMiB);
+    if (cpu !== undefined && memoryMiB !== undefined) {
+        checkFargateSize(p, `${key}.cpu`, cpu, `${key}.memoryMiB`, memoryMiB);
     }
-    const obj = jsonOrText(value);
-    if (!isRecord(obj)) {
+    if (replicas !== undefined && replicas > CLOUD_MAP_MAX_ANSWERS) {
         p.add(
-            "webstack:nginx",
-            obj,
-            "must be an object of nginx tuning keys",
-            `write it as e.g. nginx: {workerConnections: 4096}; keys: ${NGINX_KEYS.join(", ")}`,
+            `${key}.replicas`,
+            replicas,
+            `is more than Cloud Map answers for one name (MULTIVALUE returns at most ${CLOUD_MAP_MAX_ANSWERS} addresses), so nginx would see only ${CLOUD_MAP_MAX_ANSWERS} replicas and the weights would be off`,
+            setCommand(`${key}.replicas`, CLOUD_MAP_MAX_ANSWERS),
         );
-        return undefined;
     }
-    unknownKeys(p, "webstack:nginx", obj, NGINX_KEYS);
-    const d = DEFAULT_NGINX;
-    const k = (name: string) => `webstack:nginx.${name}`;
-    const wp = obj.workerProcesses ?? d.workerProcesses;
-    const workerProcesses = wp === "auto" ? "auto" : intIn(p, k("workerProcesses"), wp, 1, 64, 'nginx worker processes, or "auto"', 2);
-    const bool = obj.proxyBuffering ?? d.proxyBuffering;
-    if (typeof bool !== "boolean") {
-        p.add(k("proxyBuffering"), bool, "must be true or false", setCommand(k("proxyBuffering"), "true"));
+    if (name === NGINX_SERVICE_NAME) {
+        p.add(`${key}.name`, name, `is the name of the nginx ECS service on the aws target`, setCommand(`${key}.name`, "application1"));
     }
-    const tuning = {
-        workerProcesses,
-        workerConnections: intIn(
-            p,
-            k("workerConnections"),
-            obj.workerConnections ?? d.workerConnections,
-            64,
-            65536,
-            "connections per nginx worker",
-            4096,
-        ),
-        upstreamKeepalive: intIn(
-            p,
-            k("upstreamKeepalive"),
-            obj.upstreamKeepalive ?? d.upstreamKeepalive,
-            0,
-            1024,
-            "idle upstream connections per worker; 0 disables",
-            32,
-        ),
-        upstreamKeepaliveTimeoutSec: intIn(
-            p,
-            k("upstreamKeepaliveTimeoutSec"),
-            obj.upstreamKeepaliveTimeoutSec ?? d.upstreamKeepaliveTimeoutSec,
-            1,
-            3600,
-            "seconds",
-            60,
-        ),
-        resolverValidSec: intIn(
-            p,
-            k("resolverValidSec"),
-            obj.resolverValidSec ?? d.resolverValidSec,
-            1,
-            300,
-            "seconds a DNS answer is trusted",
-            5,
-        ),
-        accessLogBufferKiB: intIn(
-            p,
-            k("accessLogBufferKiB"),
-            obj.accessLogBufferKiB ?? d.accessLogBufferKiB,
-            0,
-            1024,
-            "KiB; 0 = unbuffered",
-            64,
-        ),
-        accessLogFlushSec: intIn(p, k("accessLogFlushSec"), obj.accessLogFlushSec ?? d.accessLogFlushSec, 1, 60, "seconds", 1),
-        proxyConnectTimeoutSec: intIn(
-            p,
-            k("proxyConnectTimeoutSec"),
-            obj.proxyConnectTimeoutSec ?? d.proxyConnectTimeoutSec,
-            1,
-            60,
-            "seconds",
-            1,
-        ),
-        failTimeoutSec: intIn(
-            p,
-            k("failTimeoutSec"),
-            obj.failTimeoutSec ?? d.failTimeoutSec,
-            1,
-            300,
-            "seconds a failed replica is skipped",
-            2,
-        ),
-        proxyBuffering: bool,
-    };
-    return Object.values(tuning).includes(undefined) ? undefined : (tuning as NginxTuning);
+    return p.count === before ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB! } : undefined;
 }
 
 function imageRef(p: Problems, key: string, value: string | undefined, fallback: string): string {
@@ -348,15 +222,3 @@ function imageRef(p: Problems, key: string, value: string | undefined, fallback:
     }
     return ref;
 }
-
-/** Pulumi hands structured config over as JSON text; a plain scalar stays a string. */
-export function jsonOrText(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
-
-// Re-exported so callers need one import for the error type.
-export { ConfigError, show } from "./validate";

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig, parseStackConfig } from "./config";
+import { parseStackConfig } from "./config";
+import type { StackConfig } from "./types";
 
 /**
  * Reads every `webstack:*` key of the stack, plus `aws:region` (the AWS provider's own key, which the

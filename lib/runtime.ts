@@ -1,6 +1,6 @@
 // Runtime contract shared by the local containers and the ECS task definitions, so both targets run
 // the app and nginx the same way: same port, same health checks, same Gunicorn settings.
-import type { NginxTuning, ServiceSpec } from "./config";
+import type { NginxTuning, ServiceSpec } from "./types";
 
 /** Port Gunicorn binds inside every app container / task. */
 export const APP_PORT = 8000;

@@ -1,6 +1,6 @@
 // Expected traffic shares. nginx gives every address a name resolves to the server's weight, so a
 // service's share is weight × replicas over the sum of weight × replicas of all services.
-import type { ServiceSpec } from "./config";
+import type { ServiceSpec } from "./types";
 
 /** What the stack exports per service under `upstreams`. */
 export interface UpstreamShare {

@@ -96,6 +96,15 @@ export function unknownKeys(problems: Problems, key: string, obj: Record<string,
     }
 }
 
+/** Pulumi hands structured config over as JSON text; a plain scalar stays a string. */
+export function jsonOrText(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
 /** True for plain objects (not arrays, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,6 +1,6 @@
 // Renders the whole nginx.conf from the services list. Pure: the same services and tuning always give
 // the same text, so a replica-count change never touches nginx (only names and weights are in here).
-import type { NginxTuning, ServiceSpec } from "../lib/config";
+import type { NginxTuning, ServiceSpec } from "../lib/types";
 import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT } from "../lib/runtime";
 
 /** Placeholder the image's entrypoint replaces with the nameservers of /etc/resolv.conf at start. */

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { NginxTuning, ServiceSpec } from "../../lib/config";
+import type { NginxTuning, ServiceSpec } from "../../lib/types";
 import { APP_HEALTHCHECK, APP_USER, appEnvironment } from "../../lib/runtime";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";

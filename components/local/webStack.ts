@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../lib/config";
+import type { LocalStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
-import { LABEL } from "../labels";
 import { LocalAppService } from "./appService";
 import { LocalNetwork } from "./network";
 import { LocalNginx } from "./nginxProxy";
 
 export interface LocalWebStackArgs {
     /** The validated stack config. */
-    readonly config: StackConfig;
+    readonly config: LocalStackConfig;
     /** Prefix of every Docker object name, e.g. "webstack-dev" (project-stack). */
     readonly namePrefix: string;
     /** Labels put on every container and network. */
@@ -74,9 +73,4 @@ export class LocalWebStack extends pulumi.ComponentResource {
         this.nginxContainer = nginx.containerName;
         this.registerOutputs({ url: this.url, upstreams: this.upstreams, nginxContainer: this.nginxContainer });
     }
-}
-
-/** Labels that mark every Docker object of one stack. */
-export function stackLabels(project: string, stack: string): Record<string, string> {
-    return { [LABEL.project]: project, [LABEL.stack]: stack };
 }

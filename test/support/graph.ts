@@ -1,11 +1,9 @@
 // Small readers over an evaluation, shared by the resource-graph tests.
 import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
+import { DOCKER } from "../../e2e/resourceTypes";
 
-export const T = {
-    image: "docker:index/image:Image",
-    network: "docker:index/network:Network",
-    container: "docker:index/container:Container",
-} as const;
+/** The docker resource types, by short name. */
+export const T = DOCKER;
 
 /** How many resources of each type were declared. */
 export function countByType(ev: Evaluation): Record<string, number> {

@@ -2,11 +2,23 @@
 // bad value and the fix, and the program declares nothing.
 import * as path from "path";
 import { evaluate } from "../../e2e/evaluate";
-import { AWS_DEFAULTS, FARGATE_SIZES, LOG_RETENTION_DAYS, splitCidr } from "../../lib/awsConfig";
+import { AWS_DEFAULTS } from "../../lib/defaults";
+import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "../../lib/awsFacts";
+import { splitCidr } from "../../lib/cidr";
 import { parseStackConfig } from "../../lib/config";
+import type { AwsStackConfig } from "../../lib/types";
 import { readStackFile } from "../../e2e/stackFile";
+import { problemsOf } from "../support/problems";
 
 const REGION = { "aws:region": "us-east-1" };
+/** Parses an aws stack's config (throws if it is not one). */
+const parseAws = (raw: Record<string, string>, region?: string): AwsStackConfig => {
+    const c = parseStackConfig(raw, { awsRegion: region });
+    if (c.target !== "aws") {
+        throw new Error("expected an aws stack");
+    }
+    return c;
+};
 const aws = (settings: unknown) => ({ target: "aws", ...REGION, aws: JSON.stringify(settings) });
 const svc = (extra: Record<string, unknown>) => ({ target: "aws", ...REGION, services: JSON.stringify([{ name: "a", ...extra }]) });
 const vpc = (extra: Record<string, unknown>) =>
@@ -177,10 +189,14 @@ const BAD: [string, Record<string, string>, string][] = [
 ];
 
 describe("bad aws config", () => {
-    test.each(BAD)("%s: exact message and zero resources", async (_label, raw, message) => {
-        const ev = await evaluate(raw);
+    test.each(BAD)("%s: the exact message", (_label, raw, message) => {
+        const { "aws:region": region, ...webstack } = raw;
+        expect(problemsOf(webstack, { awsRegion: region })).toEqual([message]);
+    });
+
+    test("an aws stack with bad config declares nothing", async () => {
+        const ev = await evaluate({ target: "aws", ...REGION, aws: JSON.stringify({ platform: "x86" }) });
         expect(ev.error?.name).toBe("ConfigError");
-        expect(ev.error?.message).toBe(`invalid stack config:\n  - ${message}`);
         expect(ev.resources).toHaveLength(0);
     });
 
@@ -210,11 +226,10 @@ describe("bad aws config", () => {
 
 describe("good aws config", () => {
     test("defaults: amd64, NAT, 10.0.0.0/16, nginx 256/512 x2, 14 days, Container Insights", () => {
-        expect(parseStackConfig({ target: "aws" }, { awsRegion: "eu-central-1" }).aws).toEqual({
+        expect(parseAws({ target: "aws" }, "eu-central-1").aws).toEqual({
             region: "eu-central-1",
             platform: "linux/amd64",
-            egress: "nat",
-            vpcCidr: "10.0.0.0/16",
+            network: { kind: "create", egress: "nat", vpcCidr: "10.0.0.0/16" },
             nginxCpu: 256,
             nginxMemoryMiB: 512,
             nginxDesiredCount: 2,
@@ -231,12 +246,9 @@ describe("good aws config", () => {
             privateSubnetIds: ["subnet-11111111", "subnet-22222222", "subnet-33333333"],
         };
         expect(
-            parseStackConfig(
-                { target: "aws", aws: JSON.stringify({ existingVpc, platform: "linux/arm64" }) },
-                { awsRegion: "ap-southeast-2" },
-            ).aws,
+            parseAws({ target: "aws", aws: JSON.stringify({ existingVpc, platform: "linux/arm64" }) }, "ap-southeast-2").aws,
         ).toMatchObject({
-            existingVpc,
+            network: { kind: "existing", ...existingVpc },
             platform: "linux/arm64",
         });
     });
@@ -252,13 +264,10 @@ describe("good aws config", () => {
         expect(LOG_RETENTION_DAYS).toContain(3653);
     });
 
-    test("a local stack ignores aws:region and Fargate sizes (they are aws-only)", () => {
-        const local = parseStackConfig(
-            { services: JSON.stringify([{ name: "a", cpu: 1024, memoryMiB: 1024, replicas: 20 }]) },
-            { awsRegion: "not a region" },
-        );
-        expect(local.aws).toBeUndefined();
-        expect(local.services[0]).toMatchObject({ cpu: 1024, memoryMiB: 1024, replicas: 20 });
+    test("a local stack ignores aws:region (the AWS provider's key) and allows more than 8 replicas", () => {
+        const local = parseStackConfig({ services: JSON.stringify([{ name: "a", replicas: 20 }]) }, { awsRegion: "not a region" });
+        expect(local.target).toBe("local");
+        expect(local.services[0]).toMatchObject({ replicas: 20 });
     });
 
     test("the example stack file Pulumi.aws.yaml is valid: 2 tasks per service, nginx x2, NAT, port 80", () => {
@@ -270,13 +279,14 @@ describe("good aws config", () => {
                 raw[key.slice("webstack:".length)] = typeof value === "object" ? JSON.stringify(value) : String(value);
             }
         }
-        const config = parseStackConfig(raw, { awsRegion: file["aws:region"] as string });
+        const config = parseAws(raw, file["aws:region"] as string);
         expect(config).toMatchObject({ target: "aws", httpPort: 80 });
         expect(config.services.map((s) => [s.name, s.weight, s.replicas, s.cpu, s.memoryMiB])).toEqual([
             ["application1", 3, 2, 256, 512],
             ["application2", 1, 2, 256, 512],
         ]);
-        expect(config.aws).toEqual({ ...AWS_DEFAULTS, region: "us-east-1" });
+        const { egress, vpcCidr, ...rest } = AWS_DEFAULTS;
+        expect(config.aws).toEqual({ ...rest, network: { kind: "create", egress, vpcCidr }, region: "us-east-1" });
     });
 
     test("the VPC CIDR splits into 4 equal subnets", () => {

@@ -1,7 +1,7 @@
 // The default aws stack, evaluated once under the mock runtime: every resource, with exact counts,
 // the security group rules exactly, and the ECS task and service definitions field by field.
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import { APP_HEALTHCHECK, HEALTH_TIMING, NGINX_CONF_ENV, NGINX_HEALTHCHECK } from "../../lib/runtime";
 import { computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
@@ -109,7 +109,7 @@ describe("default aws stack: what is declared", () => {
     test("outputs: the NLB URL on the listener port, and the same upstream shares as on local", () => {
         const dns = r(A.lb, "webstack-lb").state.dnsName as string;
         expect(dns).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
-        expect(ev.outputs).toEqual({ url: `http://${dns}:8080/`, upstreams: computeUpstreams(DEFAULT_SERVICES) });
+        expect(ev.outputs).toMatchObject({ url: `http://${dns}:8080/`, upstreams: computeUpstreams(DEFAULT_SERVICES) });
         expect(ev.outputs!.upstreams).toEqual(local.outputs!.upstreams);
     });
 });
@@ -521,5 +521,20 @@ describe("nginx behind a Network Load Balancer", () => {
         expect(svc.dependencies).toContain(r(A.listener, "webstack-lb").urn);
         // Its task definition waits for the execution role's policy, so no task starts unable to pull.
         expect(r(A.taskDef, "webstack-nginx").dependencies).toContain(r(A.rolePolicy, "webstack-execution").urn);
+    });
+});
+
+describe("stack outputs to operate an aws stack by", () => {
+    test("the cluster, every ECS service (app services and nginx) and every log group", async () => {
+        const ev = await evaluate({ target: "aws", "aws:region": "us-east-1" }, { stack: "ops" });
+        expect(ev.outputs).toMatchObject({
+            clusterName: "webstack-ops",
+            serviceNames: { application1: "application1", application2: "application2", nginx: "nginx" },
+            logGroups: {
+                application1: "/ecs/webstack-ops/application1",
+                application2: "/ecs/webstack-ops/application2",
+                nginx: "/ecs/webstack-ops/nginx",
+            },
+        });
     });
 });

@@ -1,5 +1,7 @@
 import { evaluate } from "../../e2e/evaluate";
-import { DEFAULT_NGINX, DEFAULT_SERVICES, parseStackConfig } from "../../lib/config";
+import { problemsOf } from "../support/problems";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { parseStackConfig } from "../../lib/config";
 
 const svc = (extra: Record<string, unknown>) => JSON.stringify([{ name: "a", ...extra }]);
 
@@ -129,15 +131,34 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "aws settings on a local stack",
         { aws: JSON.stringify({ region: "us-east-1" }) },
-        'webstack:aws: got {"region":"us-east-1"}; is only read when webstack:target is aws. Fix: pulumi config set webstack:target aws, or pulumi config rm webstack:aws',
+        'webstack:aws: got {"region":"us-east-1"}; is only read when webstack:target is aws (AWS settings); this stack\'s target is local. Fix: pulumi config set webstack:target aws, or pulumi config rm webstack:aws',
+    ],
+    [
+        "a Fargate cpu on a local stack",
+        { services: svc({ cpu: 512 }) },
+        "webstack:services[0].cpu: got 512; is only read when webstack:target is aws (the Fargate task CPU units); this stack's target is local. Fix: remove 'cpu' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
+    ],
+    [
+        "a Fargate memory on a local stack",
+        { services: svc({ memoryMiB: 1024 }) },
+        "webstack:services[0].memoryMiB: got 1024; is only read when webstack:target is aws (the Fargate task memory); this stack's target is local. Fix: remove 'memoryMiB' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
+    ],
+    [
+        "a bind address on an aws stack",
+        { target: "aws", bindAddress: "0.0.0.0" },
+        "webstack:bindAddress: got \"0.0.0.0\"; is only read when webstack:target is local (the host address nginx's port binds on); this stack's target is aws. Fix: pulumi config set webstack:target local, or pulumi config rm webstack:bindAddress",
     ],
 ];
 
 describe("bad stack config", () => {
-    test.each(BAD)("%s: exact message and zero resources", async (_label, raw, message) => {
-        const ev = await evaluate(raw);
+    test.each(BAD)("%s: the exact message", (_label, raw, message) => {
+        expect(problemsOf(raw, { awsRegion: "us-east-1" })).toEqual([message]);
+    });
+
+    test("the program declares nothing when the config is bad", async () => {
+        const ev = await evaluate({ services: svc({ weight: 0 }) });
         expect(ev.error?.name).toBe("ConfigError");
-        expect(ev.error?.message).toBe(`invalid stack config:\n  - ${message}`);
+        expect(ev.error?.message).toBe(`invalid stack config:\n  - ${BAD.find(([label]) => label === "weight 0")![2]}`);
         expect(ev.resources).toHaveLength(0);
     });
 
@@ -194,7 +215,12 @@ describe("good stack config", () => {
             [1, 1, 3, 4],
         ],
         ["httpPort as text", { httpPort: "18080" }, (c: ReturnType<typeof parseStackConfig>) => c.httpPort, 18080],
-        ["bind on all interfaces", { bindAddress: "0.0.0.0" }, (c: ReturnType<typeof parseStackConfig>) => c.bindAddress, "0.0.0.0"],
+        [
+            "bind on all interfaces",
+            { bindAddress: "0.0.0.0" },
+            (c: ReturnType<typeof parseStackConfig>) => c.target === "local" && c.bindAddress,
+            "0.0.0.0",
+        ],
         [
             "nginx tuning merges with defaults",
             { nginx: JSON.stringify({ workerProcesses: 2 }) },

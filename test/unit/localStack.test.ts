@@ -1,5 +1,5 @@
 import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import { APP_HEALTHCHECK, NGINX_HEALTHCHECK } from "../../lib/runtime";
 import { renderNginxConfig } from "../../nginx/render";
 import { T, countByType, labelMap, one } from "../support/graph";
@@ -131,9 +131,10 @@ describe("default config: the article's stack", () => {
         expect(gunicorn).toBeGreaterThan(nginxTimeout);
     });
 
-    test("stack outputs: url and upstreams", () => {
+    test("stack outputs: url, upstreams, and the nginx container to follow its log", () => {
         expect(def.outputs).toEqual({
             url: "http://127.0.0.1:8080/",
+            nginxContainer: "webstack-dev-nginx",
             upstreams: {
                 application1: { weight: 3, replicas: 1, expectedShare: 0.75 },
                 application2: { weight: 1, replicas: 1, expectedShare: 0.25 },
@@ -175,6 +176,7 @@ describe("three services with replicas (one at 0)", () => {
     test("outputs", () => {
         expect(three.outputs).toEqual({
             url: "http://127.0.0.1:18080/",
+            nginxContainer: "webstack-dev-nginx",
             upstreams: {
                 alpha: { weight: 3, replicas: 2, expectedShare: 0.6667 },
                 beta: { weight: 1, replicas: 3, expectedShare: 0.3333 },

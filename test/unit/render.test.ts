@@ -1,4 +1,5 @@
-import { DEFAULT_NGINX, DEFAULT_SERVICES, NginxTuning } from "../../lib/config";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import type { NginxTuning } from "../../lib/types";
 import { RESOLVERS_PLACEHOLDER, renderNginxConfig } from "../../nginx/render";
 
 const render = (tuning: Partial<NginxTuning> = {}, extra: { domainSuffix?: string; resolvers?: string } = {}) =>

@@ -1,39 +1,20 @@
-// The default aws stack, evaluated once under the mock runtime: every resource, with exact counts,
-// the security group rules exactly, and the ECS task and service definitions field by field.
+// The default aws stack, evaluated once under the mock runtime. Each test checks one decision: who may
+// talk to whom, what waits for what, what IAM allows, how services roll out, and that the containers
+// run as on local Docker. Field-by-field inputs are the components' business (awsFargateService.test.ts).
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
+import { MOCK_ACCOUNT } from "../../e2e/awsMocks";
+import { AWS, DOCKER } from "../../e2e/resourceTypes";
+import { APP_CONTAINER, NGINX_CONTAINER, dockerTmpfsOptions, APP_TMPFS } from "../../components/aws/containers";
+import { FORMER_TYPES } from "../../components/aws/fargateService";
+import { appStopTiming, cloudMapTtlSec, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "../../components/aws/timing";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { APP_HEALTHCHECK, HEALTH_TIMING, NGINX_CONF_ENV, NGINX_HEALTHCHECK } from "../../lib/runtime";
+import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PORT } from "../../lib/runtime";
 import { computeUpstreams } from "../../lib/upstreams";
-import { renderNginxConfig } from "../../nginx/render";
-import { countByType, one } from "../support/graph";
+import { one } from "../support/graph";
 
-const A = {
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    igw: "aws:ec2/internetGateway:InternetGateway",
-    rt: "aws:ec2/routeTable:RouteTable",
-    route: "aws:ec2/route:Route",
-    rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    eip: "aws:ec2/eip:Eip",
-    nat: "aws:ec2/natGateway:NatGateway",
-    sg: "aws:ec2/securityGroup:SecurityGroup",
-    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    repo: "aws:ecr/repository:Repository",
-    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    image: "docker:index/image:Image",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    cluster: "aws:ecs/cluster:Cluster",
-    namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
-    discovery: "aws:servicediscovery/service:Service",
-    taskDef: "aws:ecs/taskDefinition:TaskDefinition",
-    service: "aws:ecs/service:Service",
-    lb: "aws:lb/loadBalancer:LoadBalancer",
-    tg: "aws:lb/targetGroup:TargetGroup",
-    listener: "aws:lb/listener:Listener",
-} as const;
+const FARGATE_SERVICE = "webstack:aws:FargateService";
+const APPS = DEFAULT_SERVICES.map((s) => s.name);
+const ALL_SERVICES = [...APPS, "nginx"];
 
 let ev: Evaluation;
 let local: Evaluation;
@@ -43,61 +24,32 @@ beforeAll(async () => {
 }, 60_000);
 
 const r = (type: string, name: string) => one(ev, type, name);
-const containers = (td: DeclaredResource) => JSON.parse(td.inputs.containerDefinitions as string) as Record<string, unknown>[];
-const TAGS = { "webstack.project": "webstack", "webstack.stack": "dev" };
+const ofType = (type: string) => ev.resources.filter((x) => x.type === type);
+const ecsService = (service: string) => r(AWS.service, `webstack-${service}`);
+const container = (service: string) =>
+    (JSON.parse(r(AWS.taskDefinition, `webstack-${service}`).inputs.containerDefinitions as string) as Record<string, unknown>[])[0];
+const sgName = (id: unknown) =>
+    ofType(AWS.securityGroup)
+        .find((g) => g.id === id)
+        ?.name.replace("webstack-sg-", "");
 
-describe("default aws stack: what is declared", () => {
-    test("no error, and exact types and counts", () => {
+describe("what is declared", () => {
+    test("the program succeeds, with one FargateService per app service and one for nginx", () => {
         expect(ev.error).toBeUndefined();
-        expect(countByType(ev)).toEqual({
-            "webstack:aws:WebStack": 1,
-            "webstack:aws:Network": 1,
-            "webstack:aws:SecurityGroups": 1,
-            "webstack:aws:Registry": 2,
-            "webstack:image:BuiltImage": 2,
-            "webstack:aws:LogGroups": 1,
-            "webstack:aws:ExecutionRole": 1,
-            "webstack:aws:Cluster": 1,
-            "webstack:aws:AppService": 2,
-            "webstack:aws:LoadBalancer": 1,
-            "webstack:aws:Nginx": 1,
-            [A.vpc]: 1,
-            [A.subnet]: 4,
-            [A.igw]: 1,
-            [A.rt]: 2,
-            [A.route]: 2,
-            [A.rta]: 4,
-            [A.eip]: 1,
-            [A.nat]: 1,
-            [A.sg]: 3,
-            [A.ingress]: 3,
-            [A.egress]: 4,
-            [A.repo]: 2,
-            [A.lifecycle]: 2,
-            [A.image]: 2,
-            [A.logGroup]: 3,
-            [A.role]: 1,
-            [A.rolePolicy]: 1,
-            [A.cluster]: 1,
-            [A.namespace]: 1,
-            [A.discovery]: 2,
-            [A.taskDef]: 3,
-            [A.service]: 3,
-            [A.lb]: 1,
-            [A.tg]: 1,
-            [A.listener]: 1,
-        });
-        expect(ev.resources).toHaveLength(64);
+        expect(
+            ev.resources
+                .filter((x) => x.type === FARGATE_SERVICE)
+                .map((x) => x.name)
+                .sort(),
+        ).toEqual(ALL_SERVICES.map((s) => `webstack-${s}`).sort());
     });
 
     test("an aws stack declares no Docker container; a local stack declares no aws resource", () => {
-        expect(ev.resources.filter((x) => x.type === "docker:index/container:Container")).toEqual([]);
-        expect(local.error).toBeUndefined();
+        expect(ofType(DOCKER.container)).toEqual([]);
         expect(local.resources.filter((x) => x.type.startsWith("aws:") || x.type.startsWith("webstack:aws:"))).toEqual([]);
-        expect(local.resources.filter((x) => x.type === "docker:index/container:Container")).toHaveLength(3);
     });
 
-    test("every custom resource is a child of a webstack:aws component and named after it", () => {
+    test("every custom resource is a child of a webstack component and named after it", () => {
         const byUrn = new Map(ev.resources.map((x) => [x.urn, x]));
         for (const res of ev.resources.filter((x) => x.custom)) {
             const parent = byUrn.get(res.parent);
@@ -105,436 +57,226 @@ describe("default aws stack: what is declared", () => {
             expect(res.name.startsWith(parent!.name)).toBe(true);
         }
     });
+});
 
-    test("outputs: the NLB URL on the listener port, and the same upstream shares as on local", () => {
-        const dns = r(A.lb, "webstack-lb").state.dnsName as string;
-        expect(dns).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
+describe("outputs to operate the stack by", () => {
+    test("the URL is the NLB's DNS name on the listener port, and the shares are the local stack's", () => {
+        const dns = r(AWS.loadBalancer, "webstack-lb").state.dnsName as string;
         expect(ev.outputs).toMatchObject({ url: `http://${dns}:8080/`, upstreams: computeUpstreams(DEFAULT_SERVICES) });
         expect(ev.outputs!.upstreams).toEqual(local.outputs!.upstreams);
     });
+
+    test("clusterName, serviceNames and logGroups name the declared cluster, ECS services and log groups", () => {
+        expect(ev.outputs!.clusterName).toBe(r(AWS.cluster, "webstack-cluster").state.name);
+        expect(ev.outputs!.serviceNames).toEqual(Object.fromEntries(ALL_SERVICES.map((s) => [s, ecsService(s).state.name])));
+        expect(ev.outputs!.logGroups).toEqual(
+            Object.fromEntries(ALL_SERVICES.map((s) => [s, r(AWS.logGroup, `webstack-logs-${s}`).inputs.name])),
+        );
+    });
 });
 
-describe("network", () => {
-    test("a VPC with DNS support and hostnames (Cloud Map needs both)", () => {
-        expect(r(A.vpc, "webstack-network-vpc").inputs).toEqual({
-            cidrBlock: "10.0.0.0/16",
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-            tags: { ...TAGS, Name: "webstack-network-vpc" },
+describe("a stack deployed before FargateService keeps its live services", () => {
+    test("app services are aliased to webstack:aws:AppService and nginx to webstack:aws:Nginx", () => {
+        const aliases = Object.fromEntries(ev.resources.filter((x) => x.type === FARGATE_SERVICE).map((x) => [x.name, x.aliasTypes]));
+        expect(aliases).toEqual({
+            ...Object.fromEntries(APPS.map((s) => [`webstack-${s}`, [FORMER_TYPES.app]])),
+            "webstack-nginx": [FORMER_TYPES.nginx],
         });
+        expect(FORMER_TYPES).toEqual({ app: "webstack:aws:AppService", nginx: "webstack:aws:Nginx" });
     });
 
-    test("2 public and 2 private subnets across the provider's first 2 AZs, none mapping public IPs", () => {
-        const vpcId = r(A.vpc, "webstack-network-vpc").id;
-        const subnets = Object.fromEntries(
-            ["public-1", "public-2", "private-1", "private-2"].map((k) => {
-                const s = r(A.subnet, `webstack-network-${k}`).inputs;
-                expect(s.vpcId).toBe(vpcId);
-                expect(s.mapPublicIpOnLaunch).toBe(false);
-                return [k, [s.cidrBlock, s.availabilityZone]];
-            }),
-        );
-        expect(subnets).toEqual({
-            "public-1": ["10.0.0.0/18", "us-east-1a"],
-            "public-2": ["10.0.64.0/18", "us-east-1b"],
-            "private-1": ["10.0.128.0/18", "us-east-1a"],
-            "private-2": ["10.0.192.0/18", "us-east-1b"],
-        });
-    });
-
-    test("public subnets route to the internet gateway, private ones to one NAT gateway in public subnet 1", () => {
-        const id = (type: string, name: string) => r(type, name).id;
-        expect(r(A.igw, "webstack-network-igw").inputs.vpcId).toBe(id(A.vpc, "webstack-network-vpc"));
-        expect(r(A.route, "webstack-network-public-internet").inputs).toEqual({
-            routeTableId: id(A.rt, "webstack-network-public"),
-            destinationCidrBlock: "0.0.0.0/0",
-            gatewayId: id(A.igw, "webstack-network-igw"),
-        });
-        expect(r(A.eip, "webstack-network-nat").inputs).toMatchObject({ domain: "vpc" });
-        const nat = r(A.nat, "webstack-network-nat");
-        expect(nat.inputs).toMatchObject({
-            allocationId: r(A.eip, "webstack-network-nat").state.allocationId,
-            subnetId: id(A.subnet, "webstack-network-public-1"),
-        });
-        expect(nat.dependencies).toContain(r(A.igw, "webstack-network-igw").urn);
-        expect(r(A.route, "webstack-network-private-nat").inputs).toEqual({
-            routeTableId: id(A.rt, "webstack-network-private"),
-            destinationCidrBlock: "0.0.0.0/0",
-            natGatewayId: nat.id,
-        });
-        for (const kind of ["public", "private"]) {
-            for (const i of [1, 2]) {
-                expect(r(A.rta, `webstack-network-${kind}-${i}`).inputs).toEqual({
-                    subnetId: id(A.subnet, `webstack-network-${kind}-${i}`),
-                    routeTableId: id(A.rt, `webstack-network-${kind}`),
-                });
-            }
+    test("their children keep their names, so the engine's inherited aliases find the old URNs", () => {
+        for (const service of ALL_SERVICES) {
+            const parent = r(FARGATE_SERVICE, `webstack-${service}`);
+            const children = ev.resources.filter((x) => x.parent === parent.urn);
+            expect(new Set(children.map((c) => c.name))).toEqual(new Set([`webstack-${service}`]));
         }
-    });
-
-    test("tasks start only after the NAT route exists (their subnets carry it as a dependency)", () => {
-        const app = r(A.service, "webstack-application1");
-        expect(app.dependencies).toContain(r(A.route, "webstack-network-private-nat").urn);
     });
 });
 
 describe("security groups refer to each other", () => {
-    test("the rules, exactly", () => {
-        const sgName = new Map(ev.resources.filter((x) => x.type === A.sg).map((x) => [x.id, x.name.replace("webstack-sg-", "")]));
-        const rule = (x: DeclaredResource) => {
-            const i = x.inputs;
-            const peer = i.referencedSecurityGroupId
-                ? `sg:${sgName.get(i.referencedSecurityGroupId as string)}`
-                : i.cidrIpv4
-                  ? `cidr:${i.cidrIpv4}`
-                  : `pl:${i.prefixListId}`;
-            return `${sgName.get(i.securityGroupId as string)} ${x.type === A.ingress ? "in from" : "out to"} ${peer} ${i.ipProtocol}/${i.fromPort}-${i.toPort}`;
-        };
-        expect(
-            ev.resources
-                .filter((x) => x.type === A.ingress || x.type === A.egress)
-                .map(rule)
-                .sort(),
-        ).toEqual([
-            "app in from sg:nginx tcp/8000-8000",
-            "app out to cidr:0.0.0.0/0 tcp/443-443",
-            "nginx in from sg:nlb tcp/80-80",
-            "nginx out to cidr:0.0.0.0/0 tcp/443-443",
-            "nginx out to sg:app tcp/8000-8000",
-            "nlb in from cidr:0.0.0.0/0 tcp/8080-8080",
-            "nlb out to sg:nginx tcp/80-80",
+    test("internet -> NLB -> nginx -> app, each hop allowed by a group reference, plus HTTPS out to AWS", () => {
+        const peer = (i: DeclaredResource["inputs"]) =>
+            i.referencedSecurityGroupId ? `sg:${sgName(i.referencedSecurityGroupId)}` : `cidr:${i.cidrIpv4 as string}`;
+        const rules = [...ofType(AWS.securityGroupIngress), ...ofType(AWS.securityGroupEgress)]
+            .map(
+                (x) =>
+                    `${sgName(x.inputs.securityGroupId)} ${x.type === AWS.securityGroupIngress ? "in from" : "out to"} ${peer(x.inputs)} ${x.inputs.fromPort}`,
+            )
+            .sort();
+        expect(rules).toEqual([
+            `app in from sg:nginx ${APP_PORT}`,
+            "app out to cidr:0.0.0.0/0 443",
+            `nginx in from sg:nlb ${NGINX_PORT}`,
+            "nginx out to cidr:0.0.0.0/0 443",
+            `nginx out to sg:app ${APP_PORT}`,
+            "nlb in from cidr:0.0.0.0/0 8080",
+            `nlb out to sg:nginx ${NGINX_PORT}`,
         ]);
     });
 
-    test("the public listener is the only 0.0.0.0/0 ingress; no inline rules on any group", () => {
-        const open = ev.resources.filter((x) => x.type === A.ingress && x.inputs.cidrIpv4 !== undefined);
-        expect(open.map((x) => x.name)).toEqual(["webstack-sg-nlb-from-internet"]);
-        for (const sg of ev.resources.filter((x) => x.type === A.sg)) {
-            expect(sg.inputs.ingress).toBeUndefined();
-            expect(sg.inputs.egress).toBeUndefined();
-            expect(sg.inputs.vpcId).toBe(r(A.vpc, "webstack-network-vpc").id);
+    test("each task and the NLB sit in their own group", () => {
+        const groupsOf = (x: DeclaredResource) =>
+            (x.inputs.networkConfiguration as { securityGroups: string[] }).securityGroups.map(sgName);
+        expect(Object.fromEntries(ALL_SERVICES.map((s) => [s, groupsOf(ecsService(s))]))).toEqual(
+            Object.fromEntries(ALL_SERVICES.map((s) => [s, [s === "nginx" ? "nginx" : "app"]])),
+        );
+        expect((r(AWS.loadBalancer, "webstack-lb").inputs.securityGroups as string[]).map(sgName)).toEqual(["nlb"]);
+    });
+});
+
+describe("what waits for what", () => {
+    const deps = (x: DeclaredResource) => x.dependencies;
+
+    test("no task starts before the private subnets' NAT route exists", () => {
+        for (const s of ALL_SERVICES) {
+            expect(deps(ecsService(s))).toContain(r(AWS.route, "webstack-network-private-nat").urn);
+        }
+    });
+
+    test("no task starts before the execution role's policy exists", () => {
+        for (const s of ALL_SERVICES) {
+            expect(deps(ecsService(s))).toContain(r(AWS.rolePolicy, "webstack-execution").urn);
+        }
+    });
+
+    test("the nginx service is created after the listener (ECS refuses a target group without one)", () => {
+        expect(deps(ecsService("nginx"))).toContain(r(AWS.listener, "webstack-lb").urn);
+    });
+
+    test("the internet-facing NLB is created after the internet gateway, the public route and the public subnets' associations", () => {
+        expect(deps(r(AWS.loadBalancer, "webstack-lb"))).toEqual(
+            expect.arrayContaining([
+                r(AWS.internetGateway, "webstack-network-igw").urn,
+                r(AWS.route, "webstack-network-public-internet").urn,
+                r(AWS.routeTableAssociation, "webstack-network-public-1").urn,
+                r(AWS.routeTableAssociation, "webstack-network-public-2").urn,
+            ]),
+        );
+    });
+});
+
+describe("IAM: the execution role can do what starting a task needs, nothing more", () => {
+    const role = () => r(AWS.role, "webstack-execution");
+    const policy = () =>
+        JSON.parse(r(AWS.rolePolicy, "webstack-execution").inputs.policy as string) as { Statement: Record<string, unknown>[] };
+    const statement = (sid: string) => policy().Statement.find((s) => s.Sid === sid)!;
+
+    test("only ECS tasks may assume it, and only on behalf of the stack's own account (aws:SourceAccount)", () => {
+        const trust = JSON.parse(role().inputs.assumeRolePolicy as string) as { Statement: Record<string, unknown>[] };
+        expect(trust.Statement).toEqual([
+            expect.objectContaining({
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
+            }),
+        ]);
+    });
+
+    test("pulls come from exactly the stack's two repositories", () => {
+        expect(statement("PullImages").Resource).toEqual([
+            r(AWS.repository, "webstack-app").state.arn,
+            r(AWS.repository, "webstack-nginx").state.arn,
+        ]);
+    });
+
+    test("logs go to exactly the stack's log groups, one per ECS service", () => {
+        expect(statement("WriteLogs").Resource).toEqual(
+            ALL_SERVICES.map((s) => `${r(AWS.logGroup, `webstack-logs-${s}`).state.arn as string}:*`),
+        );
+    });
+
+    test("no managed policy on the role, and no task role for the app (it calls no AWS API)", () => {
+        expect(role().inputs.managedPolicyArns).toBeUndefined();
+        for (const td of ofType(AWS.taskDefinition)) {
+            expect(td.inputs.taskRoleArn).toBeUndefined();
         }
     });
 });
 
-describe("images and registries", () => {
-    test.each(["app", "nginx"])("%s: an ECR repository scanning on push, expiring untagged images", (img) => {
-        expect(r(A.repo, `webstack-${img}`).inputs).toEqual({
-            name: `webstack-dev/${img}`,
-            imageTagMutability: "MUTABLE",
-            imageScanningConfiguration: { scanOnPush: true },
-            forceDelete: true,
-            tags: TAGS,
-        });
-        const policy = r(A.lifecycle, `webstack-${img}`);
-        expect(policy.inputs.repository).toBe(`webstack-dev/${img}`);
-        expect(JSON.parse(policy.inputs.policy as string)).toEqual({
-            rules: [
-                {
-                    rulePriority: 1,
-                    description: "expire untagged images (superseded builds) beyond the most recent",
-                    selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 10 },
-                    action: { type: "expire" },
-                },
-            ],
-        });
+describe("rollout", () => {
+    test("every service rolls without dropping below its count, rolls back on failure, and pulumi up waits for it", () => {
+        for (const s of ALL_SERVICES) {
+            expect(ecsService(s).inputs).toMatchObject({
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                waitForSteadyState: true,
+            });
+        }
     });
 
-    test.each([
-        ["app", "python:3.13-slim"],
-        ["nginx", "nginx:1.28"],
-    ])("%s: the same Dockerfile built for linux/amd64 and pushed with the ECR login", (img, base) => {
-        const image = r(A.image, `webstack-${img}-image`);
-        const url = r(A.repo, `webstack-${img}`).state.repositoryUrl as string;
-        expect(image.inputs.build).toEqual({
-            context: img,
-            dockerfile: `${img}/Dockerfile`,
-            args: { BASE_IMAGE: base },
-            platform: "linux/amd64",
-        });
-        expect(image.inputs.imageName).toBe(`${url}:dev`);
-        expect(image.inputs.skipPush).toBe(false);
-        const registry = image.inputs.registry as { value: Record<string, string> };
-        expect(registry.value).toEqual({ server: url, username: "AWS", password: expect.stringMatching(/^mock-ecr-password-/) });
-        // The password is a secret in the inputs Pulumi stores.
-        expect(Object.keys(registry)).toContain("4dabf18193072939515e22adb298388d");
-        expect(image.state.repoDigest).toMatch(new RegExp(`^${url.replace(/[.]/g, "\\.")}@sha256:[0-9a-f]{64}$`));
-    });
-});
-
-describe("logs, IAM, cluster", () => {
-    test("a log group per ECS service, 14 days retention", () => {
-        expect(
-            ev.resources
-                .filter((x) => x.type === A.logGroup)
-                .map((x) => [x.name, x.inputs.name, x.inputs.retentionInDays])
-                .sort(),
-        ).toEqual([
-            ["webstack-logs-application1", "/ecs/webstack-dev/application1", 14],
-            ["webstack-logs-application2", "/ecs/webstack-dev/application2", 14],
-            ["webstack-logs-nginx", "/ecs/webstack-dev/nginx", 14],
-        ]);
+    test("every task runs in the private subnets without a public IP", () => {
+        const privateSubnets = [r(AWS.subnet, "webstack-network-private-1").id, r(AWS.subnet, "webstack-network-private-2").id];
+        for (const s of ALL_SERVICES) {
+            expect(ecsService(s).inputs.networkConfiguration).toMatchObject({ subnets: privateSubnets, assignPublicIp: false });
+        }
     });
 
-    test("the execution role may pull our two repositories and write our three log groups, nothing more", () => {
-        const role = r(A.role, "webstack-execution");
-        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).toEqual({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        });
-        expect(role.inputs.managedPolicyArns).toBeUndefined();
-        const policy = r(A.rolePolicy, "webstack-execution");
-        expect(policy.inputs.role).toBe(role.state.name);
-        const arn = (type: string, name: string) => r(type, name).state.arn as string;
-        expect(JSON.parse(policy.inputs.policy as string)).toEqual({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "PullImages",
-                    Effect: "Allow",
-                    Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                    Resource: [arn(A.repo, "webstack-app"), arn(A.repo, "webstack-nginx")],
-                },
-                { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-                {
-                    Sid: "WriteLogs",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    Resource: ["application1", "application2", "nginx"].map((s) => `${arn(A.logGroup, `webstack-logs-${s}`)}:*`),
-                },
-            ],
-        });
-        expect(arn(A.logGroup, "webstack-logs-nginx")).toBe("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/webstack-dev/nginx");
-    });
-
-    test("a cluster with Container Insights, and a private DNS namespace in the VPC", () => {
-        expect(r(A.cluster, "webstack-cluster").inputs).toEqual({
-            name: "webstack-dev",
-            settings: [{ name: "containerInsights", value: "enabled" }],
-            tags: TAGS,
-        });
-        expect(r(A.namespace, "webstack-cluster").inputs).toEqual({
-            name: "webstack-dev.internal",
-            vpc: r(A.vpc, "webstack-network-vpc").id,
-            description: "webstack app services, resolved by nginx",
-            tags: TAGS,
-        });
-    });
-});
-
-const healthCheck = (command: readonly string[]) => ({
-    command: [...command],
-    interval: HEALTH_TIMING.intervalSec,
-    timeout: HEALTH_TIMING.timeoutSec,
-    retries: HEALTH_TIMING.retries,
-    startPeriod: HEALTH_TIMING.startPeriodSec,
-});
-const awslogs = (group: string, prefix: string) => ({
-    logDriver: "awslogs",
-    options: {
-        "awslogs-group": group,
-        "awslogs-region": "us-east-1",
-        "awslogs-stream-prefix": prefix,
-        mode: "non-blocking",
-        "max-buffer-size": "4m",
-    },
-});
-
-describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s", (name, spec) => {
-    test("a Cloud Map name: A records, MULTIVALUE, 10 s TTL, ECS-reported health", () => {
-        expect(r(A.discovery, `webstack-${name}`).inputs).toEqual({
-            name,
-            description: `app service ${name}: one A record per task`,
-            dnsConfig: {
-                namespaceId: r(A.namespace, "webstack-cluster").id,
-                dnsRecords: [{ type: "A", ttl: 10 }],
+    test("app services are found through Cloud Map, with the TTL chosen with nginx's valid=", () => {
+        for (const s of APPS) {
+            const discovery = r(AWS.discoveryService, `webstack-${s}`);
+            expect(discovery.inputs.dnsConfig).toMatchObject({
+                dnsRecords: [{ type: "A", ttl: cloudMapTtlSec(DEFAULT_NGINX) }],
                 routingPolicy: "MULTIVALUE",
-            },
-            healthCheckCustomConfig: { failureThreshold: 1 },
-            forceDestroy: true,
-            tags: TAGS,
+            });
+            expect(ecsService(s).inputs.serviceRegistries).toEqual({ registryArn: discovery.state.arn });
+        }
+    });
+
+    test("nginx is found through the NLB's target group, with a grace period that covers its first health checks", () => {
+        expect(ecsService("nginx").inputs).toMatchObject({
+            loadBalancers: [
+                { targetGroupArn: r(AWS.targetGroup, "webstack-lb").state.arn, containerName: NGINX_CONTAINER, containerPort: NGINX_PORT },
+            ],
+            healthCheckGracePeriodSeconds: nginxHealthCheckGracePeriodSec(),
         });
     });
 
-    test("a Fargate task definition: the app image by digest, non-root, read-only root, Gunicorn env, python health check", () => {
-        const td = r(A.taskDef, `webstack-${name}`);
-        expect(td.inputs).toMatchObject({
-            family: `webstack-dev-${name}`,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            cpu: "256",
-            memory: "512",
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-            executionRoleArn: r(A.role, "webstack-execution").state.arn,
-        });
-        expect(td.inputs.taskRoleArn).toBeUndefined();
-        expect(containers(td)).toEqual([
-            {
-                name: "app",
-                image: r(A.image, "webstack-app-image").state.repoDigest,
-                essential: true,
-                portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: "tcp" }],
-                environment: [
-                    { name: "GUNICORN_KEEPALIVE_SEC", value: String(DEFAULT_NGINX.upstreamKeepaliveTimeoutSec + 15) },
-                    { name: "GUNICORN_THREADS", value: String(spec.threads) },
-                    { name: "GUNICORN_WORKERS", value: String(spec.workers) },
-                    { name: "WEBSTACK_SERVICE", value: name },
-                ],
-                user: "10001:10001",
-                readonlyRootFilesystem: true,
-                linuxParameters: {
-                    capabilities: { drop: ["ALL"] },
-                },
-                healthCheck: healthCheck(APP_HEALTHCHECK),
-                logConfiguration: awslogs(`/ecs/webstack-dev/${name}`, name),
-                stopTimeout: 30,
-            },
-        ]);
-        // No curl in the python slim image: the health check is python's urllib.
-        expect(JSON.stringify(containers(td))).not.toContain("curl");
-    });
-
-    test("a Fargate service: replicas tasks, private, rolling with circuit breaker, registered in Cloud Map", () => {
-        const svc = r(A.service, `webstack-${name}`);
-        expect(svc.inputs).toEqual({
-            name,
-            cluster: r(A.cluster, "webstack-cluster").state.arn,
-            taskDefinition: r(A.taskDef, `webstack-${name}`).state.arn,
-            desiredCount: spec.replicas,
-            launchType: "FARGATE",
-            platformVersion: "LATEST",
-            networkConfiguration: {
-                subnets: [r(A.subnet, "webstack-network-private-1").id, r(A.subnet, "webstack-network-private-2").id],
-                securityGroups: [r(A.sg, "webstack-sg-app").id],
-                assignPublicIp: false,
-            },
-            serviceRegistries: { registryArn: r(A.discovery, `webstack-${name}`).state.arn },
-            deploymentMinimumHealthyPercent: 100,
-            deploymentMaximumPercent: 200,
-            deploymentCircuitBreaker: { enable: true, rollback: true },
-            waitForSteadyState: true,
-            enableEcsManagedTags: true,
-            propagateTags: "SERVICE",
-            tags: TAGS,
-        });
+    test("tasks run the images just pushed, by digest", () => {
+        expect(container("application1").image).toBe(r(DOCKER.image, "webstack-app-image").state.repoDigest);
+        expect(container("nginx").image).toBe(r(DOCKER.image, "webstack-nginx-image").state.repoDigest);
+        expect(container("nginx").image).toMatch(/@sha256:[0-9a-f]{64}$/);
     });
 });
 
-describe("nginx behind a Network Load Balancer", () => {
-    test("the NLB: internet-facing, public subnets, its own security group", () => {
-        expect(r(A.lb, "webstack-lb").inputs).toEqual({
-            loadBalancerType: "network",
-            internal: false,
-            subnets: [r(A.subnet, "webstack-network-public-1").id, r(A.subnet, "webstack-network-public-2").id],
-            securityGroups: [r(A.sg, "webstack-sg-nlb").id],
-            enableCrossZoneLoadBalancing: true,
-            tags: TAGS,
+describe("containers run as on local Docker", () => {
+    const localApp = () => one(local, DOCKER.container, "webstack-application1-1").inputs;
+
+    test("the app runs as the same non-root user, on a read-only root, with every capability dropped", () => {
+        expect(container("application1")).toMatchObject({
+            name: APP_CONTAINER,
+            user: APP_USER,
+            readonlyRootFilesystem: true,
+            linuxParameters: { capabilities: { drop: ["ALL"] } },
         });
+        expect(localApp()).toMatchObject({ user: APP_USER, readOnly: true, capabilities: { drops: ["ALL"] } });
     });
 
-    test("a TCP listener on httpPort forwarding to an ip target group health-checked over HTTP", () => {
-        const tg = r(A.tg, "webstack-lb");
-        expect(tg.inputs).toEqual({
-            vpcId: r(A.vpc, "webstack-network-vpc").id,
-            targetType: "ip",
-            protocol: "TCP",
-            port: 80,
-            preserveClientIp: "false",
-            deregistrationDelay: 30,
-            healthCheck: {
-                enabled: true,
-                protocol: "HTTP",
-                path: "/nginx-healthz",
-                port: "traffic-port",
-                matcher: "200",
-                interval: 10,
-                timeout: 5,
-                healthyThreshold: 2,
-                unhealthyThreshold: 2,
-            },
-            tags: TAGS,
-        });
-        expect(r(A.listener, "webstack-lb").inputs).toEqual({
-            loadBalancerArn: r(A.lb, "webstack-lb").state.arn,
-            port: 8080,
-            protocol: "TCP",
-            defaultActions: [{ type: "forward", targetGroupArn: tg.state.arn }],
-            tags: TAGS,
-        });
-    });
-
-    test("the nginx task definition: the rendered config with Cloud Map names, in the env var, resolver from resolv.conf", () => {
-        const td = r(A.taskDef, "webstack-nginx");
-        expect(td.inputs).toMatchObject({
-            family: "webstack-dev-nginx",
-            cpu: "256",
-            memory: "512",
-            networkMode: "awsvpc",
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        });
-        const config = renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, domainSuffix: ".webstack-dev.internal" });
-        expect(containers(td)).toEqual([
-            {
-                name: "nginx",
-                image: r(A.image, "webstack-nginx-image").state.repoDigest,
-                essential: true,
-                portMappings: [{ containerPort: 80, hostPort: 80, protocol: "tcp" }],
-                environment: [{ name: NGINX_CONF_ENV, value: config }],
-                readonlyRootFilesystem: false,
-                healthCheck: healthCheck(NGINX_HEALTHCHECK),
-                logConfiguration: awslogs("/ecs/webstack-dev/nginx", "nginx"),
-                stopTimeout: 15,
-            },
+    test("the app's writable /tmp is the same tmpfs on both targets", () => {
+        const tmpfs = (container("application1").linuxParameters as { tmpfs: unknown[] }).tmpfs;
+        expect(tmpfs).toEqual([
+            { containerPath: APP_TMPFS.containerPath, size: APP_TMPFS.sizeMiB, mountOptions: [...APP_TMPFS.mountOptions] },
         ]);
-        expect(config).toContain(
-            "        server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;\n        server application2.webstack-dev.internal:8000 weight=1 max_fails=1 fail_timeout=2s resolve;\n",
-        );
-        // The entrypoint fills in the VPC resolver from /etc/resolv.conf; no address is baked in.
-        expect(config).toContain("    resolver ${NGINX_LOCAL_RESOLVERS} valid=5s ipv6=off;\n");
-        expect(config).toContain("log_format upstreamlog '[$time_local] $host to: $upstream_addr: $request $status';");
+        expect(localApp().tmpfs).toEqual({ [APP_TMPFS.containerPath]: dockerTmpfsOptions(APP_TMPFS) });
     });
 
-    test("the nginx service: 2 tasks in the private subnets, registered in the target group once the listener exists", () => {
-        const svc = r(A.service, "webstack-nginx");
-        expect(svc.inputs).toEqual({
-            name: "nginx",
-            cluster: r(A.cluster, "webstack-cluster").state.arn,
-            taskDefinition: r(A.taskDef, "webstack-nginx").state.arn,
-            desiredCount: 2,
-            launchType: "FARGATE",
-            platformVersion: "LATEST",
-            networkConfiguration: {
-                subnets: [r(A.subnet, "webstack-network-private-1").id, r(A.subnet, "webstack-network-private-2").id],
-                securityGroups: [r(A.sg, "webstack-sg-nginx").id],
-                assignPublicIp: false,
-            },
-            loadBalancers: [{ targetGroupArn: r(A.tg, "webstack-lb").state.arn, containerName: "nginx", containerPort: 80 }],
-            healthCheckGracePeriodSeconds: 30,
-            deploymentMinimumHealthyPercent: 100,
-            deploymentMaximumPercent: 200,
-            deploymentCircuitBreaker: { enable: true, rollback: true },
-            waitForSteadyState: true,
-            enableEcsManagedTags: true,
-            propagateTags: "SERVICE",
-            tags: TAGS,
-        });
-        expect(svc.dependencies).toContain(r(A.listener, "webstack-lb").urn);
-        // Its task definition waits for the execution role's policy, so no task starts unable to pull.
-        expect(r(A.taskDef, "webstack-nginx").dependencies).toContain(r(A.rolePolicy, "webstack-execution").urn);
+    test("the app gets the same environment as the local container", () => {
+        const env = (container("application1").environment as { name: string; value: string }[]).map((e) => `${e.name}=${e.value}`);
+        expect(env.sort()).toEqual([...(localApp().envs as string[])].sort());
     });
-});
 
-describe("stack outputs to operate an aws stack by", () => {
-    test("the cluster, every ECS service (app services and nginx) and every log group", async () => {
-        const ev = await evaluate({ target: "aws", "aws:region": "us-east-1" }, { stack: "ops" });
-        expect(ev.outputs).toMatchObject({
-            clusterName: "webstack-ops",
-            serviceNames: { application1: "application1", application2: "application2", nginx: "nginx" },
-            logGroups: {
-                application1: "/ecs/webstack-ops/application1",
-                application2: "/ecs/webstack-ops/application2",
-                nginx: "/ecs/webstack-ops/nginx",
-            },
-        });
+    test("stop timeouts come from the rollout relations (timing.ts)", () => {
+        expect(container("application1").stopTimeout).toBe(appStopTiming(DEFAULT_NGINX).stopTimeoutSec);
+        expect(container("nginx").stopTimeout).toBe(nginxStopTimeoutSec());
+    });
+
+    test("nginx proxies to the Cloud Map names and takes the VPC resolver from resolv.conf, not a baked-in address", () => {
+        const conf = (container("nginx").environment as { name: string; value: string }[]).find((e) => e.name === NGINX_CONF_ENV)!.value;
+        for (const s of DEFAULT_SERVICES) {
+            expect(conf).toContain(`server ${s.name}.webstack-dev.internal:${APP_PORT} weight=${s.weight} `);
+        }
+        expect(conf).toMatch(/resolver \$\{NGINX_LOCAL_RESOLVERS\} valid=\d+s/);
     });
 });

@@ -281,15 +281,18 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         expect(tasks.find((t) => t.service === "nginx")!.def.entryPoint).toBeUndefined();
         const app = await inspectContainer("webstack-e2e-ecs-application1-1");
         expect((app.Config as unknown as { Cmd: string[] }).Cmd).toEqual(["gunicorn", "--config", "/app/gunicorn.conf.py", "wsgi"]);
-        // Fargate takes no tmpfs mounts, so the definition declares none.
-        expect(Object.keys((app.HostConfig.Tmpfs as Record<string, string> | null) ?? {})).toEqual([]);
+        // The definition's tmpfs (Fargate mounts them since January 2026), applied as declared.
+        const declaredTmpfs = tasks.find((t) => t.service === "application1")!.def.linuxParameters?.tmpfs ?? [];
+        expect(declaredTmpfs.map((t) => t.containerPath)).toEqual(["/tmp"]);
+        expect(Object.keys((app.HostConfig.Tmpfs as Record<string, string> | null) ?? {})).toEqual(["/tmp"]);
     });
 
-    test("the app: uid 10001, read-only root (even /tmp), writable /dev/shm (Gunicorn's heartbeat)", async () => {
+    test("the app: uid 10001, read-only root, a writable but noexec /tmp tmpfs, writable /dev/shm (Gunicorn's heartbeat)", async () => {
         for (const name of [...containers.get("application1")!, ...containers.get("application2")!]) {
             expect((await exec(name, ["id", "-u"])).trim()).toBe("10001");
             await expect(exec(name, ["sh", "-c", "echo x > /app/probe"])).rejects.toThrow(/Read-only file system/);
-            await expect(exec(name, ["sh", "-c", "echo x > /tmp/probe"])).rejects.toThrow(/Read-only file system/);
+            await exec(name, ["sh", "-c", "printf '#!/bin/sh\\n' > /tmp/probe && chmod +x /tmp/probe"]);
+            await expect(exec(name, ["sh", "-c", "/tmp/probe"])).rejects.toThrow(/Permission denied/);
             await exec(name, ["sh", "-c", "echo x > /dev/shm/probe"]);
             // One (unlinked) heartbeat file per Gunicorn worker in /dev/shm (worker_tmp_dir), held open by
             // the worker and the master.

@@ -42,7 +42,8 @@ export interface EvaluateOptions {
     readonly project?: string;
 }
 
-interface Captured {
+/** The options of one registration, keyed "<type>::<name>" by captureOptions. */
+export interface Captured {
     urn: string;
     parent: string;
     dependencies: string[];
@@ -125,7 +126,7 @@ async function settled(resources: readonly unknown[]): Promise<void> {
 }
 
 // The mock API does not pass resource options to newResource; read them off the request instead.
-function captureOptions(captured: Map<string, Captured>): void {
+export function captureOptions(captured: Map<string, Captured>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: unknown): unknown;
         newUrn(parent: string, type: string, name: string): string;

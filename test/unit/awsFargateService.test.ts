@@ -2,27 +2,19 @@
 // service per exposure, then one decision per test.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Captured, captureOptions } from "../../e2e/evaluate";
 import { AWS } from "../../e2e/resourceTypes";
 import { FORMER_TYPES, FargateService, FargateServiceArgs } from "../../components/aws/fargateService";
 import { ContainerSpec } from "../../components/aws/containers";
 
-interface Registered {
-    type: string;
-    name: string;
-    urn: string;
-    parent: string;
-    dependencies: string[];
-    inputs: Record<string, unknown>;
-}
-
-const registered: Registered[] = [];
-const inputsByKey = new Map<string, Record<string, unknown>>();
+const inputs = new Map<string, Record<string, unknown>>();
+const options = new Map<string, Captured>();
 
 beforeAll(async () => {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                inputsByKey.set(`${args.type}::${args.name}`, args.inputs as Record<string, unknown>);
+                inputs.set(`${args.type}::${args.name}`, args.inputs as Record<string, unknown>);
                 const arn = `arn:aws:mock:::${args.type}/${args.name}`;
                 return { id: `${args.name}-id`, state: { ...args.inputs, arn, name: args.inputs.name ?? args.name } };
             },
@@ -32,31 +24,8 @@ beforeAll(async () => {
         "dev",
         false,
     );
-    // The mock API does not hand resource options to newResource; read them off the request.
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, cb: unknown): unknown;
-        newUrn(parent: string, type: string, name: string): string;
-    };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
-        registered.push({
-            type: req.getType(),
-            name: req.getName(),
-            urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-            parent: req.getParent(),
-            dependencies: req.getDependenciesList(),
-            inputs: {},
-        });
-        return original(req, cb);
-    };
+    captureOptions(options);
 });
-
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getDependenciesList(): string[];
-}
 
 const CONTAINER: ContainerSpec = {
     name: "web",
@@ -106,15 +75,12 @@ beforeAll(async () => {
     await new Promise<void>((resolve) =>
         pulumi.all([viaCloudMap.service.urn, viaLb.service.urn, viaCloudMap.discovery!.urn]).apply(() => resolve()),
     );
-    for (const r of registered) {
-        r.inputs = inputsByKey.get(`${r.type}::${r.name}`) ?? {};
-    }
 });
 
 const find = (type: string, name: string) => {
-    const found = registered.filter((r) => r.type === type && r.name === name);
-    expect(found).toHaveLength(1);
-    return found[0];
+    const key = `${type}::${name}`;
+    expect(options.has(key)).toBe(true);
+    return { ...options.get(key)!, inputs: inputs.get(key) ?? {} };
 };
 const urnOf = (res: pulumi.Resource) => new Promise<string>((resolve) => res.urn.apply(resolve));
 
@@ -139,7 +105,7 @@ describe("exposure: Cloud Map or a load balancer, never both", () => {
         expect(svc.loadBalancers).toEqual([{ targetGroupArn: "arn:tg", containerName: CONTAINER.name, containerPort: 8000 }]);
         expect(svc.healthCheckGracePeriodSeconds).toBe(30);
         expect(svc.serviceRegistries).toBeUndefined();
-        expect(registered.filter((r) => r.type === AWS.discoveryService && r.name === "svc-nginx")).toEqual([]);
+        expect(options.has(`${AWS.discoveryService}::svc-nginx`)).toBe(false);
         expect(viaLb.discovery).toBeUndefined();
     });
 });
@@ -203,8 +169,8 @@ describe("attachable, and named so that an alias of the component moves live res
 
     test("children keep the names they had, so the parent's alias maps each to its old URN", () => {
         const parent = find("webstack:aws:FargateService", "svc-app");
-        const children = registered.filter((r) => r.parent === parent.urn);
-        expect(children.map((c) => [c.type, c.name]).sort()).toEqual(
+        const children = [...options.entries()].filter(([, o]) => o.parent === parent.urn).map(([key, o]) => ({ ...o, key }));
+        expect(children.map((c) => c.key.split("::")).sort()).toEqual(
             [
                 [AWS.discoveryService, "svc-app"],
                 [AWS.service, "svc-app"],
@@ -215,7 +181,7 @@ describe("attachable, and named so that an alias of the component moves live res
         // the type changes, so the child's own name must not.
         for (const child of children) {
             expect(child.urn.replace("webstack:aws:FargateService$", `${FORMER_TYPES.app}$`)).toBe(
-                `urn:pulumi:dev::webstack::${FORMER_TYPES.app}$${child.type}::svc-app`,
+                `urn:pulumi:dev::webstack::${FORMER_TYPES.app}$${child.key.split("::")[0]}::svc-app`,
             );
         }
     });

@@ -3,6 +3,7 @@
 // nginx task definition revision and rolls the nginx service onto it in place.
 import { Evaluation, evaluate } from "../../e2e/evaluate";
 import { formatPlan, planDiff } from "../../e2e/plan";
+import { AWS } from "../../e2e/resourceTypes";
 
 const config = (app2Replicas: number, app1Weight = 3) => ({
     target: "aws",
@@ -40,12 +41,10 @@ describe("aws plan diffs", () => {
 
     test("replicas 1 -> 4 of application2: only that ECS service's desiredCount changes", () => {
         const plan = planDiff(base, scaled);
-        expect(plan.steps).toEqual([
-            { op: "update", type: "aws:ecs/service:Service", name: "webstack-application2", changedKeys: ["desiredCount"] },
-        ]);
+        expect(plan.steps).toEqual([{ op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["desiredCount"] }]);
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 1, replace: 0, same: 49 });
-        const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === "aws:ecs/service:Service")!;
-        const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === "aws:ecs/service:Service")!;
+        const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
+        const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         expect([before.inputs.desiredCount, after.inputs.desiredCount]).toEqual([1, 4]);
         // The expected shares move with the replicas; the nginx config (names and weights only) does not.
         expect(scaled.outputs!.upstreams).toEqual({
@@ -57,12 +56,11 @@ describe("aws plan diffs", () => {
     test("weight 3 -> 5 of application1: a new nginx task definition, the nginx service updated in place, nothing else", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: "aws:ecs/taskDefinition:TaskDefinition", name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
-            { op: "update", type: "aws:ecs/service:Service", name: "webstack-nginx", changedKeys: ["taskDefinition"] },
+            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
+            { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 1, replace: 1, same: 48 });
-        const td = (ev: Evaluation) =>
-            ev.resources.find((r) => r.name === "webstack-nginx" && r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
+        const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === AWS.taskDefinition)!;
         expect(td(base).inputs.containerDefinitions).toContain(
             "server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
         );

@@ -59,11 +59,11 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly services: Readonly<Record<string, FargateService>>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super(), so a tuning no Fargate task can honour fails before anything is declared.
+        const appStop = appStopTiming(args.config.nginx);
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
         const a = c.aws;
-        // First, so a tuning no Fargate task can honour fails before anything is declared.
-        const appStop = appStopTiming(c.nginx);
         const prefix = awsName(args.namePrefix);
         const tags = args.tags;
         const parent = { parent: this };

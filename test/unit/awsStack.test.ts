@@ -6,7 +6,13 @@ import { MOCK_ACCOUNT } from "../../e2e/awsMocks";
 import { AWS, DOCKER } from "../../e2e/resourceTypes";
 import { APP_CONTAINER, NGINX_CONTAINER, dockerTmpfsOptions, APP_TMPFS } from "../../components/aws/containers";
 import { FORMER_TYPES } from "../../components/aws/fargateService";
-import { appStopTiming, cloudMapTtlSec, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "../../components/aws/timing";
+import {
+    appStopTiming,
+    cloudMapTtlSec,
+    maxResolverValidSec,
+    nginxHealthCheckGracePeriodSec,
+    nginxStopTimeoutSec,
+} from "../../components/aws/timing";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PORT } from "../../lib/runtime";
 import { computeUpstreams } from "../../lib/upstreams";
@@ -47,6 +53,16 @@ describe("what is declared", () => {
     test("an aws stack declares no Docker container; a local stack declares no aws resource", () => {
         expect(ofType(DOCKER.container)).toEqual([]);
         expect(local.resources.filter((x) => x.type.startsWith("aws:") || x.type.startsWith("webstack:aws:"))).toEqual([]);
+    });
+
+    test("an nginx valid= that no Fargate stopTimeout can outlast fails before anything is declared", async () => {
+        const tooLong = await evaluate({
+            target: "aws",
+            "aws:region": "us-east-1",
+            nginx: { resolverValidSec: maxResolverValidSec() + 1 },
+        });
+        expect(tooLong.error?.message).toMatch(/^webstack:nginx\.resolverValidSec: got \d+;/);
+        expect(tooLong.resources).toEqual([]);
     });
 
     test("every custom resource is a child of a webstack component and named after it", () => {

@@ -1,7 +1,13 @@
 // Evaluates the program under Pulumi's mock runtime and returns every resource it declares, with its
 // inputs and options. Tests use it to assert the graph and to diff plans; the replay applies it.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { checkImage } from "./dockerSchema";
 import { INVOKE_RESULTS, RESOURCE_OUTPUTS, State, mockId } from "./mocks";
+import { DOCKER } from "./resourceTypes";
+
+/** The program's folder (Pulumi.yaml): providers resolve relative paths, such as build contexts, from it. */
+export const PROGRAM_ROOT = path.resolve(__dirname, "..");
 
 /** One declared resource, as the engine would receive it. */
 export interface DeclaredResource {
@@ -11,6 +17,11 @@ export interface DeclaredResource {
     readonly custom: boolean;
     /** Inputs with every Output resolved (as the mock runtime resolved them). */
     readonly inputs: State;
+    /**
+     * The inputs after the provider's Check, which plans compare (pulumi-docker's Image adds
+     * build.contextDigest and defaults). Absent: same as `inputs`.
+     */
+    readonly checked?: State;
     /** Mocked outputs (inputs plus RESOURCE_OUTPUTS). */
     readonly state: State;
     /** Mocked physical ID. */
@@ -19,8 +30,14 @@ export interface DeclaredResource {
     readonly parent: string;
     /** URNs of resources this one depends on. */
     readonly dependencies: readonly string[];
-    /** The deleteBeforeReplace option. */
+    /** The deleteBeforeReplace option (false when unset). */
     readonly deleteBeforeReplace: boolean;
+    /** True when the program set deleteBeforeReplace (true or false); unset leaves it to the provider. */
+    readonly deleteBeforeReplaceDefined?: boolean;
+    /** The replaceOnChanges option: property paths whose change forces a replacement. */
+    readonly replaceOnChanges?: readonly string[];
+    /** The ignoreChanges option: property paths whose change is ignored. */
+    readonly ignoreChanges?: readonly string[];
     /** URN of this resource. */
     readonly urn: string;
 }
@@ -45,6 +62,9 @@ interface Captured {
     parent: string;
     dependencies: string[];
     deleteBeforeReplace: boolean;
+    deleteBeforeReplaceDefined: boolean;
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
 }
 
 /**
@@ -61,15 +81,21 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const inputs = args.inputs as State;
-                const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, inputs) ?? {}) };
+                // The provider's Check runs before anything else sees the inputs (and computes outputs).
+                const checked = args.type === DOCKER.image ? checkImage(inputs, PROGRAM_ROOT) : inputs;
+                const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, checked) ?? {}) };
                 const id = args.custom === false ? "" : mockId(args.type, args.name, inputs);
                 const opts = captured.get(`${args.type}::${args.name}`) ?? {
                     urn: "",
                     parent: "",
                     dependencies: [],
                     deleteBeforeReplace: false,
+                    deleteBeforeReplaceDefined: false,
+                    replaceOnChanges: [],
+                    ignoreChanges: [],
                 };
-                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs, state, id, ...opts });
+                const custom = args.custom !== false;
+                resources.push({ type: args.type, name: args.name, custom, inputs, ...(checked !== inputs ? { checked } : {}), state, id, ...opts });
                 return { id, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -133,6 +159,9 @@ function captureOptions(captured: Map<string, Captured>): void {
             parent: req.getParent(),
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            ignoreChanges: req.getIgnorechangesList(),
         });
         return original(req, cb);
     };
@@ -144,6 +173,9 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getReplaceonchangesList(): string[];
+    getIgnorechangesList(): string[];
 }
 
 /** The resources of one type, in declaration order. */

@@ -55,6 +55,8 @@ export interface EvaluateOptions {
     readonly stack?: string;
     /** Project name. Default "webstack". */
     readonly project?: string;
+    /** Folder relative build contexts resolve from, as the provider's. Default PROGRAM_ROOT. */
+    readonly root?: string;
 }
 
 interface Captured {
@@ -82,7 +84,7 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const inputs = args.inputs as State;
                 // The provider's Check runs before anything else sees the inputs (and computes outputs).
-                const checked = args.type === DOCKER.image ? checkImage(inputs, PROGRAM_ROOT) : inputs;
+                const checked = args.type === DOCKER.image ? checkImage(inputs, options.root ?? PROGRAM_ROOT) : inputs;
                 const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, checked) ?? {}) };
                 const id = args.custom === false ? "" : mockId(args.type, args.name, inputs);
                 const opts = captured.get(`${args.type}::${args.name}`) ?? {

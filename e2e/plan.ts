@@ -178,7 +178,7 @@ export function formatPlan(plan: Plan): string {
     const sign: Record<Op, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
     const lines = plan.steps.map((s) => {
         let detail = s.changedKeys.length ? ` [${s.changedKeys.join(", ")}]` : "";
-        if (s.op === "replace") {
+        if (s.deleteBeforeReplace !== undefined) {
             detail += s.deleteBeforeReplace ? " (delete before create)" : " (create before delete)";
         }
         if (s.noEffectKeys?.length) {

@@ -20,8 +20,12 @@ interface Client {
 
 function run(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile(bin, [...args], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-            err ? reject(new Error(`${bin} ${args.join(" ")} failed: ${stderr.trim() || err.message}`)) : resolve(stdout),
+        execFile(
+            bin,
+            [...args],
+            { maxBuffer: 64 * 1024 * 1024, timeout: 900_000, env: { ...process.env, ...env } },
+            (err, stdout, stderr) =>
+                err ? reject(new Error(`${bin} ${args.join(" ")} failed: ${stderr.trim() || err.message}`)) : resolve(stdout),
         );
     });
 }
@@ -33,7 +37,12 @@ export function buildKitClient(): Promise<Client> {
     chosen ??= (async () => {
         const candidates = [process.env.WEBSTACK_BUILDKIT_CLIENT, "docker", "/usr/bin/docker"].filter((c): c is string => !!c);
         for (const bin of candidates) {
-            if (await run(bin, ["buildx", "version"]).then(() => true, () => false)) {
+            if (
+                await run(bin, ["buildx", "version"]).then(
+                    () => true,
+                    () => false,
+                )
+            ) {
                 return { bin, prefix: ["buildx"], env: {} };
             }
             const version = await run(bin, ["version", "--format", "{{.Client.Version}}"]).catch(() => "");

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
         const last = loadReplayState(args.stack);
         // Like a state file: diff against what was applied, not against a fresh evaluation of the old
         // config (which would hash today's build contexts and miss a code edit).
-        const before = last.resources ? { resources: last.resources } : await evaluate(last.config, { stack: args.stack, project: PROJECT });
+        const before = last.resources
+            ? { resources: last.resources }
+            : await evaluate(last.config, { stack: args.stack, project: PROJECT });
         if (!last.resources) {
             console.log("  (no saved declarations from the last up: code edits cannot be detected this once)");
         }

@@ -129,7 +129,11 @@ export function compilePattern(raw: string): Pattern {
 }
 
 /** patternmatcher.MatchesUsingParentResults: `parent` carries the parent folder's per-pattern results. */
-function matches(patterns: readonly Pattern[], file: string, parent: readonly boolean[] | undefined): { matched: boolean; info: boolean[] } {
+function matches(
+    patterns: readonly Pattern[],
+    file: string,
+    parent: readonly boolean[] | undefined,
+): { matched: boolean; info: boolean[] } {
     let matched = false;
     const info = patterns.map(() => false);
     patterns.forEach((pattern, i) => {
@@ -200,7 +204,9 @@ export function walkContext(context: string, excludes: readonly string[]): Conte
 }
 
 /** Go's fs.FileMode.String() for an lstat result ("-rw-r--r--", "Lrwxrwxrwx", "drwxr-xr-x"). */
-export function goFileMode(stats: Pick<Stats, "mode" | "isDirectory" | "isSymbolicLink" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice">): string {
+export function goFileMode(
+    stats: Pick<Stats, "mode" | "isDirectory" | "isSymbolicLink" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice">,
+): string {
     let prefix = "";
     if (stats.isDirectory()) prefix += "d";
     if (stats.isSymbolicLink()) prefix += "L";

@@ -97,7 +97,16 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     ignoreChanges: [],
                 };
                 const custom = args.custom !== false;
-                resources.push({ type: args.type, name: args.name, custom, inputs, ...(checked !== inputs ? { checked } : {}), state, id, ...opts });
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    custom,
+                    inputs,
+                    ...(checked !== inputs ? { checked } : {}),
+                    state,
+                    id,
+                    ...opts,
+                });
                 return { id, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {

@@ -105,7 +105,10 @@ export function diffResource(prev: DeclaredResource, next: DeclaredResource): Pl
  * Diff) only asks for it when the provider's own replace keys are non-empty: a replacement caused only
  * by replaceOnChanges is create-before-delete unless the program says otherwise.
  */
-export function deleteBeforeReplace(r: Pick<DeclaredResource, "type" | "deleteBeforeReplace" | "deleteBeforeReplaceDefined">, providerKeys: readonly string[]): boolean {
+export function deleteBeforeReplace(
+    r: Pick<DeclaredResource, "type" | "deleteBeforeReplace" | "deleteBeforeReplaceDefined">,
+    providerKeys: readonly string[],
+): boolean {
     // pkg/resource/deploy/source_eval.go: a true value counts as set even without the "defined" flag.
     if (r.deleteBeforeReplaceDefined || r.deleteBeforeReplace) {
         return r.deleteBeforeReplace;

@@ -195,7 +195,19 @@ function only(r: DeclaredResource, where: string, obj: Record<string, unknown>, 
 
 const IMAGE_KEYS = ["imageName", "build", "skipPush", "buildOnPreview", "registry"];
 const BUILD_KEYS = ["context", "dockerfile", "args", "platform", "target", "builderVersion", "network", "addHosts"];
-const NETWORK_KEYS = ["name", "driver", "labels", "internal", "attachable", "options", "ipv6", "ingress", "ipamDriver", "ipamOptions", "ipamConfigs"];
+const NETWORK_KEYS = [
+    "name",
+    "driver",
+    "labels",
+    "internal",
+    "attachable",
+    "options",
+    "ipv6",
+    "ingress",
+    "ipamDriver",
+    "ipamOptions",
+    "ipamConfigs",
+];
 const VOLUME_KEYS = ["name", "driver", "driverOpts", "labels"];
 // prettier-ignore
 const CONTAINER_KEYS = [
@@ -230,7 +242,9 @@ function validate(r: DeclaredResource): void {
         list("networksAdvanced").forEach((n) => only(r, "networksAdvanced[].", n, ["name", "aliases", "ipv4Address", "ipv6Address"]));
         list("mounts").forEach((m) => only(r, "mounts[].", m, ["target", "type", "source", "readOnly", "tmpfsOptions", "bindOptions"]));
         list("volumes").forEach((v) => only(r, "volumes[].", v, ["containerPath", "hostPath", "volumeName", "readOnly", "fromContainer"]));
-        list("uploads").forEach((u) => only(r, "uploads[].", u, ["file", "content", "contentBase64", "source", "executable", "permissions"]));
+        list("uploads").forEach((u) =>
+            only(r, "uploads[].", u, ["file", "content", "contentBase64", "source", "executable", "permissions"]),
+        );
         list("hosts").forEach((h) => only(r, "hosts[].", h, ["host", "ip"]));
         list("ulimits").forEach((u) => only(r, "ulimits[].", u, ["name", "soft", "hard"]));
         if (i.healthcheck) {
@@ -266,7 +280,10 @@ function substitute(state: ReplayState, value: unknown): unknown {
 async function build(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
     const started = Date.now();
     const b = ((r.checked ?? r.inputs).build ?? {}) as Record<string, unknown>;
-    const id = await buildImage(state.options.root, i.imageName as string, { ...((i.build ?? {}) as Record<string, unknown>), platform: b.platform });
+    const id = await buildImage(state.options.root, i.imageName as string, {
+        ...((i.build ?? {}) as Record<string, unknown>),
+        platform: b.platform,
+    });
     state.log(`built ${i.imageName} (${id.slice(0, 19)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     state.refs.set(r.state.repoDigest as string, id);
     state.ids.set(r.urn, id);
@@ -354,7 +371,9 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
         WorkingDir: i.workingDir,
         Labels: labelsOf(i.labels),
         ExposedPorts: ports.length ? Object.fromEntries(ports.map((p) => [portKey(p), {}])) : undefined,
-        Volumes: Object.fromEntries(volumes.filter((v) => !v.hostPath && !v.volumeName && v.containerPath).map((v) => [v.containerPath, {}])),
+        Volumes: Object.fromEntries(
+            volumes.filter((v) => !v.hostPath && !v.volumeName && v.containerPath).map((v) => [v.containerPath, {}]),
+        ),
         Healthcheck: hc
             ? {
                   Test: hc.tests,
@@ -378,9 +397,16 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
             Source: m.source ?? "",
             ReadOnly: m.readOnly ?? false,
             ...(m.type === "tmpfs" && m.tmpfsOptions
-                ? { TmpfsOptions: { SizeBytes: (m.tmpfsOptions as Record<string, unknown>).sizeBytes, Mode: (m.tmpfsOptions as Record<string, unknown>).mode } }
+                ? {
+                      TmpfsOptions: {
+                          SizeBytes: (m.tmpfsOptions as Record<string, unknown>).sizeBytes,
+                          Mode: (m.tmpfsOptions as Record<string, unknown>).mode,
+                      },
+                  }
                 : {}),
-            ...(m.type === "bind" && m.bindOptions ? { BindOptions: { Propagation: (m.bindOptions as Record<string, unknown>).propagation } } : {}),
+            ...(m.type === "bind" && m.bindOptions
+                ? { BindOptions: { Propagation: (m.bindOptions as Record<string, unknown>).propagation } }
+                : {}),
         })),
         Binds: volumes
             .filter((v) => v.hostPath || v.volumeName)
@@ -426,7 +452,10 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
         Init: i.init ?? false,
     };
     const name = i.name as string;
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, { ...config, HostConfig: hostConfig });
+    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, {
+        ...config,
+        HostConfig: hostConfig,
+    });
     state.ids.set(r.urn, res.Id);
     const networks = list("networksAdvanced");
     if (networks.length) {
@@ -439,7 +468,10 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
         for (const n of networks) {
             await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, {
                 Container: res.Id,
-                EndpointConfig: { Aliases: n.aliases ?? [], IPAMConfig: { IPv4Address: n.ipv4Address ?? "", IPv6Address: n.ipv6Address ?? "" } },
+                EndpointConfig: {
+                    Aliases: n.aliases ?? [],
+                    IPAMConfig: { IPv4Address: n.ipv4Address ?? "", IPv6Address: n.ipv6Address ?? "" },
+                },
             });
         }
     }
@@ -483,7 +515,13 @@ async function upload(r: DeclaredResource, id: string, u: Record<string, unknown
 }
 
 /** resource_docker_container_funcs.go Update: the in-place attributes, sent in one ContainerUpdate. */
-async function updateContainer(state: ReplayState, prev: DeclaredResource, next: DeclaredResource, id: string, keys: readonly string[]): Promise<void> {
+async function updateContainer(
+    state: ReplayState,
+    prev: DeclaredResource,
+    next: DeclaredResource,
+    id: string,
+    keys: readonly string[],
+): Promise<void> {
     const i = next.inputs;
     if (keys.includes("mustRun") && prev.inputs.mustRun === false && i.mustRun !== false && i.start !== false) {
         await api("POST", `/containers/${id}/start`);
@@ -492,7 +530,10 @@ async function updateContainer(state: ReplayState, prev: DeclaredResource, next:
         const mb = (v: unknown) => ((v as number | undefined) ?? 0) * 1024 * 1024;
         const swap = i.memorySwap as number | undefined;
         await api("POST", `/containers/${id}/update`, {
-            RestartPolicy: { Name: (i.restart as string | undefined) ?? "no", MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0 },
+            RestartPolicy: {
+                Name: (i.restart as string | undefined) ?? "no",
+                MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0,
+            },
             CpuShares: (i.cpuShares as number | undefined) ?? 0,
             Memory: mb(i.memory),
             MemoryReservation: mb(i.memoryReservation),
@@ -523,7 +564,9 @@ async function deleteContainer(state: ReplayState, r: DeclaredResource, id: stri
             throw e;
         }
     });
-    state.log(`delete ${i.name} (stop signal ${(i.stopSignal as string | undefined) ?? "default"}, grace ${grace}s) in ${Date.now() - started} ms`);
+    state.log(
+        `delete ${i.name} (stop signal ${(i.stopSignal as string | undefined) ?? "default"}, grace ${grace}s) in ${Date.now() - started} ms`,
+    );
 }
 
 /**
@@ -547,7 +590,10 @@ export async function waitHealthy(r: Pick<DeclaredResource, "type" | "name">, id
             throw new ReplayError(r, `exited (code ${info.State.ExitCode}) before it was healthy`);
         }
         if (Date.now() >= deadline) {
-            throw new ReplayError(r, `not healthy after ${timeoutMs / 1000}s (state ${info.State.Status}, health ${info.State.Health.Status})`);
+            throw new ReplayError(
+                r,
+                `not healthy after ${timeoutMs / 1000}s (state ${info.State.Status}, health ${info.State.Health.Status})`,
+            );
         }
         await sleep(1000);
     }

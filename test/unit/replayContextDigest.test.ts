@@ -42,7 +42,12 @@ describe("ported from pulumi-docker provider/provider_test.go", () => {
     test("TestHashIgnoresWildcards: '*' then '!projects/*/src' (BuildKit semantics)", () => {
         const ignore = "# Ignore everything!\n*\n\n!projects/*/src\n";
         const base = tree("b", { Dockerfile: "FROM x", ".dockerignore": ignore, "projects/foo/src/app.js": "1" });
-        const modIgnored = tree("mi", { Dockerfile: "FROM x", ".dockerignore": ignore, "projects/foo/src/app.js": "1", "projects/foo/dist/out.js": "2" });
+        const modIgnored = tree("mi", {
+            Dockerfile: "FROM x",
+            ".dockerignore": ignore,
+            "projects/foo/src/app.js": "1",
+            "projects/foo/dist/out.js": "2",
+        });
         const modIncluded = tree("mc", { Dockerfile: "FROM x", ".dockerignore": ignore, "projects/foo/src/app.js": "changed" });
         expect(hash(modIgnored)).toBe(hash(base));
         expect(hash(modIncluded)).not.toBe(hash(base));
@@ -58,7 +63,9 @@ describe("ported from pulumi-docker provider/provider_test.go", () => {
     });
 
     test("TestHashRenamingMatters", () => {
-        expect(hash(tree("s2", { Dockerfile: "FROM x", "foo.b.txt": "t" }))).not.toBe(hash(tree("s1", { Dockerfile: "FROM x", "foo.a.txt": "t" })));
+        expect(hash(tree("s2", { Dockerfile: "FROM x", "foo.b.txt": "t" }))).not.toBe(
+            hash(tree("s1", { Dockerfile: "FROM x", "foo.a.txt": "t" })),
+        );
     });
 
     test("TestHashFilemodeMatters: chmod +x changes the digest", () => {
@@ -85,7 +92,10 @@ describe("ported from pulumi-docker provider/provider_test.go", () => {
     test("TestHashUnignoredDirs: '*', '!Dockerfile', '!top-dir' hash as if nothing were ignored", () => {
         const files = { Dockerfile: "FROM x", "top-dir/subdir/app.js": "a", "top-dir/subdir/ignored.js": "i" };
         const base = tree("u1", files);
-        const unignored = tree("u2", { ...files, ".dockerignore": "# Ignore everything\n*\n\n#Unignore everything\n!Dockerfile\n!top-dir\n" });
+        const unignored = tree("u2", {
+            ...files,
+            ".dockerignore": "# Ignore everything\n*\n\n#Unignore everything\n!Dockerfile\n!top-dir\n",
+        });
         expect(hash(unignored)).toBe(hash(base));
     });
 
@@ -119,7 +129,9 @@ describe("pattern and mode details (moby/patternmatcher, Go io/fs)", () => {
         [0o104755, "urwxr-xr-x"], // Go writes "-" only when no type or mode letter is set
     ])("Go FileMode string of mode %s is %s", (mode, text) => {
         const no = () => false;
-        expect(goFileMode({ mode, isDirectory: no, isSymbolicLink: no, isFIFO: no, isSocket: no, isCharacterDevice: no, isBlockDevice: no })).toBe(text);
+        expect(
+            goFileMode({ mode, isDirectory: no, isSymbolicLink: no, isFIFO: no, isSocket: no, isCharacterDevice: no, isBlockDevice: no }),
+        ).toBe(text);
     });
 });
 

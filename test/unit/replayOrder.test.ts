@@ -18,7 +18,13 @@ const res = (name: string, dependencies: string[] = [], extra: Partial<DeclaredR
     urn: `urn:${name}`,
     ...extra,
 });
-const step = (op: PlanStep["op"], name: string, extra: Partial<PlanStep> = {}): PlanStep => ({ op, type: T, name, changedKeys: [], ...extra });
+const step = (op: PlanStep["op"], name: string, extra: Partial<PlanStep> = {}): PlanStep => ({
+    op,
+    type: T,
+    name,
+    changedKeys: [],
+    ...extra,
+});
 const plan = (...steps: PlanStep[]): Plan => ({ steps, counts: { create: 0, delete: 0, update: 0, replace: 0, same: 0 } });
 
 /** Records "start X"/"end X" events; each step takes `ms` (default 20). */
@@ -71,7 +77,13 @@ describe("step order (step_executor.go, step_generator.go, deployment_executor.g
     test("no more than --parallel steps at once (up.go defaultParallel)", async () => {
         const rec = recorder();
         const names = ["a", "b", "c"];
-        await runPlan(plan(...names.map((n) => step("create", n))), [], names.map((n) => res(n)), rec.actions, 1);
+        await runPlan(
+            plan(...names.map((n) => step("create", n))),
+            [],
+            names.map((n) => res(n)),
+            rec.actions,
+            1,
+        );
         expect(rec.events).toEqual(["start create a", "end create a", "start create b", "end create b", "start create c", "end create c"]);
     });
 
@@ -103,7 +115,13 @@ describe("step order (step_executor.go, step_generator.go, deployment_executor.g
     test("independent replacements run in parallel (a multi-service code deploy)", async () => {
         const rec = recorder();
         const names = ["app1-1", "app2-1"];
-        await runPlan(plan(...names.map((n) => step("replace", n, { deleteBeforeReplace: true }))), names.map((n) => res(n)), names.map((n) => res(n)), rec.actions, 8);
+        await runPlan(
+            plan(...names.map((n) => step("replace", n, { deleteBeforeReplace: true }))),
+            names.map((n) => res(n)),
+            names.map((n) => res(n)),
+            rec.actions,
+            8,
+        );
         expect(at(rec.events, "start delete app2-1")).toBeLessThan(at(rec.events, "end create app1-1"));
     });
 
@@ -117,14 +135,26 @@ describe("step order (step_executor.go, step_generator.go, deployment_executor.g
     test("a failed step stops the update: nothing later starts and nothing is deleted", async () => {
         const rec = recorder({}, "create net");
         await expect(
-            runPlan(plan(step("create", "net"), step("create", "app"), step("delete", "old")), [res("old")], [res("net"), res("app", ["net"])], rec.actions, 8),
+            runPlan(
+                plan(step("create", "net"), step("create", "app"), step("delete", "old")),
+                [res("old")],
+                [res("net"), res("app", ["net"])],
+                rec.actions,
+                8,
+            ),
         ).rejects.toThrow("boom net");
         expect(rec.events.filter((e) => e.includes("app") || e.includes("old"))).toEqual([]);
     });
 
     test("refine can drop a step once the dependencies are built (same image ID: no replace)", async () => {
         const rec = recorder();
-        await runPlan(plan(step("replace", "x", { deleteBeforeReplace: true })), [res("x")], [res("x")], { ...rec.actions, refine: () => undefined }, 8);
+        await runPlan(
+            plan(step("replace", "x", { deleteBeforeReplace: true })),
+            [res("x")],
+            [res("x")],
+            { ...rec.actions, refine: () => undefined },
+            8,
+        );
         expect(rec.events).toEqual([]);
     });
 });

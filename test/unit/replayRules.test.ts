@@ -29,20 +29,46 @@ const container = (inputs: Record<string, unknown>, opts: Partial<DeclaredResour
 
 describe("container inputs: ForceNew replaces, Update applies, the rest only changes state", () => {
     // resource_docker_container.go: ForceNew: true on each of these.
-    test.each(["name", "image", "envs", "labels", "ports", "networksAdvanced", "command", "user", "readOnly", "capabilities", "securityOpts", "stopSignal", "stopTimeout", "mounts", "uploads", "logOpts", "hostname"])(
-        "%s is ForceNew: replace",
-        (key) => expect(dockerEffect(DOCKER.container, key)).toBe("replace"),
-    );
+    test.each([
+        "name",
+        "image",
+        "envs",
+        "labels",
+        "ports",
+        "networksAdvanced",
+        "command",
+        "user",
+        "readOnly",
+        "capabilities",
+        "securityOpts",
+        "stopSignal",
+        "stopTimeout",
+        "mounts",
+        "uploads",
+        "logOpts",
+        "hostname",
+    ])("%s is ForceNew: replace", (key) => expect(dockerEffect(DOCKER.container, key)).toBe("replace"));
     // resource_docker_container_funcs.go resourceDockerContainerUpdate: attrs sent to ContainerUpdate, and must_run.
     test.each(["restart", "maxRetryCount", "cpuShares", "memory", "memoryReservation", "cpuSet", "memorySwap", "mustRun"])(
         "%s is applied by Update: in place",
         (key) => expect(dockerEffect(DOCKER.container, key)).toBe("in-place"),
     );
     // Not ForceNew and never read by Update: the running container keeps what it was created with.
-    test.each(["healthcheck", "tmpfs", "wait", "waitTimeout", "destroyGraceSeconds", "start", "init", "rm", "removeVolumes", "attach", "logs", "cpuPeriod", "cpuQuota"])(
-        "%s is updated without effect",
-        (key) => expect(dockerEffect(DOCKER.container, key)).toBe("none"),
-    );
+    test.each([
+        "healthcheck",
+        "tmpfs",
+        "wait",
+        "waitTimeout",
+        "destroyGraceSeconds",
+        "start",
+        "init",
+        "rm",
+        "removeVolumes",
+        "attach",
+        "logs",
+        "cpuPeriod",
+        "cpuQuota",
+    ])("%s is updated without effect", (key) => expect(dockerEffect(DOCKER.container, key)).toBe("none"));
 });
 
 describe("other docker types", () => {
@@ -51,7 +77,9 @@ describe("other docker types", () => {
         expect(dockerEffect(DOCKER.network, key)).toBe("replace"),
     );
     // resource_docker_volume.go: name, labels, driver, driver_opts ForceNew.
-    test.each(["name", "labels", "driver", "driverOpts"])("volume %s: replace", (key) => expect(dockerEffect(DOCKER.volume, key)).toBe("replace"));
+    test.each(["name", "labels", "driver", "driverOpts"])("volume %s: replace", (key) =>
+        expect(dockerEffect(DOCKER.volume, key)).toBe("replace"),
+    );
     // provider/provider.go Diff: only PropertyDiff_UPDATE kinds; Update rebuilds.
     test.each(["build", "imageName", "skipPush", "registry"])("image %s: in place (a rebuild), never a replace", (key) =>
         expect(dockerEffect(DOCKER.image, key)).toBe("in-place"),
@@ -80,13 +108,27 @@ describe("diffResource on containers", () => {
     });
 
     test("restart is updated in place", () => {
-        expect(diffResource(container({ restart: "no" }), container({ restart: "always" }))).toMatchObject({ op: "update", inPlaceKeys: ["restart"], noEffectKeys: [] });
+        expect(diffResource(container({ restart: "no" }), container({ restart: "always" }))).toMatchObject({
+            op: "update",
+            inPlaceKeys: ["restart"],
+            noEffectKeys: [],
+        });
     });
 
     // TypeSet (schema.HashString / set of blocks): order is not a change.
     test.each([
         ["envs", ["A=1", "B=2"], ["B=2", "A=1"]],
-        ["labels", [{ label: "a", value: "1" }, { label: "b", value: "2" }], [{ label: "b", value: "2" }, { label: "a", value: "1" }]],
+        [
+            "labels",
+            [
+                { label: "a", value: "1" },
+                { label: "b", value: "2" },
+            ],
+            [
+                { label: "b", value: "2" },
+                { label: "a", value: "1" },
+            ],
+        ],
         ["securityOpts", ["no-new-privileges:true", "label=x"], ["label=x", "no-new-privileges:true"]],
         ["networksAdvanced", [{ name: "n", aliases: ["a", "b"] }], [{ name: "n", aliases: ["b", "a"] }]],
     ])("%s in another order is no change", (key, a, b) => {

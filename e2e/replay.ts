@@ -4,6 +4,7 @@
 // Image; kreuzwerker resource_docker_{container,network,volume}*.go for the rest, see
 // e2e/dockerSchema.ts). Every declared input is either applied or refused: an input this file does not
 // know fails the replay before anything changes.
+import { readFileSync } from "fs";
 import type { DeclaredResource, Evaluation } from "./evaluate";
 import { ContainerInfo, DockerApiError, api, containersByLabel, inspectContainer, networksByLabel, sleep, volumesByLabel } from "./docker";
 import { buildImage, imageId } from "./build";
@@ -504,7 +505,7 @@ async function upload(r: DeclaredResource, id: string, u: Record<string, unknown
     if (u.contentBase64 !== undefined) {
         content = Buffer.from(u.contentBase64 as string, "base64");
     } else if (u.source !== undefined) {
-        content = (await import("fs")).readFileSync(u.source as string);
+        content = readFileSync(u.source as string);
     } else {
         content = Buffer.from((u.content as string | undefined) ?? "");
     }

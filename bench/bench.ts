@@ -13,6 +13,7 @@ import { measureRebuild } from "./rebuild";
 import type { BenchResult, ConfigInfo, RebuildResult, ScaleResult, SplitResult } from "./result";
 import { measureScaleUp } from "./scale";
 import { measureSplit } from "./split";
+import { spreadUnderLoad } from "./spread";
 import { ConfigId, RunRecord, summarizeAll } from "./stats";
 
 /** Stack config of our configuration: the defaults, on the bench port. */
@@ -80,6 +81,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     let runs: RunRecord[] = [];
     let split: SplitResult | undefined;
     let scaleUp: ScaleResult | undefined;
+    let spread: BenchResult["spread"];
     let ours: OursUp;
     try {
         ours = await upOurs(o.stack, oursConfig(o));
@@ -98,6 +100,10 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         };
         await warmUp(targets, o.load);
         runs = (await phase("load", () => runRounds(targets, o.load, log))) ?? [];
+        spread = await phase("spread", async () => ({
+            ours: await spreadUnderLoad(up.url, up.apps, o.mode === "quick" ? 2 : 6),
+            direct: await spreadUnderLoad(direct.url, [direct.container], o.mode === "quick" ? 2 : 6),
+        }));
         split = await phase("split", () => measureSplit(up, o.splitRequests, DEFAULT_NGINX.accessLogFlushSec));
         scaleUp = (await phase("scale-up", () => measureScaleUp(up)))?.result;
     } finally {
@@ -127,6 +133,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         ...(split ? { split } : {}),
         ...(scaleUp ? { scaleUp } : {}),
         ...(rebuild ? { rebuild } : {}),
+        ...(spread ? { spread } : {}),
         goals: evaluateGoals({
             summary,
             splitRequests: split?.requests,

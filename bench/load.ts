@@ -3,6 +3,7 @@
 // health checks); pausing the others is no option, as Gunicorn kills workers frozen longer than its
 // timeout. Each run waits (bounded) for a quiet host and is followed by a TIME_WAIT count.
 import type { LoadSettings } from "./result";
+import { cpuPerRequest, snapshot } from "./cpu";
 import { cpuProbeMs, timeWaitIn, waitQuiet } from "./host";
 import { CONFIG_IDS, ConfigId, RunKind, RunRecord, roundOrder } from "./stats";
 import { runWrk } from "./wrk";
@@ -38,6 +39,7 @@ async function runOne(t: LoadTarget, config: ConfigId, kind: RunKind, round: num
     const probe = Math.round(cpuProbeMs() * 10) / 10;
     const startedAt = new Date().toISOString();
     const durationSec = kind === "sustained" ? load.sustainedSec : load.shortSec;
+    const before = snapshot();
     const wrk = await runWrk({
         url: t.url,
         durationSec,
@@ -45,8 +47,19 @@ async function runOne(t: LoadTarget, config: ConfigId, kind: RunKind, round: num
         threads: load.threads,
         timeoutSec: load.timeoutSec,
     });
+    const cpuMs = cpuPerRequest(before, snapshot(), wrk.requests);
     const timeWait = await timeWaitIn(t.socketsIn).catch(() => undefined);
-    return { round, config, kind, startedAt, hostIdlePct, cpuProbeMs: probe, wrk, ...(timeWait === undefined ? {} : { timeWait }) };
+    return {
+        round,
+        config,
+        kind,
+        startedAt,
+        hostIdlePct,
+        cpuProbeMs: probe,
+        wrk,
+        cpuMsPerRequest: cpuMs,
+        ...(timeWait === undefined ? {} : { timeWait }),
+    };
 }
 
 export async function runRounds(targets: Targets, load: LoadSettings, log: (line: string) => void = () => undefined): Promise<RunRecord[]> {

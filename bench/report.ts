@@ -19,6 +19,10 @@ export function spread(s: Stat | undefined, digits = 0): string {
     return s.n === 1 ? num(s.median, digits) : `${num(s.median, digits)} (${num(s.min, digits)}–${num(s.max, digits)})`;
 }
 
+const CPU_NOTE =
+    "Host CPU time per request from /proc before and after each run, by program; `other` is the rest of the host's busy time: kernel " +
+    "network work not charged to a process, wrk, and processes that came and went (health checks). `total` × req/s ≈ the cores.";
+
 const kindLabel = (r: BenchResult, k: RunKind) => (k === "sustained" ? `sustained ${r.load.sustainedSec} s` : `short ${r.load.shortSec} s`);
 
 /** The headline table: one row per configuration and run kind. */
@@ -39,6 +43,20 @@ export function resultsTable(r: BenchResult): string {
         }
     }
     return lines.join("\n");
+}
+
+/** Where the CPU went, per request, in the sustained runs (medians): the data behind the ratios. */
+export function cpuTable(r: BenchResult): string | undefined {
+    const rows = CONFIG_IDS.map((c) => [c, r.summary[c]?.sustained?.cpuMsPerRequest] as const).filter(([, v]) => v !== undefined);
+    if (rows.length === 0) {
+        return undefined;
+    }
+    const groups = [...new Set(rows.flatMap(([, v]) => Object.keys(v!)))];
+    return [
+        `| CPU ms per request (sustained, median) | ${groups.join(" | ")} |`,
+        `| --- | ${groups.map(() => "---:").join(" | ")} |`,
+        ...rows.map(([c, v]) => `| ${r.configs[c].label} | ${groups.map((g) => num(v![g], 3)).join(" | ")} |`),
+    ].join("\n");
 }
 
 function goalValue(g: Goal): string {
@@ -104,6 +122,15 @@ function otherMeasurements(r: BenchResult): string[] {
                 `${num(r.scaleUp.failures)} failed of ${num(r.scaleUp.requests)} requests.`,
         );
     }
+    if (r.spread) {
+        const parts = Object.values(r.spread).flatMap((byContainer) =>
+            Object.entries(byContainer ?? {}).map(([c, counts]) => `${c} [${counts.join(", ")}]`),
+        );
+        out.push(
+            `- **Keep-alive connections per Gunicorn worker** under load (wrk -c16, largest first): ${parts.join("; ")}. ` +
+                "A request on a connection of a busy worker waits behind the others while a worker with none idles.",
+        );
+    }
     if (r.rebuild) {
         const med = median;
         out.push(
@@ -156,6 +183,7 @@ export function renderReport(r: BenchResult): string {
         `Ours / article: ${num(ratio.rpsOursOverArticle, 2)}x req/s, ${num(ratio.p99OursOverArticle, 2)}x p99. ` +
             `Ours / direct: ${num(ratio.rpsOursOverDirect, 2)}x req/s, ${num(ratio.p99OursOverDirect, 2)}x p99 (sustained medians).`,
         "",
+        ...(cpuTable(r) ? [cpuTable(r)!, "", CPU_NOTE, ""] : []),
         "## Goals",
         "",
         goalsTable(r),

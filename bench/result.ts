@@ -74,6 +74,8 @@ export interface BenchResult {
     readonly split?: SplitResult;
     readonly scaleUp?: ScaleResult;
     readonly rebuild?: RebuildResult;
+    /** Keep-alive connections per Gunicorn worker under load, per container (largest first). */
+    readonly spread?: Readonly<Partial<Record<ConfigId, Readonly<Record<string, readonly number[]>>>>>;
     readonly goals: readonly Goal[];
     /** What went wrong or was skipped, in words. */
     readonly notes: readonly string[];

@@ -39,6 +39,8 @@ export interface RunRecord {
     /** A fixed CPU loop's time just before the run (bench/host.ts cpuProbeMs): a slower host shows here. */
     readonly cpuProbeMs?: number;
     readonly wrk: WrkResult;
+    /** Host CPU milliseconds per request during the run, by program (bench/cpu.ts). */
+    readonly cpuMsPerRequest?: Readonly<Record<string, number>>;
     /** Sockets in TIME_WAIT in the proxy's network namespace right after the run (proxied configs). */
     readonly timeWait?: number;
 }
@@ -50,6 +52,14 @@ export interface KindSummary {
     readonly errors: Stat;
     /** Largest TIME_WAIT count seen after a run, if measured. */
     readonly maxTimeWait?: number;
+    /** Median host CPU ms per request, by program group, if measured. */
+    readonly cpuMsPerRequest?: Readonly<Record<string, number>>;
+}
+
+/** Per key, the median over the records that have it. */
+export function medianByKey(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+    const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    return Object.fromEntries(keys.map((k) => [k, median(records.map((r) => r[k]).filter((v) => v !== undefined))]));
 }
 
 /** Summary of one configuration's runs of one kind; undefined when it has none. */
@@ -59,12 +69,14 @@ export function summarize(runs: readonly RunRecord[], config: ConfigId, kind: Ru
         return undefined;
     }
     const tw = mine.map((r) => r.timeWait).filter((t): t is number => t !== undefined);
+    const cpu = mine.map((r) => r.cpuMsPerRequest).filter((c): c is Readonly<Record<string, number>> => c !== undefined);
     return {
         reqPerSec: stat(mine.map((r) => r.wrk.reqPerSec)),
         p50Ms: stat(mine.map((r) => r.wrk.p50Ms)),
         p99Ms: stat(mine.map((r) => r.wrk.p99Ms)),
         errors: stat(mine.map((r) => r.wrk.errors)),
         ...(tw.length > 0 ? { maxTimeWait: Math.max(...tw) } : {}),
+        ...(cpu.length > 0 ? { cpuMsPerRequest: medianByKey(cpu) } : {}),
     };
 }
 

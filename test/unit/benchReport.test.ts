@@ -33,6 +33,15 @@ const run = (
         socketErrors: 0,
         errors: 0,
     },
+    cpuProbeMs: 50,
+    cpuMsPerRequest: {
+        gunicorn: 0.7,
+        nginx: config === "direct" ? 0 : 0.12,
+        "docker-proxy": 0.17,
+        "dockerd+containerd": 0.02,
+        other: 0.15,
+        total: 1.16,
+    },
     ...(timeWait === undefined ? {} : { timeWait }),
 });
 
@@ -86,6 +95,10 @@ function sampleResult(): BenchResult {
         ratios: ratios(summary),
         split,
         scaleUp: { firstServedMs: 6400, requests: 5000, failures: 0 },
+        spread: {
+            ours: { "webstack-bench-application1-1": [5, 3, 1, 1, 0, 0], "webstack-bench-application2-1": [7, 6, 3] },
+            direct: { "webstack-bench-1-direct": [3, 2, 2, 2, 2, 2, 1, 1, 1] },
+        },
         rebuild,
         goals: evaluateGoals({ summary, splitWorstPp: 0, scaleFirstServedMs: 6400, rebuildRatio: rebuild.ratio }),
         notes: [],
@@ -111,6 +124,7 @@ describe("number formatting", () => {
 test("renderReport (snapshot): the table, goals, other measurements, every run", () => {
     const md = renderReport(sampleResult());
     expect(md).toContain("| article | sustained 30 s | 800 (780–820) | 18.8 (18.5–19.0) | 75.0 (74.0–76.0) | 0 (0–0) | 14,002 |");
+    expect(md).toContain("| ours (defaults) | 0.700 | 0.120 | 0.170 | 0.020 | 0.150 | 1.160 |");
     expect(md).toMatchSnapshot();
 });
 

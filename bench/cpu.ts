@@ -1,0 +1,87 @@
+// Where the CPU goes: per-process CPU time from /proc before and after a run, grouped by program,
+// in milliseconds per request. On a CPU-bound 2-core host this, not a guess, says what a proxy
+// costs. Processes that start and end within the run (health checks, wrk itself) land in "other".
+import { readFileSync, readdirSync } from "fs";
+
+/** USER_HZ: /proc reports CPU time in these ticks. */
+const TICKS_PER_SEC = 100;
+
+/** Program name and utime + stime (ticks) from one /proc/<pid>/stat line. */
+export function parseProcStat(line: string): { comm: string; ticks: number } | undefined {
+    // comm is in parentheses and may itself contain spaces or parentheses: split at the last ")".
+    const open = line.indexOf("(");
+    const close = line.lastIndexOf(")");
+    if (open < 0 || close < open) {
+        return undefined;
+    }
+    const rest = line
+        .slice(close + 2)
+        .trim()
+        .split(/\s+/);
+    // After comm: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12).
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    return Number.isFinite(utime) && Number.isFinite(stime) ? { comm: line.slice(open + 1, close), ticks: utime + stime } : undefined;
+}
+
+/** Program groups reported; everything else is "other". */
+export const CPU_GROUPS: Readonly<Record<string, readonly string[]>> = {
+    gunicorn: ["gunicorn"],
+    nginx: ["nginx"],
+    "docker-proxy": ["docker-proxy"],
+    "dockerd+containerd": ["dockerd", "containerd", "containerd-shim", "runc"],
+};
+
+export function groupOf(comm: string): string {
+    return Object.entries(CPU_GROUPS).find(([, names]) => names.includes(comm))?.[0] ?? "other";
+}
+
+export interface CpuSnapshot {
+    /** pid -> [group, ticks]. */
+    readonly procs: ReadonlyMap<string, readonly [string, number]>;
+    /** Busy ticks of the whole host (/proc/stat "cpu" line, all but idle and iowait). */
+    readonly hostBusy: number;
+}
+
+export function hostBusyTicks(procStatCpuLine: string): number {
+    const f = procStatCpuLine.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...: guest time is already inside user.
+    return f.slice(0, 8).reduce((s, v, i) => (i === 3 || i === 4 ? s : s + v), 0);
+}
+
+export function snapshot(): CpuSnapshot {
+    const procs = new Map<string, readonly [string, number]>();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+            const p = parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+            if (p) {
+                procs.set(pid, [groupOf(p.comm), p.ticks]);
+            }
+        } catch {
+            // The process ended between readdir and read.
+        }
+    }
+    return { procs, hostBusy: hostBusyTicks(readFileSync("/proc/stat", "utf8").split("\n")[0]) };
+}
+
+/**
+ * CPU milliseconds per request between two snapshots, per group, plus "total" (the whole host) and
+ * "other" (total minus the groups). Only processes alive at both ends are attributed to a group.
+ */
+export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): Record<string, number> {
+    const ms = (ticks: number) => (requests > 0 ? Math.round(((ticks * 1000) / TICKS_PER_SEC / requests) * 1000) / 1000 : 0);
+    const byGroup = new Map<string, number>(Object.keys(CPU_GROUPS).map((g) => [g, 0]));
+    for (const [pid, [group, ticks]] of after.procs) {
+        const b = before.procs.get(pid);
+        if (b && group !== "other") {
+            byGroup.set(group, byGroup.get(group)! + Math.max(0, ticks - b[1]));
+        }
+    }
+    const total = Math.max(0, after.hostBusy - before.hostBusy);
+    const attributed = [...byGroup.values()].reduce((s, v) => s + v, 0);
+    return {
+        ...Object.fromEntries([...byGroup].map(([g, t]) => [g, ms(t)])),
+        other: ms(Math.max(0, total - attributed)),
+        total: ms(total),
+    };
+}

@@ -1,0 +1,39 @@
+// Pulumi type tokens of every resource the program declares, written once. Tests, the replay and the
+// benchmark refer to resources by these names.
+
+/** pulumi-docker resource types (the local target). */
+export const DOCKER = {
+    image: "docker:index/image:Image",
+    network: "docker:index/network:Network",
+    container: "docker:index/container:Container",
+    volume: "docker:index/volume:Volume",
+} as const;
+
+/** pulumi-aws resource types (the aws target) that tests and plans single out. */
+export const AWS = {
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    service: "aws:ecs/service:Service",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    securityGroupEgress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    listener: "aws:lb/listener:Listener",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    repository: "aws:ecr/repository:Repository",
+    discoveryService: "aws:servicediscovery/service:Service",
+    cluster: "aws:ecs/cluster:Cluster",
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    route: "aws:ec2/route:Route",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    natGateway: "aws:ec2/natGateway:NatGateway",
+    eip: "aws:ec2/eip:Eip",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+} as const;

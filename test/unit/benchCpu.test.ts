@@ -1,6 +1,5 @@
 import { CpuSnapshot, cpuPerRequest, groupOf, hostBusyTicks, parseProcStat } from "../../bench/cpu";
 import { medianByKey } from "../../bench/stats";
-import { connectionsPerWorker } from "../../bench/spread";
 
 describe("parseProcStat", () => {
     test.each([
@@ -74,39 +73,4 @@ describe("cpuPerRequest", () => {
 
 test("medianByKey", () => {
     expect(medianByKey([{ a: 1, b: 10 }, { a: 3, b: 20 }, { a: 2 }])).toEqual({ a: 2, b: 15 });
-});
-
-describe("connectionsPerWorker", () => {
-    const output = [
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        "   0: 00000000:1F40 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001 0 100 1 0000000000000000 100 0 0 10 0",
-        "   1: 030012AC:1F40 020012AC:9C40 01 00000000:00000000 00:00000000 00000000 10001 0 101 1 0000000000000000 20 4 30 10 -1",
-        "   2: 030012AC:1F40 020012AC:9C42 01 00000000:00000000 00:00000000 00000000 10001 0 102 1 0000000000000000 20 4 30 10 -1",
-        "   3: 030012AC:1F40 020012AC:9C44 01 00000000:00000000 00:00000000 00000000 10001 0 103 1 0000000000000000 20 4 30 10 -1",
-        "   4: 030012AC:1F40 020012AC:9C46 06 00000000:00000000 03:00000F1F 00000000 0 0 104 3 0000000000000000",
-        "   5: 0100007F:C350 0100007F:1F40 01 00000000:00000000 00:00000000 00000000 10001 0 105 1 0000000000000000 20 4 30 10 -1",
-        "/proc/1/comm:gunicorn",
-        "/proc/30/comm:python3",
-        "/proc/7/comm:gunicorn",
-        "/proc/8/comm:gunicorn",
-        "/proc/9/comm:gunicorn",
-        "/proc/1/fd/:",
-        "total 0",
-        "lrwx------ 1 app app 64 Nov 27 05:48 3 -> socket:[100]",
-        "/proc/30/fd/:",
-        "lrwx------ 1 app app 64 Nov 27 05:48 3 -> socket:[105]",
-        "/proc/7/fd/:",
-        "lrwx------ 1 app app 64 Nov 27 05:48 0 -> /dev/null",
-        "lrwx------ 1 app app 64 Nov 27 05:48 5 -> socket:[101]",
-        "lrwx------ 1 app app 64 Nov 27 05:48 6 -> socket:[102]",
-        "lrwx------ 1 app app 64 Nov 27 05:48 7 -> socket:[104]",
-        "/proc/8/fd/:",
-        "lrwx------ 1 app app 64 Nov 27 05:48 5 -> socket:[103]",
-        "/proc/9/fd/:",
-        "l-wx------ 1 app app 64 Nov 27 05:48 1 -> pipe:[1963210]",
-    ].join("\n");
-    test("established connections on the port per worker, the master and other programs left out, idle workers as 0", () => {
-        // worker 7: 101 and 102 (104 is TIME_WAIT); worker 8: 103; worker 9: none; 105 is an outgoing connection of python3.
-        expect(connectionsPerWorker(output, 8000)).toEqual([2, 1, 0]);
-    });
 });

@@ -20,7 +20,7 @@ export interface OpenLoopOptions {
 export interface OpenLoopResult {
     /** connections × the per-connection rate h2load was given. */
     readonly requestedPerSec: number;
-    /** Requests sent over the span of their send times, from h2load's log. */
+    /** Send rate from h2load's log, over the part of the run where every connection sends. */
     readonly achievedPerSec: number;
     readonly requests: number;
     readonly p50Ms: number;
@@ -131,9 +131,13 @@ export function openLoopResult(rows: readonly LogRow[], s: H2loadSummary, o: Ope
     const p = openLoopPlan(o);
     const answered = rows.filter((r) => r.status >= 200 && r.status < 400);
     const latMs = answered.map((r) => r.durationUs / 1000).sort((a, b) => a - b);
-    const starts = rows.map((r) => r.startUs).sort((a, b) => a - b);
-    const spanSec = starts.length > 1 ? (starts[starts.length - 1] - starts[0]) / 1e6 : 0;
     const intervalMs = 1000 / p.rpsPerConnection;
+    const all = rows.map((r) => r.startUs).sort((a, b) => a - b);
+    // The rate while every connection sends: one interval in from either end, past the staggered
+    // connection starts and the staggered last sends (whole span when the run is shorter).
+    const steady = all.filter((t) => t >= all[0] + intervalMs * 1000 && t <= all[all.length - 1] - intervalMs * 1000);
+    const starts = steady.length > 1 ? steady : all;
+    const spanSec = starts.length > 1 ? (starts[starts.length - 1] - starts[0]) / 1e6 : 0;
     const pick = (q: number) => (latMs.length > 0 ? round2(percentile(latMs, q)) : NaN);
     return {
         requestedPerSec: round2(p.rpsPerConnection * o.connections),

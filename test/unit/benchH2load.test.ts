@@ -153,6 +153,15 @@ describe("openLoopResult", () => {
         });
     });
 
+    test("the achieved rate leaves out one interval at either end, where connections start and stop", () => {
+        // The first and last 10 ms at a quarter of the rate, the middle at 1,000/s.
+        const edges = rows(() => 1).map((r, i) => ({
+            ...r,
+            startUs: 1_000_000 + (i < 3 ? i * 4000 : i > 996 ? 1_000_000 + (i - 996) * 4000 : 12_000 + (i - 3) * 1000),
+        }));
+        expect(openLoopResult(edges, done(1000, 1000), opts).achievedPerSec).toBe(1000);
+    });
+
     test("a generator that falls behind shows in the achieved rate", () => {
         const slow = rows(() => 1).map((r, i) => ({ ...r, startUs: 1_000_000 + i * 2000 }));
         expect(openLoopResult(slow, done(1000, 1000), opts).achievedPerSec).toBe(500);

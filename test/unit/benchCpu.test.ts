@@ -27,7 +27,8 @@ test.each([
     ["containerd-shim", "dockerd+containerd"],
     ["dockerd", "dockerd+containerd"],
     ["python3", "other"],
-    ["wrk", "other"],
+    ["wrk", "wrk/h2load"],
+    ["h2load", "wrk/h2load"],
 ])("groupOf(%s) = %s", (comm, group) => {
     expect(groupOf(comm)).toBe(group);
 });
@@ -62,6 +63,7 @@ describe("cpuPerRequest", () => {
             nginx: 0.3,
             "docker-proxy": 0,
             "dockerd+containerd": 0,
+            "wrk/h2load": 0,
             other: 0.7,
             total: 3,
         });

@@ -240,7 +240,7 @@ export function renderChart(r: BenchResult): string {
         ...panel(20, `max req/s, wrk -c${r.load.connections} (higher is better)`, labels, [(c) => r.closed[c]?.reqPerSec]),
         ...panel(
             400,
-            `p99 ms at ${pcts.map((p) => `${p} %`).join(" | ")} of the article's max (lower is better)`,
+            `p99 ms at ${pcts.map((p, i) => `${p} %${i === 0 ? " (dark)" : ""}`).join(", ")} load, lower is better`,
             labels,
             pcts.map((p) => (c: ConfigId) => r.open[p][c]?.p99Ms),
         ),

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { cli, sleep } from "../e2e/docker";
 import { articleWorkers, loadArticleFixture } from "./article";
-import { cpuPerRequest, snapshot } from "./cpu";
+import { cpuPerRequest, snapshot, workerShares } from "./cpu";
 import { OpenLoopResult, runOpenLoop } from "./h2load";
 import { ROOT, cleanupBench, downOurs, envOf, containersWithRole, stackWorkers, upArticle, upDirect, upOurs } from "./stacks";
 import {
@@ -212,51 +212,71 @@ async function waitQuiet(minIdlePct: number): Promise<number> {
     return idle;
 }
 
+/** Where to send load, and the IDs of the containers that run the configuration's Gunicorn workers. */
+interface Target {
+    readonly url: string;
+    readonly appIds: readonly string[];
+}
+
 /** Runs `load` after the quiet gate, with CPU accounting around it. */
 async function measured<T extends WrkResult | OpenLoopResult>(
     minIdlePct: number,
+    t: Target,
     load: () => Promise<T>,
-): Promise<{ result: T; hostIdlePct: number; startedAt: string; cpuMsPerRequest: Record<string, number> }> {
+): Promise<{ result: T; hostIdlePct: number; startedAt: string; cpuMsPerRequest: Record<string, number>; workerCpuPct: number[] }> {
     const hostIdlePct = Math.round(await waitQuiet(minIdlePct));
     const startedAt = new Date().toISOString();
     const before = snapshot();
     const result = await load();
-    return { result, hostIdlePct, startedAt, cpuMsPerRequest: cpuPerRequest(before, snapshot(), result.requests) };
+    const after = snapshot();
+    return {
+        result,
+        hostIdlePct,
+        startedAt,
+        cpuMsPerRequest: cpuPerRequest(before, after, result.requests),
+        workerCpuPct: workerShares(before, after, t.appIds),
+    };
 }
 
-async function closedLoop(urls: Record<ConfigId, string>, l: LoadSettings, log: (s: string) => void): Promise<ClosedRun[]> {
+async function closedLoop(targets: Record<ConfigId, Target>, l: LoadSettings, log: (s: string) => void): Promise<ClosedRun[]> {
     const wrk = (url: string, durationSec: number) =>
         runWrk({ url, durationSec, connections: l.connections, threads: l.threads, timeoutSec: l.timeoutSec });
     for (const c of CONFIG_IDS) {
-        await wrk(urls[c], Math.min(3, l.closedSec)); // warm-up: Python imports, nginx's first connections
+        await wrk(targets[c].url, Math.min(3, l.closedSec)); // warm-up: Python imports, nginx's first connections
     }
     const runs: ClosedRun[] = [];
     for (let round = 0; round < l.rounds; round++) {
         for (const config of roundOrder(round)) {
-            const m = await measured(l.minIdlePct, () => wrk(urls[config], l.closedSec));
+            const m = await measured(l.minIdlePct, targets[config], () => wrk(targets[config].url, l.closedSec));
             const { result: w, ...ctx } = m;
             runs.push({ round, config, ...ctx, wrk: w });
             log(
                 `closed round ${round + 1} ${config.padEnd(7)} ${w.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${w.p50Ms.toFixed(1)} ms  ` +
-                    `p99 ${w.p99Ms.toFixed(1)} ms  errors ${w.errors}  (host idle before ${ctx.hostIdlePct} %)`,
+                    `p99 ${w.p99Ms.toFixed(1)} ms  errors ${w.errors}  worker CPU % [${ctx.workerCpuPct.join(" ")}]  (host idle before ${ctx.hostIdlePct} %)`,
             );
         }
     }
     return runs;
 }
 
-async function openLoop(urls: Record<ConfigId, string>, articleMax: number, l: LoadSettings, log: (s: string) => void): Promise<OpenRun[]> {
+async function openLoop(
+    targets: Record<ConfigId, Target>,
+    articleMax: number,
+    l: LoadSettings,
+    log: (s: string) => void,
+): Promise<OpenRun[]> {
     const runs: OpenRun[] = [];
     for (let round = 0; round < l.rounds; round++) {
         for (const loadPct of l.loadPcts) {
             const ratePerSec = (articleMax * loadPct) / 100;
             for (const config of roundOrder(round)) {
-                const opts = { url: urls[config], ratePerSec, durationSec: l.openSec, connections: l.openConnections };
-                const { result: o, ...ctx } = await measured(l.minIdlePct, () => runOpenLoop(opts));
+                const opts = { url: targets[config].url, ratePerSec, durationSec: l.openSec, connections: l.openConnections };
+                const { result: o, ...ctx } = await measured(l.minIdlePct, targets[config], () => runOpenLoop(opts));
                 runs.push({ round, config, loadPct, ...ctx, open: o });
                 log(
                     `open   round ${round + 1} ${config.padEnd(7)} ${loadPct} %: asked ${o.requestedPerSec.toFixed(0)}/s, sent ${o.achievedPerSec.toFixed(0)}/s  ` +
-                        `p50 ${o.p50Ms} ms  p99 ${o.p99Ms} ms  p99.9 ${o.p999Ms} ms  errors ${o.errors}  slower than ${o.intervalMs} ms: ${o.slowerThanInterval}`,
+                        `p50 ${o.p50Ms} ms  p99 ${o.p99Ms} ms  p99.9 ${o.p999Ms} ms  errors ${o.errors}  slower than ${o.intervalMs} ms: ${o.slowerThanInterval}  ` +
+                        `worker CPU % [${ctx.workerCpuPct.join(" ")}]`,
                 );
             }
         }
@@ -298,13 +318,19 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         log(`up: article ${article.url}, ours ${ours.url}, direct ${direct.url}`);
         const threads = envOf(containersWithRole(ours.ev, "app")[0]).GUNICORN_THREADS ?? "?";
         configs = describeConfigs(articleWorkers(fixture), stackWorkers(ours.ev), threads);
-        const urls = { article: article.url, ours: ours.url, direct: direct.url };
-        closedRuns = await closedLoop(urls, o.load, log);
+        const ids = (names: readonly string[]) =>
+            Promise.all(names.map(async (n) => (await cli(["inspect", "--format", "{{.Id}}", n])).trim()));
+        const targets: Record<ConfigId, Target> = {
+            article: { url: article.url, appIds: await ids(article.apps) },
+            ours: { url: ours.url, appIds: await ids(ours.apps) },
+            direct: { url: direct.url, appIds: await ids(direct.apps) },
+        };
+        closedRuns = await closedLoop(targets, o.load, log);
         const articleMax = summarizeClosed(closedRuns).article?.reqPerSec.median;
         if (articleMax === undefined || !(articleMax > 0)) {
             throw new Error("the article has no closed-loop throughput to derive the open-loop rates from");
         }
-        openRuns = await openLoop(urls, articleMax, o.load, log);
+        openRuns = await openLoop(targets, articleMax, o.load, log);
     } catch (e) {
         notes.push(`run failed: ${(e as Error).message.split("\n")[0]}`);
         log(`FAILED: ${(e as Error).stack ?? (e as Error).message}`);

@@ -6,8 +6,8 @@ import { readFileSync, readdirSync } from "fs";
 /** USER_HZ: /proc reports CPU time in these ticks. */
 const TICKS_PER_SEC = 100;
 
-/** Program name and utime + stime (ticks) from one /proc/<pid>/stat line. */
-export function parseProcStat(line: string): { comm: string; ticks: number } | undefined {
+/** Program name, parent pid and utime + stime (ticks) from one /proc/<pid>/stat line. */
+export function parseProcStat(line: string): { comm: string; ppid: string; ticks: number } | undefined {
     // comm is in parentheses and may itself contain spaces or parentheses: split at the last ")".
     const open = line.indexOf("(");
     const close = line.lastIndexOf(")");
@@ -21,7 +21,9 @@ export function parseProcStat(line: string): { comm: string; ticks: number } | u
     // After comm: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12).
     const utime = Number(rest[11]);
     const stime = Number(rest[12]);
-    return Number.isFinite(utime) && Number.isFinite(stime) ? { comm: line.slice(open + 1, close), ticks: utime + stime } : undefined;
+    return Number.isFinite(utime) && Number.isFinite(stime)
+        ? { comm: line.slice(open + 1, close), ppid: rest[1], ticks: utime + stime }
+        : undefined;
 }
 
 /** Program groups reported; everything else is "other". */
@@ -41,6 +43,8 @@ export function groupOf(comm: string): string {
 export interface CpuSnapshot {
     /** pid -> [group, ticks]. */
     readonly procs: ReadonlyMap<string, readonly [string, number]>;
+    /** Gunicorn workers (a gunicorn whose parent is a gunicorn): pid -> [container ID, ticks]. */
+    readonly workers: ReadonlyMap<string, readonly [string, number]>;
     /** Busy ticks of the whole host (/proc/stat "cpu" line, all but idle and iowait). */
     readonly hostBusy: number;
 }
@@ -51,19 +55,52 @@ export function hostBusyTicks(procStatCpuLine: string): number {
     return f.slice(0, 8).reduce((s, v, i) => (i === 3 || i === 4 ? s : s + v), 0);
 }
 
+/** The Docker container ID in a /proc/<pid>/cgroup text; undefined outside a container. */
+export function containerOf(cgroup: string): string | undefined {
+    return /\/docker[/-]([0-9a-f]{64})/.exec(cgroup)?.[1];
+}
+
 export function snapshot(): CpuSnapshot {
-    const procs = new Map<string, readonly [string, number]>();
+    const stats = new Map<string, { comm: string; ppid: string; ticks: number }>();
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
         try {
             const p = parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
             if (p) {
-                procs.set(pid, [groupOf(p.comm), p.ticks]);
+                stats.set(pid, p);
             }
         } catch {
             // The process ended between readdir and read.
         }
     }
-    return { procs, hostBusy: hostBusyTicks(readFileSync("/proc/stat", "utf8").split("\n")[0]) };
+    const procs = new Map([...stats].map(([pid, p]) => [pid, [groupOf(p.comm), p.ticks] as const]));
+    const workers = new Map<string, readonly [string, number]>();
+    for (const [pid, p] of stats) {
+        if (p.comm === "gunicorn" && stats.get(p.ppid)?.comm === "gunicorn") {
+            try {
+                workers.set(pid, [containerOf(readFileSync(`/proc/${pid}/cgroup`, "utf8")) ?? "", p.ticks]);
+            } catch {
+                // Ended meanwhile.
+            }
+        }
+    }
+    return { procs, workers, hostBusy: hostBusyTicks(readFileSync("/proc/stat", "utf8").split("\n")[0]) };
+}
+
+/**
+ * Each Gunicorn worker's share (%) of the CPU all workers in `containerIds` used between two
+ * snapshots, largest first. Even shares mean the load spread over the workers; a few large ones
+ * and several near 0 mean requests queued on busy workers while others idled.
+ */
+export function workerShares(before: CpuSnapshot, after: CpuSnapshot, containerIds: readonly string[]): number[] {
+    const deltas: number[] = [];
+    for (const [pid, [container, ticks]] of after.workers) {
+        const b = before.workers.get(pid);
+        if (b && containerIds.includes(container)) {
+            deltas.push(Math.max(0, ticks - b[1]));
+        }
+    }
+    const sum = deltas.reduce((s, d) => s + d, 0);
+    return deltas.map((d) => (sum > 0 ? Math.round((1000 * d) / sum) / 10 : 0)).sort((a, b) => b - a);
 }
 
 /**

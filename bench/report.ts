@@ -24,13 +24,22 @@ export function spread(s: Stat | undefined, digits = 0): string {
 const table = (head: string[], align: string[], rows: string[][]) =>
     [`| ${head.join(" | ")} |`, `| ${align.join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
+const BUSIEST = "busiest worker, % of Gunicorn CPU";
+
 /** Max throughput: one row per configuration. */
 export function closedTable(r: BenchResult): string {
     const rows = CONFIG_IDS.filter((c) => r.closed[c]).map((c) => {
         const s = r.closed[c]!;
-        return [r.configs[c].label, spread(s.reqPerSec), spread(s.p50Ms, 1), spread(s.p99Ms, 1), spread(s.errors)];
+        return [
+            r.configs[c].label,
+            spread(s.reqPerSec),
+            spread(s.p50Ms, 1),
+            spread(s.p99Ms, 1),
+            spread(s.errors),
+            spread(s.busiestWorkerPct, 1),
+        ];
     });
-    return table(["configuration", "req/s", "p50 ms", "p99 ms", "errors"], ["---", "---:", "---:", "---:", "---:"], rows);
+    return table(["configuration", "req/s", "p50 ms", "p99 ms", "errors", BUSIEST], ["---", "---:", "---:", "---:", "---:", "---:"], rows);
 }
 
 /** Equal offered load: one row per load and configuration. */
@@ -48,12 +57,13 @@ export function openTable(r: BenchResult): string {
                 spread(s.p999Ms, 1),
                 spread(s.errors),
                 spread(s.slowerThanInterval),
+                spread(s.busiestWorkerPct, 1),
             ];
         }),
     );
     return table(
-        ["load", "asked req/s", "configuration", "sent req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "replies > interval"],
-        ["---:", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:"],
+        ["load", "asked req/s", "configuration", "sent req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "replies > interval", BUSIEST],
+        ["---:", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
         rows,
     );
 }
@@ -84,9 +94,16 @@ export function goalsTable(r: BenchResult): string {
     );
 }
 
+const WORKER_NOTE =
+    "`busiest worker`: the largest share of the configuration's Gunicorn CPU one worker used during a run, from /proc. With the load " +
+    "spread evenly it is 12.5 % for 6 + 3 workers weighted 3:1 (each of application1's 6 workers gets 75 % / 6) and 11.1 % for 9 " +
+    "equal workers (direct); larger means requests queued on a busy worker while others idled.";
+
 const CPU_NOTE =
     "Host CPU time per request from /proc before and after each run, by program; `other` is the rest of the host's busy time: kernel " +
     "network work not charged to a process, the load generator, and processes that came and went (health checks). `total` × req/s ≈ the busy cores.";
+
+const shares = (x: readonly number[] | undefined) => (x && x.length > 0 ? x.map((v) => num(v)).join(" ") : "–");
 
 function everyRun(r: BenchResult): string {
     const closed = r.closedRuns.map((x) => [
@@ -99,6 +116,7 @@ function everyRun(r: BenchResult): string {
         num(x.wrk.p99Ms, 1),
         "–",
         num(x.wrk.errors),
+        shares(x.workerCpuPct),
     ]);
     const open = r.openRuns.map((x) => [
         String(x.round + 1),
@@ -110,10 +128,22 @@ function everyRun(r: BenchResult): string {
         num(x.open.p99Ms, 1),
         num(x.open.p999Ms, 1),
         num(x.open.errors),
+        shares(x.workerCpuPct),
     ]);
     return table(
-        ["round", "configuration", "run", "host idle before", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"],
-        ["---:", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:"],
+        [
+            "round",
+            "configuration",
+            "run",
+            "host idle before",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "errors",
+            "Gunicorn CPU % per worker",
+        ],
+        ["---:", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---"],
         [...closed, ...open],
     );
 }
@@ -137,6 +167,8 @@ export function renderReport(r: BenchResult): string {
         closedTable(r),
         "",
         ...(cpu ? [cpu, "", CPU_NOTE, ""] : []),
+        WORKER_NOTE,
+        "",
         "## Equal offered load (open loop)",
         "",
         `\`h2load --h1 -c${l.openConnections}\` at a fixed rate, ${l.loadPcts.map((p) => `${p} %`).join(" and ")} of the article's median max ` +

@@ -37,6 +37,8 @@ interface RunContext {
     readonly hostIdlePct: number;
     /** Host CPU milliseconds per request during the run, by program (bench/cpu.ts). */
     readonly cpuMsPerRequest?: Readonly<Record<string, number>>;
+    /** Each Gunicorn worker's share of the configuration's Gunicorn CPU, %, largest first (bench/cpu.ts). */
+    readonly workerCpuPct?: readonly number[];
 }
 
 /** One closed-loop wrk run: as many requests as the configuration answers. */
@@ -57,6 +59,8 @@ export interface ClosedSummary {
     readonly errors: Stat;
     /** Median host CPU ms per request, by program group, if measured. */
     readonly cpuMsPerRequest?: Readonly<Record<string, number>>;
+    /** The busiest Gunicorn worker's share of the Gunicorn CPU, %, if measured. */
+    readonly busiestWorkerPct?: Stat;
 }
 
 export interface OpenSummary {
@@ -68,6 +72,8 @@ export interface OpenSummary {
     readonly errors: Stat;
     /** Replies slower than one connection's send interval (each may have delayed the next send). */
     readonly slowerThanInterval: Stat;
+    readonly cpuMsPerRequest?: Readonly<Record<string, number>>;
+    readonly busiestWorkerPct?: Stat;
 }
 
 /** Per key, the median over the records that have it. */
@@ -76,9 +82,14 @@ export function medianByKey(records: readonly Readonly<Record<string, number>>[]
     return Object.fromEntries(keys.map((k) => [k, median(records.map((r) => r[k]).filter((v) => v !== undefined))]));
 }
 
-function cpuOf(runs: readonly RunContext[]): { cpuMsPerRequest?: Record<string, number> } {
+/** Median CPU per request by program, and the busiest worker's share, when the runs measured them. */
+function cpuOf(runs: readonly RunContext[]): { cpuMsPerRequest?: Record<string, number>; busiestWorkerPct?: Stat } {
     const cpu = runs.map((r) => r.cpuMsPerRequest).filter((c): c is Readonly<Record<string, number>> => c !== undefined);
-    return cpu.length > 0 ? { cpuMsPerRequest: medianByKey(cpu) } : {};
+    const busiest = runs.map((r) => r.workerCpuPct?.[0]).filter((x): x is number => x !== undefined);
+    return {
+        ...(cpu.length > 0 ? { cpuMsPerRequest: medianByKey(cpu) } : {}),
+        ...(busiest.length > 0 ? { busiestWorkerPct: stat(busiest) } : {}),
+    };
 }
 
 export function summarizeClosed(runs: readonly ClosedRun[]): Partial<Record<ConfigId, ClosedSummary>> {
@@ -106,7 +117,8 @@ export function summarizeOpen(runs: readonly OpenRun[]): OpenSummaries {
     for (const pct of [...new Set(runs.map((r) => r.loadPct))].sort((a, b) => a - b)) {
         out[String(pct)] = {};
         for (const c of CONFIG_IDS) {
-            const mine = runs.filter((r) => r.loadPct === pct && r.config === c).map((r) => r.open);
+            const runsHere = runs.filter((r) => r.loadPct === pct && r.config === c);
+            const mine = runsHere.map((r) => r.open);
             if (mine.length > 0) {
                 out[String(pct)][c] = {
                     requestedPerSec: mine[0].requestedPerSec,
@@ -116,6 +128,7 @@ export function summarizeOpen(runs: readonly OpenRun[]): OpenSummaries {
                     p999Ms: stat(mine.map((o) => o.p999Ms)),
                     errors: stat(mine.map((o) => o.errors)),
                     slowerThanInterval: stat(mine.map((o) => o.slowerThanInterval)),
+                    ...cpuOf(runsHere),
                 };
             }
         }

@@ -1,18 +1,19 @@
-import { CpuSnapshot, cpuPerRequest, groupOf, hostBusyTicks, parseProcStat } from "../../bench/cpu";
+import { CpuSnapshot, containerOf, cpuPerRequest, groupOf, hostBusyTicks, parseProcStat, workerShares } from "../../bench/cpu";
 import { medianByKey } from "../../bench/stats";
 
 describe("parseProcStat", () => {
     test.each([
-        ["a plain name", "1234 (gunicorn) S 1 1 1 0 -1 4194560 500 0 0 0 250 50 0 0 20 0 5 0 100 0 0", "gunicorn", 300],
+        ["a plain name", "1234 (gunicorn) S 1 1 1 0 -1 4194560 500 0 0 0 250 50 0 0 20 0 5 0 100 0 0", "gunicorn", "1", 300],
         [
             "a name with spaces and parentheses",
             "77 (kworker/0:1-(events)) I 2 0 0 0 -1 69238880 0 0 0 0 3 4 0 0 20 0 1 0 5 0 0",
             "kworker/0:1-(events)",
+            "2",
             7,
         ],
-        ["nginx worker", "88 (nginx) S 80 80 80 0 -1 4194624 10 0 0 0 1200 3400 0 0 20 0 1 0 9 0 0", "nginx", 4600],
-    ])("%s", (_label, line, comm, ticks) => {
-        expect(parseProcStat(line)).toEqual({ comm, ticks });
+        ["nginx worker", "88 (nginx) S 80 80 80 0 -1 4194624 10 0 0 0 1200 3400 0 0 20 0 1 0 9 0 0", "nginx", "80", 4600],
+    ])("%s", (_label, line, comm, ppid, ticks) => {
+        expect(parseProcStat(line)).toEqual({ comm, ppid, ticks });
     });
     test("garbage gives undefined", () => {
         expect(parseProcStat("no parentheses here")).toBeUndefined();
@@ -41,6 +42,7 @@ describe("cpuPerRequest", () => {
     const snap = (hostBusy: number, procs: [string, string, number][]): CpuSnapshot => ({
         hostBusy,
         procs: new Map(procs.map(([pid, g, t]) => [pid, [g, t] as const])),
+        workers: new Map(),
     });
     test("ms per request by group; other = total - attributed; processes alive at one end only are not attributed", () => {
         const before = snap(1000, [
@@ -75,4 +77,52 @@ describe("cpuPerRequest", () => {
 
 test("medianByKey", () => {
     expect(medianByKey([{ a: 1, b: 10 }, { a: 3, b: 20 }, { a: 2 }])).toEqual({ a: 2, b: 15 });
+});
+
+test.each([
+    [
+        "cgroup v1",
+        "4:memory:/docker/446f9412128d36ced5d5f9f9f0f35e190878b931dcd26566662f118191d8da3c\n",
+        "446f9412128d36ced5d5f9f9f0f35e190878b931dcd26566662f118191d8da3c",
+    ],
+    [
+        "systemd cgroup v2",
+        "0::/system.slice/docker-2480688cdb166b414906bc3fdae1670cb35be49fa96cf42cd4fdf668163149ec.scope\n",
+        "2480688cdb166b414906bc3fdae1670cb35be49fa96cf42cd4fdf668163149ec",
+    ],
+    ["the host", "0::/init.scope\n", undefined],
+])("containerOf: %s", (_label, cgroup, id) => {
+    expect(containerOf(cgroup)).toBe(id);
+});
+
+describe("workerShares", () => {
+    const snap = (workers: [string, string, number][]): CpuSnapshot => ({
+        hostBusy: 0,
+        procs: new Map(),
+        workers: new Map(workers.map(([pid, c, t]) => [pid, [c, t] as const])),
+    });
+    const before = snap([
+        ["1", "a", 100],
+        ["2", "a", 100],
+        ["3", "b", 100],
+        ["4", "other", 0],
+        ["5", "a", 50], // exits during the run
+    ]);
+    test.each([
+        ["two containers, largest first; other containers and processes alive at one end left out", ["a", "b"], [60, 30, 10]],
+        ["one container", ["a"], [66.7, 33.3]],
+        ["a container without workers", ["c"], []],
+    ])("%s", (_label, ids, shares) => {
+        const after = snap([
+            ["1", "a", 160],
+            ["2", "a", 130],
+            ["3", "b", 110],
+            ["4", "other", 900],
+            ["6", "a", 40], // started during the run
+        ]);
+        expect(workerShares(before, after, ids)).toEqual(shares);
+    });
+    test("no CPU used: zeros, not NaN", () => {
+        expect(workerShares(before, before, ["a"])).toEqual([0, 0, 0]);
+    });
 });

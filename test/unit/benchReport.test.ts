@@ -32,6 +32,7 @@ const closed = (round: number, config: ConfigId, reqPerSec: number, p99Ms: numbe
         errors: 0,
     },
     cpuMsPerRequest: cpu(config),
+    workerCpuPct: config === "ours" ? [30 + round, 20, 14, 10, 8, 6, 5, 4, 3 - round] : [12, 12, 12, 12, 12, 12, 9, 9, 9],
 });
 
 const open = (round: number, config: ConfigId, loadPct: number, p99Ms: number): OpenRun => ({
@@ -120,9 +121,11 @@ describe("number formatting", () => {
 
 test("renderReport (snapshot): both tables, CPU, goals, every run", () => {
     const md = renderReport(sampleResult());
-    expect(md).toContain("| article | 800 (780–820) | 18.8 (18.5–19.0) | 75.0 (74.0–76.0) | 0 (0–0) |");
+    expect(md).toContain("| article | 800 (780–820) | 18.8 (18.5–19.0) | 75.0 (74.0–76.0) | 0 (0–0) | 12.0 (12.0–12.0) |");
+    expect(md).toContain("| ours (defaults) | 3,110 (3,100–3,120) | 5.5 (5.3–5.8) | 22.0 (21.0–23.0) | 0 (0–0) | 31.0 (30.0–32.0) |");
+    expect(md).toContain("| 1 | ours (defaults) | closed | 97 % | 3,100 | 5.3 | 21.0 | – | 0 | 30 20 14 10 8 6 5 4 3 |");
     expect(md).toContain(
-        "| 80 % | 640 | article | 639 (638–640) | 9.9 (9.6–10.2) | 49.6 (48.0–51.2) | 99.2 (96.0–102.4) | 0 (0–0) | 1 (0–2) |",
+        "| 80 % | 640 | article | 639 (638–640) | 9.9 (9.6–10.2) | 49.6 (48.0–51.2) | 99.2 (96.0–102.4) | 0 (0–0) | 1 (0–2) | – |",
     );
     expect(md).toContain("| ours (defaults) | 0.700 | 0.120 | 0.170 | 0.020 | 0.150 | 1.160 |");
     expect(md).toContain("| p99 at 80 % of the article's max (open loop), ours / article | ≤ 0.5x | 0.20x | met |");

@@ -82,6 +82,16 @@ describe("summarizeClosed", () => {
             cpuMsPerRequest: { nginx: 0.3, total: 2 },
         });
     });
+    test("the busiest worker's share: the first (largest) of each run's worker shares, over the runs", () => {
+        const shares = [
+            [40, 30, 20, 10],
+            [25, 25, 25, 25],
+            [70, 10, 10, 10],
+        ];
+        const withShares = runs.slice(0, 3).map((r, i) => ({ ...r, workerCpuPct: shares[i] }));
+        expect(summarizeClosed(withShares).article?.busiestWorkerPct).toEqual({ median: 40, min: 25, max: 70, n: 3 });
+        expect(summarizeClosed(runs).article).not.toHaveProperty("busiestWorkerPct");
+    });
     test("no CPU measured: no cpuMsPerRequest key; no runs: no summary", () => {
         expect(summarizeClosed(runs).ours).not.toHaveProperty("cpuMsPerRequest");
         expect(summarizeClosed(runs).direct).toBeUndefined();

@@ -6,8 +6,8 @@ import { readFileSync, readdirSync } from "fs";
 /** USER_HZ: /proc reports CPU time in these ticks. */
 const TICKS_PER_SEC = 100;
 
-/** Program name, parent pid and utime + stime (ticks) from one /proc/<pid>/stat line. */
-export function parseProcStat(line: string): { comm: string; ppid: string; ticks: number } | undefined {
+/** Program name, parent pid, utime + stime, and reaped children's cutime + cstime (ticks) from one /proc/<pid>/stat line. */
+export function parseProcStat(line: string): { comm: string; ppid: string; ticks: number; childTicks: number } | undefined {
     // comm is in parentheses and may itself contain spaces or parentheses: split at the last ")".
     const open = line.indexOf("(");
     const close = line.lastIndexOf(")");
@@ -18,11 +18,10 @@ export function parseProcStat(line: string): { comm: string; ppid: string; ticks
         .slice(close + 2)
         .trim()
         .split(/\s+/);
-    // After comm: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12).
-    const utime = Number(rest[11]);
-    const stime = Number(rest[12]);
-    return Number.isFinite(utime) && Number.isFinite(stime)
-        ? { comm: line.slice(open + 1, close), ppid: rest[1], ticks: utime + stime }
+    // After comm: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12) cutime cstime.
+    const [utime, stime, cutime, cstime] = rest.slice(11, 15).map(Number);
+    return [utime, stime, cutime, cstime].every(Number.isFinite)
+        ? { comm: line.slice(open + 1, close), ppid: rest[1], ticks: utime + stime, childTicks: cutime + cstime }
         : undefined;
 }
 
@@ -32,9 +31,13 @@ export const CPU_GROUPS: Readonly<Record<string, readonly string[]>> = {
     nginx: ["nginx"],
     "docker-proxy": ["docker-proxy"],
     "dockerd+containerd": ["dockerd", "containerd", "containerd-shim", "runc"],
-    // The load generator shares the 2 cores with what it measures: its cost is part of the picture.
-    "wrk/h2load": ["wrk", "h2load"],
 };
+
+/**
+ * The load generator's group. wrk and h2load are this process's children and exit before the run's
+ * last snapshot, so their CPU comes from this process's reaped-children time, not from their /proc.
+ */
+export const LOAD_GROUP = "wrk/h2load";
 
 export function groupOf(comm: string): string {
     return Object.entries(CPU_GROUPS).find(([, names]) => names.includes(comm))?.[0] ?? "other";
@@ -47,6 +50,8 @@ export interface CpuSnapshot {
     readonly workers: ReadonlyMap<string, readonly [string, number]>;
     /** Busy ticks of the whole host (/proc/stat "cpu" line, all but idle and iowait). */
     readonly hostBusy: number;
+    /** CPU of this process's exited children (the load generator). */
+    readonly childTicks: number;
 }
 
 export function hostBusyTicks(procStatCpuLine: string): number {
@@ -61,7 +66,7 @@ export function containerOf(cgroup: string): string | undefined {
 }
 
 export function snapshot(): CpuSnapshot {
-    const stats = new Map<string, { comm: string; ppid: string; ticks: number }>();
+    const stats = new Map<string, NonNullable<ReturnType<typeof parseProcStat>>>();
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
         try {
             const p = parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
@@ -83,7 +88,12 @@ export function snapshot(): CpuSnapshot {
             }
         }
     }
-    return { procs, workers, hostBusy: hostBusyTicks(readFileSync("/proc/stat", "utf8").split("\n")[0]) };
+    return {
+        procs,
+        workers,
+        hostBusy: hostBusyTicks(readFileSync("/proc/stat", "utf8").split("\n")[0]),
+        childTicks: stats.get(String(process.pid))?.childTicks ?? 0,
+    };
 }
 
 /**
@@ -116,6 +126,7 @@ export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests:
             byGroup.set(group, byGroup.get(group)! + Math.max(0, ticks - b[1]));
         }
     }
+    byGroup.set(LOAD_GROUP, Math.max(0, after.childTicks - before.childTicks));
     const total = Math.max(0, after.hostBusy - before.hostBusy);
     const attributed = [...byGroup.values()].reduce((s, v) => s + v, 0);
     return {

@@ -101,7 +101,8 @@ const WORKER_NOTE =
 
 const CPU_NOTE =
     "Host CPU time per request from /proc before and after each run, by program; `other` is the rest of the host's busy time: kernel " +
-    "network work not charged to a process, the load generator, and processes that came and went (health checks). `total` × req/s ≈ the busy cores.";
+    "network work not charged to a process, processes that came and went (health checks), and anything else running on the host. " +
+    "`total` × req/s ≈ the busy cores.";
 
 const shares = (x: readonly number[] | undefined) => (x && x.length > 0 ? x.map((v) => num(v)).join(" ") : "–");
 

@@ -1,10 +1,8 @@
-// The article's configuration (bench/article/), brought up with plain docker commands, not through
-// our program: a network, one container per app service running the article's Gunicorn command line
-// in our app image, and nginx (our offline nginx base) with the article's nginx.conf.
+// The article's configuration as a fixture (bench/article/): its Gunicorn command lines, the nginx
+// base's main config with the official image's settings, and the article's file for conf.d/. Also
+// the check that the main config still is the base's stock file plus exactly those settings.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { cli } from "../e2e/docker";
-import { BENCH_LABEL, waitServing } from "./host";
 
 export interface ArticleService {
     readonly name: string;
@@ -12,7 +10,10 @@ export interface ArticleService {
 }
 
 export interface ArticleFixture {
-    readonly nginxConf: string;
+    /** Absolute path of the main nginx.conf. */
+    readonly mainConf: string;
+    /** Absolute path of the article's file, copied to conf.d/default.conf. */
+    readonly serverConf: string;
     readonly nginxPort: number;
     readonly services: readonly ArticleService[];
 }
@@ -21,7 +22,7 @@ export const ARTICLE_DIR = path.join(__dirname, "article");
 
 export function loadArticleFixture(dir = ARTICLE_DIR): ArticleFixture {
     const f = JSON.parse(readFileSync(path.join(dir, "fixture.json"), "utf8")) as ArticleFixture;
-    return { ...f, nginxConf: path.join(dir, f.nginxConf) };
+    return { ...f, mainConf: path.join(dir, f.mainConf), serverConf: path.join(dir, f.serverConf) };
 }
 
 /** Total Gunicorn workers the fixture runs (its `--workers` values). */
@@ -29,60 +30,76 @@ export function articleWorkers(f: ArticleFixture): number {
     return f.services.reduce((sum, s) => sum + Number(s.command[s.command.indexOf("--workers") + 1]), 0);
 }
 
-export interface ArticleUp {
-    readonly url: string;
-    readonly nginx: string;
-    readonly apps: readonly string[];
-}
+/**
+ * The main nginx.conf of the official `nginx` image (docker-library/nginx, Debian variant) where
+ * Debian's stock file differs in something that changes how nginx serves: key "block/directive",
+ * value its arguments, null when the official file does not set it. The user directive is left out
+ * on purpose: the official image's user `nginx` does not exist in our base (see nginx.conf).
+ */
+export const OFFICIAL_MAIN: Readonly<Record<string, string | null>> = {
+    worker_processes: "auto",
+    worker_cpu_affinity: null,
+    error_log: "/var/log/nginx/error.log notice",
+    "events/worker_connections": "1024",
+    "http/sendfile": "on",
+    "http/tcp_nopush": null,
+    "http/keepalive_timeout": "65",
+    "http/gzip": null,
+};
 
-export interface ArticleOptions {
-    readonly runId: string;
-    /** Our app image (the same app code). */
-    readonly appImage: string;
-    /** An nginx image with its stock entrypoint (our offline nginx base). */
-    readonly nginxImage: string;
-    readonly hostPort: number;
-}
-
-export async function upArticle(o: ArticleOptions, f: ArticleFixture = loadArticleFixture()): Promise<ArticleUp> {
-    const prefix = `webstack-bench-${o.runId}-article`;
-    const label = ["--label", `${BENCH_LABEL}=${o.runId}`];
-    await cli(["network", "create", ...label, prefix]);
-    const apps: string[] = [];
-    for (const s of f.services) {
-        const name = `${prefix}-${s.name}`;
-        // Working dir "/" with the code on PYTHONPATH: the article's image had no gunicorn.conf.py,
-        // and Gunicorn reads ./gunicorn.conf.py from its working dir when there is one. HOME: Gunicorn
-        // 26 opens a control socket there (the article's Gunicorn had none).
-        await cli([
-            "run",
-            "-d",
-            "--name",
-            name,
-            ...label,
-            "--network",
-            prefix,
-            "--network-alias",
-            s.name,
-            "-w",
-            "/",
-            "-e",
-            "PYTHONPATH=/app",
-            "-e",
-            "HOME=/tmp",
-            "-e",
-            `WEBSTACK_SERVICE=${s.name}`,
-            o.appImage,
-            ...s.command,
-        ]);
-        apps.push(name);
+/** Directives of an nginx config as "block/name" -> argument strings in order ("" for the top level). */
+export function directives(text: string): Map<string, string[]> {
+    const tokens = text.match(/#[^\n]*|'[^']*'|"[^"]*"|[;{}]|[^\s;{}#'"]+/g) ?? [];
+    const out = new Map<string, string[]>();
+    const blocks: string[] = [];
+    let words: string[] = [];
+    for (const t of tokens) {
+        if (t.startsWith("#")) {
+            continue;
+        }
+        if (t === ";" || t === "{") {
+            const key = [...blocks, words[0]].join("/");
+            out.set(key, [...(out.get(key) ?? []), words.slice(1).join(" ")]);
+            if (t === "{") {
+                blocks.push(words[0]);
+            }
+            words = [];
+        } else if (t === "}") {
+            blocks.pop();
+        } else {
+            words.push(t);
+        }
     }
-    const nginx = `${prefix}-nginx`;
-    // nginx resolves the upstream names once, at start: the apps must exist first (they do).
-    await cli(["create", "--name", nginx, ...label, "--network", prefix, "-p", `127.0.0.1:${o.hostPort}:${f.nginxPort}`, o.nginxImage]);
-    await cli(["cp", f.nginxConf, `${nginx}:/etc/nginx/nginx.conf`]);
-    await cli(["start", nginx]);
-    const url = `http://127.0.0.1:${o.hostPort}/`;
-    await waitServing(url);
-    return { url, nginx, apps };
+    return out;
+}
+
+/**
+ * What keeps `fixture` (the article's main config) from being `stock` (the base's main config) with
+ * OFFICIAL_MAIN applied, plus the conf.d include the article's file relies on; [] when nothing.
+ */
+export function mainConfDrift(stock: string, fixture: string, official = OFFICIAL_MAIN): string[] {
+    const s = directives(stock);
+    const f = directives(fixture);
+    const problems: string[] = [];
+    for (const key of [...new Set([...s.keys(), ...f.keys(), ...Object.keys(official)])].sort()) {
+        const want = key in official ? (official[key] === null ? [] : [official[key]!]) : (s.get(key) ?? []);
+        const got = f.get(key) ?? [];
+        if (JSON.stringify(got) !== JSON.stringify(want)) {
+            const from = key in official ? "the official image" : "the base's stock file";
+            problems.push(`${key}: ${JSON.stringify(got)} in the fixture, ${JSON.stringify(want)} in ${from}`);
+        }
+    }
+    if (!(f.get("http/include") ?? []).includes("/etc/nginx/conf.d/*.conf")) {
+        problems.push("http/include: the fixture does not include /etc/nginx/conf.d/*.conf, so the article's file would not be read");
+    }
+    return problems;
+}
+
+/** Directives a file under conf.d/ (inside http {}) may not hold: main and events context only. */
+const NOT_IN_HTTP = ["events", "http", "user", "worker_processes", "worker_connections", "pid", "load_module"];
+
+/** What keeps `text` from working as a conf.d/ file; [] when nothing. */
+export function serverConfProblems(text: string): string[] {
+    const top = [...directives(text).keys()].map((k) => k.split("/")[0]);
+    return [...new Set(top.filter((d) => NOT_IN_HTTP.includes(d)))].map((d) => `${d}: not allowed inside http {}`);
 }

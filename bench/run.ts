@@ -1,9 +1,7 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes bench/results/<date>.{md,json} and
 // latest.svg (quick runs go to .webstack/bench/). `--render FILE.json` only re-renders md and SVG.
-import { parseArgs } from "./args";
-import { runBench } from "./bench";
-import { renderFiles, writeResults } from "./outputs";
-import { goalsTable, resultsTable } from "./report";
+import { parseArgs, runBench } from "./bench";
+import { closedTable, goalsTable, openTable, renderFiles, writeResults } from "./report";
 
 async function main(): Promise<void> {
     const o = parseArgs(process.argv.slice(2));
@@ -14,10 +12,13 @@ async function main(): Promise<void> {
     }
     const t0 = Date.now();
     const log = (line: string) => console.log(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s] ${line}`);
-    log(`${o.mode} run: ${o.load.rounds} round(s) of ${o.load.sustainedSec} s + ${o.load.shortSec} s per configuration`);
+    const l = o.load;
+    log(
+        `${o.mode} run: ${l.rounds} round(s) of ${l.closedSec} s closed loop + ${l.loadPcts.length} × ${l.openSec} s open loop per configuration`,
+    );
     const result = await runBench(o, log);
     const p = writeResults(result, o.outDir);
-    console.log(`\n${resultsTable(result)}\n\n${goalsTable(result)}\n`);
+    console.log(`\n${closedTable(result)}\n\n${openTable(result)}\n\n${goalsTable(result)}\n`);
     for (const n of result.notes) {
         console.log(`note: ${n}`);
     }

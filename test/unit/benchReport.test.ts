@@ -1,29 +1,27 @@
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { evaluateGoals, ratios } from "../../bench/goals";
-import { outputPaths, writeResults } from "../../bench/outputs";
-import { num, renderReport, spread } from "../../bench/report";
-import type { BenchResult } from "../../bench/result";
-import { RunRecord, summarizeAll } from "../../bench/stats";
-import { escapeXml, niceMax, renderChart } from "../../bench/svg";
+import type { BenchResult } from "../../bench/bench";
+import { escapeXml, niceMax, num, outputPaths, renderChart, renderReport, spread, writeResults } from "../../bench/report";
+import { ClosedRun, ConfigId, OpenRun, evaluateGoals, summarizeClosed, summarizeOpen } from "../../bench/stats";
 
-const run = (
-    round: number,
-    config: RunRecord["config"],
-    kind: RunRecord["kind"],
-    reqPerSec: number,
-    p99Ms: number,
-    timeWait?: number,
-): RunRecord => ({
+const cpu = (config: ConfigId) => ({
+    gunicorn: 0.7,
+    nginx: config === "direct" ? 0 : 0.12,
+    "docker-proxy": 0.17,
+    "dockerd+containerd": 0.02,
+    other: 0.15,
+    total: 1.16,
+});
+
+const closed = (round: number, config: ConfigId, reqPerSec: number, p99Ms: number): ClosedRun => ({
     round,
     config,
-    kind,
-    startedAt: `2026-11-27T03:0${round}:00.000Z`,
+    startedAt: `2026-11-28T03:0${round}:00.000Z`,
     hostIdlePct: 97,
     wrk: {
-        requests: reqPerSec * 30,
-        durationSec: 30,
+        requests: reqPerSec * 20,
+        durationSec: 20,
         reqPerSec,
         p50Ms: p99Ms / 4,
         p75Ms: p99Ms / 3,
@@ -33,61 +31,74 @@ const run = (
         socketErrors: 0,
         errors: 0,
     },
-    ...(timeWait === undefined ? {} : { timeWait }),
+    cpuMsPerRequest: cpu(config),
+    workerCpuPct: config === "ours" ? [30 + round, 20, 14, 10, 8, 6, 5, 4, 3 - round] : [12, 12, 12, 12, 12, 12, 9, 9, 9],
+});
+
+const open = (round: number, config: ConfigId, loadPct: number, p99Ms: number): OpenRun => ({
+    round,
+    config,
+    loadPct,
+    startedAt: `2026-11-28T03:1${round}:00.000Z`,
+    hostIdlePct: 96,
+    open: {
+        requestedPerSec: 8 * loadPct,
+        achievedPerSec: 8 * loadPct - round,
+        requests: 8 * loadPct * 15,
+        p50Ms: p99Ms / 5,
+        p99Ms,
+        p999Ms: p99Ms * 2,
+        maxMs: p99Ms * 3,
+        errors: 0,
+        intervalMs: 80,
+        slowerThanInterval: round,
+    },
 });
 
 /** A small but complete result, as runBench assembles it. */
 function sampleResult(): BenchResult {
-    const runs = [0, 1, 2].flatMap((r) => [
-        run(r, "article", "sustained", 780 + r * 20, 76 - r, 14000 + r),
-        run(r, "ours", "sustained", 3100 + r * 10, 21 + r, 4),
-        run(r, "direct", "sustained", 3300 + r * 10, 19 + r, 0),
-        run(r, "article", "short", 2000 - r * 100, 30),
-        run(r, "ours", "short", 3000, 20),
-        run(r, "direct", "short", 3250, 18),
+    const closedRuns = [0, 1, 2].flatMap((r) => [
+        closed(r, "article", 780 + r * 20, 76 - r),
+        closed(r, "ours", 3100 + r * 10, 21 + r),
+        closed(r, "direct", 3300 + r * 10, 19 + r),
     ]);
-    const summary = summarizeAll(runs);
-    const split = {
-        requests: 2000,
-        rows: [
-            { service: "application1", expected: 0.75, observed: 0.75, count: 1500, deltaPp: 0 },
-            { service: "application2", expected: 0.25, observed: 0.25, count: 500, deltaPp: 0 },
-        ],
-        worstDeltaPp: 0,
-    };
-    const rebuild = {
-        coldSec: [6.5, 6.7],
-        codeOnlySec: [1.7, 1.6, 1.8],
-        ratio: 1.7 / 6.6,
-        variantCodeOnlySec: [1.0, 1.1, 0.9],
-        variantRatio: 1 / 6.6,
-    };
+    const openRuns = [0, 1, 2].flatMap((r) =>
+        [50, 80].flatMap((pct) => [
+            open(r, "article", pct, (30 + r) * (pct / 50)),
+            open(r, "ours", pct, 9 + r),
+            open(r, "direct", pct, 6 + r),
+        ]),
+    );
+    const c = summarizeClosed(closedRuns);
+    const o = summarizeOpen(openRuns);
     return {
-        version: 1,
+        version: 2,
         mode: "full",
-        date: "2026-11-27",
-        startedAt: "2026-11-27T03:00:00.000Z",
-        finishedAt: "2026-11-27T03:09:00.000Z",
+        date: "2026-11-28",
+        startedAt: "2026-11-28T03:00:00.000Z",
         wallSec: 540,
-        machine: { cores: 2, cpuModel: "AMD EPYC", memGiB: 23.5, kernel: "6.18.44", docker: "20.10.24", wrk: "4.1.0" },
-        load: { sustainedSec: 30, shortSec: 5, rounds: 3, connections: 16, threads: 1, timeoutSec: 5, minIdlePct: 85 },
-        configs: {
-            article: {
-                label: "article",
-                description: "the article's <nginx.conf> & sync workers",
-                gunicornWorkers: 9,
-                url: "http://127.0.0.1:18101/",
-            },
-            ours: { label: "ours (defaults)", description: "our stack", gunicornWorkers: 9, url: "http://127.0.0.1:18102/" },
-            direct: { label: "direct (no proxy)", description: "one container", gunicornWorkers: 9, url: "http://127.0.0.1:18103/" },
+        machine: { cores: 2, cpuModel: "AMD EPYC", memGiB: 23.5, kernel: "6.18.44", docker: "20.10.24", wrk: "4.1.0", h2load: "1.52.0" },
+        load: {
+            rounds: 3,
+            closedSec: 20,
+            connections: 16,
+            threads: 1,
+            timeoutSec: 5,
+            openSec: 15,
+            openConnections: 64,
+            loadPcts: [50, 80],
+            minIdlePct: 85,
         },
-        runs,
-        summary,
-        ratios: ratios(summary),
-        split,
-        scaleUp: { firstServedMs: 6400, requests: 5000, failures: 0 },
-        rebuild,
-        goals: evaluateGoals({ summary, splitWorstPp: 0, scaleFirstServedMs: 6400, rebuildRatio: rebuild.ratio }),
+        configs: {
+            article: { label: "article", description: "the article's <nginx.conf> & sync workers", gunicornWorkers: 9 },
+            ours: { label: "ours (defaults)", description: "our stack", gunicornWorkers: 9 },
+            direct: { label: "direct (no proxy)", description: "one container", gunicornWorkers: 9 },
+        },
+        closedRuns,
+        openRuns,
+        closed: c,
+        open: o,
+        goals: evaluateGoals(c, o),
         notes: [],
     };
 }
@@ -108,9 +119,16 @@ describe("number formatting", () => {
     });
 });
 
-test("renderReport (snapshot): the table, goals, other measurements, every run", () => {
+test("renderReport (snapshot): both tables, CPU, goals, every run", () => {
     const md = renderReport(sampleResult());
-    expect(md).toContain("| article | sustained 30 s | 800 (780–820) | 18.8 (18.5–19.0) | 75.0 (74.0–76.0) | 0 (0–0) | 14,002 |");
+    expect(md).toContain("| article | 800 (780–820) | 18.8 (18.5–19.0) | 75.0 (74.0–76.0) | 0 (0–0) | 12.0 (12.0–12.0) |");
+    expect(md).toContain("| ours (defaults) | 3,110 (3,100–3,120) | 5.5 (5.3–5.8) | 22.0 (21.0–23.0) | 0 (0–0) | 31.0 (30.0–32.0) |");
+    expect(md).toContain("| 1 | ours (defaults) | closed | 97 % | 3,100 | 5.3 | 21.0 | – | 0 | 30 20 14 10 8 6 5 4 3 |");
+    expect(md).toContain(
+        "| 80 % | 640 | article | 639 (638–640) | 9.9 (9.6–10.2) | 49.6 (48.0–51.2) | 99.2 (96.0–102.4) | 0 (0–0) | 1 (0–2) | – |",
+    );
+    expect(md).toContain("| ours (defaults) | 0.700 | 0.120 | 0.170 | 0.020 | 0.150 | 1.160 |");
+    expect(md).toContain("| p99 at 80 % of the article's max (open loop), ours / article | ≤ 0.5x | 0.20x | met |");
     expect(md).toMatchSnapshot();
 });
 
@@ -129,8 +147,8 @@ describe("renderChart", () => {
     });
     test("a configuration without runs draws no bar and does not throw", () => {
         const r = sampleResult();
-        const summary = { ...r.summary, direct: undefined };
-        expect(() => renderChart({ ...r, summary })).not.toThrow();
+        const svg = renderChart({ ...r, closed: { ...r.closed, direct: undefined }, open: {} });
+        expect((svg.match(/<rect /g) ?? []).length).toBe(1 + 2);
     });
     test.each([
         [0, 1],
@@ -154,8 +172,8 @@ test("writeResults: dated JSON and md, latest.svg; the JSON round-trips", () => 
         const r = sampleResult();
         const p = writeResults(r, dir);
         expect(p).toEqual(outputPaths(r, dir));
-        expect(path.basename(p.json)).toBe("2026-11-27.json");
-        expect(path.basename(p.md)).toBe("2026-11-27.md");
+        expect(path.basename(p.json)).toBe("2026-11-28.json");
+        expect(path.basename(p.md)).toBe("2026-11-28.md");
         expect(path.basename(p.svg)).toBe("latest.svg");
         expect(JSON.parse(readFileSync(p.json, "utf8"))).toEqual(r);
         expect(readFileSync(p.md, "utf8")).toBe(renderReport(r));

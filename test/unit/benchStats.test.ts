@@ -1,6 +1,16 @@
-import { evaluateGoals, ratios } from "../../bench/goals";
-import { countTimeWait } from "../../bench/host";
-import { RunRecord, idlePct, median, roundOrder, stat, summarize, summarizeAll } from "../../bench/stats";
+import type { OpenLoopResult } from "../../bench/h2load";
+import {
+    ClosedRun,
+    ConfigId,
+    OpenRun,
+    evaluateGoals,
+    idlePct,
+    median,
+    roundOrder,
+    stat,
+    summarizeClosed,
+    summarizeOpen,
+} from "../../bench/stats";
 import type { WrkResult } from "../../bench/wrk";
 
 describe("median and stat", () => {
@@ -21,8 +31,8 @@ describe("median and stat", () => {
 });
 
 const wrk = (reqPerSec: number, p99Ms: number, errors = 0): WrkResult => ({
-    requests: reqPerSec * 30,
-    durationSec: 30,
+    requests: reqPerSec * 20,
+    durationSec: 20,
     reqPerSec,
     p50Ms: p99Ms / 4,
     p75Ms: p99Ms / 3,
@@ -32,60 +42,92 @@ const wrk = (reqPerSec: number, p99Ms: number, errors = 0): WrkResult => ({
     socketErrors: 0,
     errors,
 });
-const run = (
-    config: RunRecord["config"],
-    kind: RunRecord["kind"],
-    round: number,
-    rps: number,
-    p99: number,
-    timeWait?: number,
-): RunRecord => ({
-    round,
-    config,
-    kind,
-    startedAt: "2026-11-27T03:00:00.000Z",
-    hostIdlePct: 99,
+const ctx = (config: ConfigId, round: number) => ({ round, config, startedAt: "2026-11-28T03:00:00.000Z", hostIdlePct: 99 });
+const closed = (config: ConfigId, round: number, rps: number, p99: number, cpu?: Record<string, number>): ClosedRun => ({
+    ...ctx(config, round),
     wrk: wrk(rps, p99),
-    ...(timeWait === undefined ? {} : { timeWait }),
+    ...(cpu ? { cpuMsPerRequest: cpu } : {}),
+});
+const openResult = (requestedPerSec: number, p99Ms: number, errors = 0): OpenLoopResult => ({
+    requestedPerSec,
+    achievedPerSec: requestedPerSec - 1,
+    requests: requestedPerSec * 15,
+    p50Ms: p99Ms / 5,
+    p99Ms,
+    p999Ms: p99Ms * 2,
+    maxMs: p99Ms * 3,
+    errors,
+    intervalMs: 40,
+    slowerThanInterval: 0,
+});
+const open = (config: ConfigId, round: number, loadPct: number, rate: number, p99: number, errors = 0): OpenRun => ({
+    ...ctx(config, round),
+    loadPct,
+    open: openResult(rate, p99, errors),
 });
 
-describe("summarize", () => {
+describe("summarizeClosed", () => {
     const runs = [
-        run("article", "sustained", 0, 780, 76, 14000),
-        run("article", "sustained", 1, 800, 70, 13000),
-        run("article", "sustained", 2, 2000, 30, 9000),
-        run("article", "short", 0, 2000, 20),
-        run("ours", "sustained", 0, 3100, 21, 5),
+        closed("article", 0, 780, 76, { nginx: 0.2, total: 1 }),
+        closed("article", 1, 800, 70, { nginx: 0.4, total: 2 }),
+        closed("article", 2, 2000, 30, { nginx: 0.3, total: 3 }),
+        closed("ours", 0, 3100, 21),
     ];
-    test("medians with min and max, errors, the largest TIME_WAIT", () => {
-        expect(summarize(runs, "article", "sustained")).toEqual({
+    test("medians with min and max, errors, CPU per request by key", () => {
+        expect(summarizeClosed(runs).article).toEqual({
             reqPerSec: { median: 800, min: 780, max: 2000, n: 3 },
             p50Ms: { median: 17.5, min: 7.5, max: 19, n: 3 },
             p99Ms: { median: 70, min: 30, max: 76, n: 3 },
             errors: { median: 0, min: 0, max: 0, n: 3 },
-            maxTimeWait: 14000,
+            cpuMsPerRequest: { nginx: 0.3, total: 2 },
         });
     });
-    test("a configuration without runs of a kind has no summary", () => {
-        expect(summarize(runs, "direct", "sustained")).toBeUndefined();
-        expect(summarizeAll(runs).ours).toEqual({ sustained: expect.any(Object) });
-        expect(summarizeAll(runs).direct).toBeUndefined();
+    test("the busiest worker's share: the first (largest) of each run's worker shares, over the runs", () => {
+        const shares = [
+            [40, 30, 20, 10],
+            [25, 25, 25, 25],
+            [70, 10, 10, 10],
+        ];
+        const withShares = runs.slice(0, 3).map((r, i) => ({ ...r, workerCpuPct: shares[i] }));
+        expect(summarizeClosed(withShares).article?.busiestWorkerPct).toEqual({ median: 40, min: 25, max: 70, n: 3 });
+        expect(summarizeClosed(runs).article).not.toHaveProperty("busiestWorkerPct");
     });
-    test("no TIME_WAIT measured: no maxTimeWait key", () => {
-        expect(summarize(runs, "article", "short")).not.toHaveProperty("maxTimeWait");
+    test("no CPU measured: no cpuMsPerRequest key; no runs: no summary", () => {
+        expect(summarizeClosed(runs).ours).not.toHaveProperty("cpuMsPerRequest");
+        expect(summarizeClosed(runs).direct).toBeUndefined();
     });
 });
 
-describe("roundOrder: every configuration and kind once per round, rotating", () => {
-    test.each([
-        [0, ["article/sustained", "ours/sustained", "direct/sustained", "article/short", "ours/short", "direct/short"]],
-        [1, ["ours/short", "direct/short", "article/short", "ours/sustained", "direct/sustained", "article/sustained"]],
-        [2, ["direct/sustained", "article/sustained", "ours/sustained", "direct/short", "article/short", "ours/short"]],
-    ])("round %d", (round, order) => {
-        expect(roundOrder(round).map((x) => `${x.config}/${x.kind}`)).toEqual(order);
+describe("summarizeOpen: by load, then configuration", () => {
+    const runs = [
+        open("ours", 0, 80, 1600, 9),
+        open("ours", 1, 80, 1600, 7, 2),
+        open("article", 0, 50, 1000, 30),
+        open("ours", 2, 80, 1600, 8),
+    ];
+    test("loads sorted numerically, medians over rounds", () => {
+        const s = summarizeOpen(runs);
+        expect(Object.keys(s)).toEqual(["50", "80"]);
+        expect(s["80"].ours).toEqual({
+            requestedPerSec: 1600,
+            achievedPerSec: { median: 1599, min: 1599, max: 1599, n: 3 },
+            p50Ms: { median: 1.6, min: 1.4, max: 1.8, n: 3 },
+            p99Ms: { median: 8, min: 7, max: 9, n: 3 },
+            p999Ms: { median: 16, min: 14, max: 18, n: 3 },
+            errors: { median: 0, min: 0, max: 2, n: 3 },
+            slowerThanInterval: { median: 0, min: 0, max: 0, n: 3 },
+        });
+        expect(s["50"].ours).toBeUndefined();
     });
-    test("over three rounds each configuration is first once", () => {
-        expect([0, 1, 2].map((r) => roundOrder(r)[0].config).sort()).toEqual(["article", "direct", "ours"]);
+});
+
+describe("roundOrder: every configuration once per round, rotating", () => {
+    test.each([
+        [0, ["article", "ours", "direct"]],
+        [1, ["ours", "direct", "article"]],
+        [2, ["direct", "article", "ours"]],
+    ])("round %d", (round, order) => {
+        expect(roundOrder(round)).toEqual(order);
     });
 });
 
@@ -100,77 +142,40 @@ describe("idlePct from /proc/stat cpu lines", () => {
     });
 });
 
-test("countTimeWait: state 06 rows of /proc/net/tcp and tcp6", () => {
-    const text = [
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        "   0: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000 100 0 0 10 0",
-        "   1: 030012AC:9C40 020012AC:1F40 06 00000000:00000000 03:00000F1F 00000000     0        0 0 3 0000000000000000",
-        "   2: 030012AC:9C42 020012AC:1F40 06 00000000:00000000 03:00000F1F 00000000     0        0 0 3 0000000000000000",
-        "   3: 030012AC:9C44 020012AC:1F40 01 00000000:00000000 00:00000000 00000000 101        0 9 1 0000000000000000 20 4 30 10 -1",
-        "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        "   0: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:D2F0 06 00000000:00000000 03:00000F1F 00000000     0        0 0 3 0000000000000000",
-    ].join("\n");
-    expect(countTimeWait(text)).toBe(3);
-});
-
-describe("ratios and goals", () => {
-    const summary = (article: [number, number], ours: [number, number], direct: [number, number]) =>
-        summarizeAll([
-            run("article", "sustained", 0, ...article),
-            run("ours", "sustained", 0, ...ours),
-            run("direct", "sustained", 0, ...direct),
-        ]);
-
-    test("ratios: ours over article and over direct, from sustained medians", () => {
-        expect(ratios(summary([800, 80], [3200, 20], [3500, 18]))).toEqual({
-            rpsOursOverArticle: 4,
-            p99OursOverArticle: 0.25,
-            rpsOursOverDirect: 3200 / 3500,
-            p99OursOverDirect: 20 / 18,
-        });
-    });
-
-    test.each([
-        [
-            "all met",
-            [800, 80],
-            [3200, 20],
-            [3500, 18],
-            0.3,
-            6000,
-            0.08,
-            { throughput: true, latency: true, proxyOverhead: true, split: true, scaleUp: true, rebuild: true },
-        ],
+describe("goals", () => {
+    type Case = [string, [number, number, number], [number, number], [number, number], Record<string, boolean>];
+    test.each<Case>([
+        ["all met", [1000, 1600, 1700], [20, 10], [40, 15], { throughput: true, latency50: true, latency80: true, proxyOverhead: true }],
         [
             "exactly on every target is met",
-            [900, 40],
-            [2700, 20],
-            [3000, 10],
-            1,
-            10_000,
-            0.1,
-            { throughput: true, latency: true, proxyOverhead: true, split: true, scaleUp: true, rebuild: true },
+            [1000, 1500, 1666.6],
+            [20, 10],
+            [40, 20],
+            { throughput: true, latency50: true, latency80: true, proxyOverhead: true },
         ],
         [
             "each one just missed",
-            [1000, 40],
-            [2999, 20.1],
-            [3400, 10],
-            1.01,
-            10_001,
-            0.11,
-            { throughput: false, latency: false, proxyOverhead: false, split: false, scaleUp: false, rebuild: false },
+            [1000, 1499, 1666],
+            [20, 10.1],
+            [40, 20.1],
+            { throughput: false, latency50: false, latency80: false, proxyOverhead: false },
         ],
-    ] as [string, [number, number], [number, number], [number, number], number, number, number, Record<string, boolean>][])(
-        "%s",
-        (_label, article, ours, direct, splitWorstPp, scaleFirstServedMs, rebuildRatio, met) => {
-            const goals = evaluateGoals({ summary: summary(article, ours, direct), splitWorstPp, scaleFirstServedMs, rebuildRatio });
-            expect(Object.fromEntries(goals.map((g) => [g.id, g.met]))).toEqual(met);
-        },
-    );
+    ])("%s", (_label, [a, o, d], [art50, ours50], [art80, ours80], met) => {
+        const c = summarizeClosed([closed("article", 0, a, 50), closed("ours", 0, o, 50), closed("direct", 0, d, 50)]);
+        const s = summarizeOpen([
+            open("article", 0, 50, a / 2, art50),
+            open("ours", 0, 50, a / 2, ours50),
+            open("article", 0, 80, a * 0.8, art80),
+            open("ours", 0, 80, a * 0.8, ours80),
+        ]);
+        expect(Object.fromEntries(evaluateGoals(c, s).map((g) => [g.id, g.met]))).toEqual(met);
+    });
 
     test("what was not measured is neither met nor failed", () => {
-        const goals = evaluateGoals({ summary: summarizeAll([run("ours", "sustained", 0, 3000, 20)]) });
-        expect(goals.every((g) => g.met === undefined && g.measured === undefined)).toBe(true);
+        const goals = evaluateGoals(summarizeClosed([closed("ours", 0, 3000, 20)]), {});
+        expect(goals.map((g) => [g.id, g.met, g.measured])).toEqual([
+            ["throughput", undefined, undefined],
+            ["proxyOverhead", undefined, undefined],
+        ]);
     });
 });

@@ -23,6 +23,10 @@ export interface DeclaredResource {
     readonly deleteBeforeReplace: boolean;
     /** Former types this resource is aliased to (the `aliases` option; "" keeps the type). Unset in hand-made fixtures. */
     readonly aliasTypes?: readonly string[];
+    /** Inputs the engine keeps at their old values on update (the `ignoreChanges` option). Unset in hand-made fixtures. */
+    readonly ignoreChanges?: readonly string[];
+    /** The `customTimeouts` option's create and update ("" when unset). Unset in hand-made fixtures. */
+    readonly customTimeouts?: { readonly create: string; readonly update: string };
     /** URN of this resource. */
     readonly urn: string;
 }
@@ -49,6 +53,8 @@ export interface Captured {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     aliasTypes: string[];
+    ignoreChanges: string[];
+    customTimeouts: { create: string; update: string };
 }
 
 /**
@@ -73,6 +79,8 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     dependencies: [],
                     deleteBeforeReplace: false,
                     aliasTypes: [],
+                    ignoreChanges: [],
+                    customTimeouts: { create: "", update: "" },
                 };
                 resources.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs, state, id, ...opts });
                 return { id, state };
@@ -139,12 +147,16 @@ export function captureOptions(captured: Map<string, Captured>): void {
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             aliasTypes: req.getAliasesList().map((a) => a.getSpec()?.getType() ?? ""),
+            ignoreChanges: req.getIgnorechangesList(),
+            customTimeouts: { create: req.getCustomtimeouts()?.getCreate() ?? "", update: req.getCustomtimeouts()?.getUpdate() ?? "" },
         });
         return original(req, cb);
     };
 }
 
 interface RegisterRequest {
+    getIgnorechangesList(): string[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string } | undefined;
     getType(): string;
     getName(): string;
     getParent(): string;

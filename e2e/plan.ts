@@ -56,7 +56,8 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
             steps.push({ op: "create", type: r.type, name: r.name, changedKeys: [] });
             continue;
         }
-        const changedKeys = changedInputs(prev, r);
+        // ignoreChanges: on update the engine sends the old value of those inputs, so they never differ.
+        const changedKeys = changedInputs(prev, r).filter((k) => !(r.ignoreChanges ?? []).includes(k));
         if (changedKeys.length === 0) {
             same++;
         } else {

@@ -30,13 +30,26 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
         return undefined;
     }
     if (!isRecord(value)) {
-        p.add(key, value, "must be an object {min, max, cpuPercent?, memoryPercent?}", `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${b.highest}, cpuPercent: 60}`);
+        p.add(
+            key,
+            value,
+            "must be an object {min, max, cpuPercent?, memoryPercent?}",
+            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${b.highest}, cpuPercent: 60}`,
+        );
         return undefined;
     }
     const before = p.count;
     unknownKeys(p, key, value, AUTOSCALING_KEYS);
     const min = intIn(p, `${key}.min`, value.min, b.lowest, b.highest, `fewest tasks autoscaling keeps; ${b.lowestReason}`, b.lowest);
-    const max = intIn(p, `${key}.max`, value.max, min ?? b.lowest, b.highest, `most tasks autoscaling starts; ${b.highestReason}`, b.highest);
+    const max = intIn(
+        p,
+        `${key}.max`,
+        value.max,
+        min ?? b.lowest,
+        b.highest,
+        `most tasks autoscaling starts; ${b.highestReason}`,
+        b.highest,
+    );
     const percent = (name: "cpuPercent" | "memoryPercent") =>
         value[name] === undefined
             ? undefined

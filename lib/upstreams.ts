@@ -30,10 +30,15 @@ const share = (mine: number, others: number) => (mine + others === 0 ? 0 : mine 
 export function computeUpstreams(services: readonly UpstreamInput[]): Record<string, UpstreamShare> {
     const total = services.reduce((sum, s) => sum + s.weight * s.replicas, 0);
     const floats = services.some((s) => s.autoscaling !== undefined);
-    const range = (s: UpstreamInput): [number, number] => (s.autoscaling ? [s.autoscaling.min, s.autoscaling.max] : [s.replicas, s.replicas]);
+    const range = (s: UpstreamInput): [number, number] =>
+        s.autoscaling ? [s.autoscaling.min, s.autoscaling.max] : [s.replicas, s.replicas];
     const out: Record<string, UpstreamShare> = {};
     for (const s of services) {
-        const base = { weight: s.weight, replicas: s.replicas, expectedShare: round(share(s.weight * s.replicas, total - s.weight * s.replicas)) };
+        const base = {
+            weight: s.weight,
+            replicas: s.replicas,
+            expectedShare: round(share(s.weight * s.replicas, total - s.weight * s.replicas)),
+        };
         if (!floats) {
             out[s.name] = base;
             continue;

@@ -12,10 +12,17 @@ export const ZONE_COUNT = 2;
 
 /** Names of the first ZONE_COUNT regular AZs (no Local or Wavelength Zones) where Fargate runs. */
 export function fargateZoneNames(region: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-    const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, opts);
-    return pulumi
-        .all([azs.names, azs.zoneIds])
-        .apply(([names, ids]) => pickFargateZones(region, names.map((name, i) => ({ name, zoneId: ids[i] })), ZONE_COUNT).map((z) => z.name));
+    const azs = aws.getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        opts,
+    );
+    return pulumi.all([azs.names, azs.zoneIds]).apply(([names, ids]) =>
+        pickFargateZones(
+            region,
+            names.map((name, i) => ({ name, zoneId: ids[i] })),
+            ZONE_COUNT,
+        ).map((z) => z.name),
+    );
 }
 
 /**
@@ -28,9 +35,11 @@ export function checkedSubnets(
     opts: pulumi.InvokeOutputOptions,
 ): { publicSubnetIds: pulumi.Output<string[]>; privateSubnetIds: pulumi.Output<string[]> } {
     const lookup = (ids: readonly string[]) =>
-        pulumi.all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, opts))).apply((subnets) =>
-            subnets.map((s, i) => ({ id: ids[i], availabilityZone: s.availabilityZone, availabilityZoneId: s.availabilityZoneId })),
-        );
+        pulumi
+            .all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, opts)))
+            .apply((subnets) =>
+                subnets.map((s, i) => ({ id: ids[i], availabilityZone: s.availabilityZone, availabilityZoneId: s.availabilityZoneId })),
+            );
     const key = "webstack:aws.existingVpc";
     const problems = pulumi
         .all([lookup(vpc.publicSubnetIds), lookup(vpc.privateSubnetIds)])

@@ -176,16 +176,17 @@ export class FargateService extends pulumi.ComponentResource {
         this.deployedTaskDefinitionArn = pulumi
             .all([this.service.taskDefinition, this.taskDefinition.arn, pulumi.output(args.clusterArn)])
             .apply(([live, requested, cluster]) => {
-                const problem = deployedRevisionProblem(args.serviceName, cluster.split("/").pop() ?? cluster, requested, live ?? requested);
+                const problem = deployedRevisionProblem(
+                    args.serviceName,
+                    cluster.split("/").pop() ?? cluster,
+                    requested,
+                    live ?? requested,
+                );
                 if (problem) {
                     throw new Error(problem);
                 }
                 return requested;
             });
-        this.registerOutputs({
-            serviceName: this.service.name,
-            taskDefinitionArn: this.taskDefinition.arn,
-            deployedTaskDefinitionArn: this.deployedTaskDefinitionArn,
-        });
+        this.registerOutputs({ serviceName: this.service.name, taskDefinitionArn: this.taskDefinition.arn });
     }
 }

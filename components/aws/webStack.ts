@@ -176,7 +176,9 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const services: Record<string, FargateService> = {};
         for (const s of c.services) {
             // Cloud Map answers 8 records per name: no deploy may run more (lib/rollout.ts).
-            const percents = s.autoscaling ? rolloutPercents(s.autoscaling.min, s.autoscaling.max) : rolloutPercents(s.replicas, s.replicas);
+            const percents = s.autoscaling
+                ? rolloutPercents(s.autoscaling.min, s.autoscaling.max)
+                : rolloutPercents(s.replicas, s.replicas);
             services[s.name] = new FargateService(
                 `${name}-${s.name}`,
                 {
@@ -245,7 +247,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
         this.services = services;
-        this.serviceNames = pulumi.all(Object.fromEntries(Object.entries(services).map(([k, svc]) => [k, svc.service.name])));
+        // Each name resolves once its deploy is confirmed: a rolled-back deploy fails the stack's outputs, so `pulumi up` fails.
+        this.serviceNames = pulumi.all(
+            Object.fromEntries(
+                Object.entries(services).map(([k, svc]) => [
+                    k,
+                    pulumi.all([svc.service.name, svc.deployedTaskDefinitionArn]).apply(([n]) => n),
+                ]),
+            ),
+        );
         this.logGroups = logs.groupNames;
         this.registerOutputs({
             url: this.url,

@@ -39,12 +39,24 @@ describe("subnetZoneProblems: an existing VPC's subnets", () => {
     const subnet = (id: string, az: string, azId: string) => ({ id, availabilityZone: az, availabilityZoneId: azId });
 
     test("two subnets in different AZs pass", () => {
-        expect(subnetZoneProblems(KEY, "us-east-1", [subnet("subnet-1", "us-east-1a", "use1-az1"), subnet("subnet-2", "us-east-1b", "use1-az2")], false)).toEqual([]);
+        expect(
+            subnetZoneProblems(
+                KEY,
+                "us-east-1",
+                [subnet("subnet-1", "us-east-1a", "use1-az1"), subnet("subnet-2", "us-east-1b", "use1-az2")],
+                false,
+            ),
+        ).toEqual([]);
     });
 
     test("two subnets in one AZ: the second is named, with the first and the fix", () => {
         expect(
-            subnetZoneProblems(KEY, "us-east-1", [subnet("subnet-1", "us-east-1a", "use1-az1"), subnet("subnet-2", "us-east-1a", "use1-az1")], false),
+            subnetZoneProblems(
+                KEY,
+                "us-east-1",
+                [subnet("subnet-1", "us-east-1a", "use1-az1"), subnet("subnet-2", "us-east-1a", "use1-az1")],
+                false,
+            ),
         ).toEqual([
             `${KEY}[1]: got "subnet-2"; is in us-east-1a (use1-az1), the same AZ as subnet-1; each subnet must be in a different AZ ` +
                 "(a load balancer takes one subnet per AZ). Fix: replace it with a subnet of another AZ",

@@ -225,7 +225,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "an autoscaling range no rolling deploy can serve within Cloud Map's 8",
         svc({ autoscaling: { min: 1, max: 8 } }),
-        'webstack:services[0].autoscaling: got {"min":1,"max":8}; no rolling-deploy setting keeps 50% of the tasks serving at every count in 1..8 while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md). Fix: pulumi config set --path \'webstack:services[0].autoscaling.min\' 2, or pulumi config set --path \'webstack:services[0].autoscaling.max\' 4',
+        "webstack:services[0].autoscaling: got {\"min\":1,\"max\":8}; no rolling-deploy setting keeps 50% of the tasks serving at every count in 1..8 while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 2, or pulumi config set --path 'webstack:services[0].autoscaling.max' 4",
     ],
     [
         "autoscaling key typo",
@@ -235,7 +235,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "autoscaling on the local target",
         { services: JSON.stringify([{ name: "a", autoscaling: { min: 1, max: 4 } }]) },
-        "webstack:services[0].autoscaling: got {\"min\":1,\"max\":4}; is only read when webstack:target is aws (Application Auto Scaling of the ECS service; locally, set replicas); this stack's target is local. Fix: remove 'autoscaling' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
+        'webstack:services[0].autoscaling: got {"min":1,"max":4}; is only read when webstack:target is aws (Application Auto Scaling of the ECS service; locally, set replicas); this stack\'s target is local. Fix: remove \'autoscaling\' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws',
     ],
     [
         "nginx autoscaling below 2 tasks",

@@ -17,7 +17,6 @@ beforeAll(async () => {
     );
 });
 
-
 // The Output's value (resolves, or rejects with what the apply threw). An apply that throws rejects the
 // Output's isKnown and isSecret promises too; the Pulumi runtime reports those as the program's error, and
 // here they are caught so the test runner sees only the value.

@@ -54,7 +54,16 @@ describe("computeUpstreams: share = weight × replicas / Σ weight × replicas",
 });
 
 describe("computeUpstreams with autoscaling: each share is a range", () => {
-    test("the README's worked example: a (w3, 2..6 tasks) against b (w1, 2 fixed)", () => {
+    test("docs/aws-autoscaling.md's worked example: application1 (w3, 2 fixed) against application2 (w1, 2..6)", () => {
+        const out = computeUpstreams([
+            { name: "application1", weight: 3, replicas: 2 },
+            { name: "application2", weight: 1, replicas: 2, autoscaling: { min: 2, max: 6 } },
+        ]);
+        expect([out.application1.expectedShare, out.application1.shareRange]).toEqual([0.75, [0.5, 0.75]]);
+        expect([out.application2.expectedShare, out.application2.shareRange]).toEqual([0.25, [0.25, 0.5]]);
+    });
+
+    test("an autoscaled heavy service (w3, 2..6 tasks) against a fixed light one (w1, 2)", () => {
         const out = computeUpstreams([
             { name: "a", weight: 3, replicas: 2, autoscaling: { min: 2, max: 6 } },
             { name: "b", weight: 1, replicas: 2 },

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PRIVATE_RANGES } from "../../lib/cidr";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
 import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
-import { NGINX_PORT } from "../../lib/runtime";
+import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
+import { withClientAddress } from "../../nginx/realIp";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
@@ -221,7 +223,14 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 family: `${prefix}-nginx`,
                 container: nginxContainer({
                     // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
-                    config: renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                    // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
+                    config: withClientAddress(
+                        renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                        {
+                            proxyProtocolPort: NGINX_PROXY_PROTOCOL_PORT,
+                            trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
+                        },
+                    ),
                     logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                     region: a.region,
                 }),
@@ -234,7 +243,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 exposure: {
                     kind: "loadBalancer",
                     targetGroupArn: lb.targetGroupArn,
-                    containerPort: NGINX_PORT,
+                    containerPort: NGINX_PROXY_PROTOCOL_PORT,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
                 startAfter: [...taskPrerequisites, lb.listener],

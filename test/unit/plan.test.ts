@@ -1,4 +1,7 @@
-import { Evaluation, evaluate } from "../../e2e/evaluate";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { Evaluation, PROGRAM_ROOT, evaluate } from "../../e2e/evaluate";
 import { changeOp, formatPlan, planDiff } from "../../e2e/plan";
 
 // What `pulumi preview` would show between two configs, from two mock evaluations.
@@ -46,7 +49,15 @@ describe("scale changes touch only that service's containers", () => {
     test("a weight change replaces nginx alone (its config), no app container or network", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: "docker:index/container:Container", name: "webstack-nginx", changedKeys: ["envs"] },
+            {
+                op: "replace",
+                type: "docker:index/container:Container",
+                name: "webstack-nginx",
+                changedKeys: ["envs"],
+                replaceKeys: ["envs"],
+                // The program sets deleteBeforeReplace: true (fixed name and host port).
+                deleteBeforeReplace: true,
+            },
         ]);
     });
 
@@ -76,5 +87,39 @@ describe("changeOp: replace or update, per provider schema", () => {
         ["aws:ec2/vpc:Vpc", ["tags"], "update"],
     ])("%s %j -> %s", (type, keys, op) => {
         expect(changeOp(type, keys)).toBe(op);
+    });
+});
+
+describe("code changes: an edit under a build context is a new image, and what uses it rolls", () => {
+    // pulumi-docker provider/provider.go Check adds build.contextDigest; repoDigest is unknown at preview,
+    // so every container whose image is that repoDigest shows as a replacement (image is ForceNew).
+    let root: string;
+    let before: Evaluation;
+    beforeAll(async () => {
+        root = mkdtempSync(path.join(tmpdir(), "webstack-plan-"));
+        for (const dir of ["app", "nginx"]) {
+            cpSync(path.join(PROGRAM_ROOT, dir), path.join(root, dir), { recursive: true });
+        }
+        before = await evaluate({ services: services(2) }, { root });
+    });
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+    test("editing app/app.py: the app image updates and every app replica is replaced, nginx untouched", async () => {
+        writeFileSync(path.join(root, "app/app.py"), "\n# a code change\n", { flag: "a" });
+        const after = await evaluate({ services: services(2) }, { root });
+        const plan = planDiff(before, after);
+        expect(plan.steps.map((s) => `${s.op} ${s.name} [${s.changedKeys.join(",")}]`)).toEqual([
+            "update webstack-app-image [build]",
+            "replace webstack-application1-1 [image]",
+            "replace webstack-application2-1 [image]",
+            "replace webstack-application2-2 [image]",
+        ]);
+    });
+
+    test("editing nginx/render.ts (program code, outside nginx's build context) rebuilds nothing", async () => {
+        const ref = await evaluate({ services: services(2) }, { root });
+        writeFileSync(path.join(root, "nginx/render.ts"), "\n// an edit\n", { flag: "a" });
+        const after = await evaluate({ services: services(2) }, { root });
+        expect(planDiff(ref, after).counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
     });
 });

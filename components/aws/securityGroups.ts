@@ -80,7 +80,13 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
             );
 
         ingress("nlb-from-internet", nlb, args.httpPort, { cidrIpv4: "0.0.0.0/0" }, "public HTTP listener");
-        egress("nlb-to-nginx", nlb, NGINX_PROXY_PROTOCOL_PORT, { referencedSecurityGroupId: nginx.id }, "forward and health-check to nginx");
+        egress(
+            "nlb-to-nginx",
+            nlb,
+            NGINX_PROXY_PROTOCOL_PORT,
+            { referencedSecurityGroupId: nginx.id },
+            "forward and health-check to nginx",
+        );
         ingress(
             "nginx-from-nlb",
             nginx,

@@ -427,7 +427,8 @@ async function rawRequest(port: number, request: string, source: string): Promis
     }
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
-        const socket = net.connect(port, "127.0.0.1", () => socket.end(Buffer.concat([header, Buffer.from(request)])));
+        // No half-close: the published port's proxy would drop the reply; HTTP/1.0 has nginx close after it.
+        const socket = net.connect(port, "127.0.0.1", () => socket.write(Buffer.concat([header, Buffer.from(request)])));
         socket.setTimeout(10_000, () => socket.destroy(new Error(`no reply from 127.0.0.1:${port} within 10 s`)));
         socket.on("data", (c: Buffer) => chunks.push(c));
         socket.on("error", reject);

@@ -1,6 +1,7 @@
 // The client address on aws (nginx/realIp.ts): the NLB's PROXY v2 port, trusted only from the VPC, the
 // client in the access log; the local target's config is untouched.
 import { evaluate } from "../../e2e/evaluate";
+import { parseUpstreamLog } from "../../e2e/traffic";
 import { AWS } from "../../e2e/resourceTypes";
 import { CLIENT_LOG_FORMAT, withClientAddress } from "../../nginx/realIp";
 import { renderNginxConfig } from "../../nginx/render";
@@ -23,6 +24,13 @@ test("the PROXY protocol listener and real_ip follow the plain listener, in the 
     );
     expect(conf).toContain(`log_format upstreamlog '${CLIENT_LOG_FORMAT}';`);
     expect(CLIENT_LOG_FORMAT).toMatch(/ client: \$remote_addr$/);
+});
+
+test("the traffic tools still read the aws log line, client suffix and all", () => {
+    const line = "[28/Nov/2026:02:54:26 +0000] example to: 10.231.0.2:8000: GET / HTTP/1.0 200 client: 203.0.113.7";
+    expect(parseUpstreamLog(line)).toEqual([
+        { host: "example", addrs: ["10.231.0.2:8000"], answeredBy: "10.231.0.2:8000", request: "GET / HTTP/1.0", status: 200 },
+    ]);
 });
 
 test("a config without the anchors is refused rather than silently left without client addresses", () => {

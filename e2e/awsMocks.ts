@@ -120,6 +120,12 @@ export const AWS_INVOKE_RESULTS: Record<string, (inputs: State) => State> = {
             groupNames: [region],
         };
     },
+    // A subnet's AZ follows its ID's last hex digit (mod 3: a, b, c, as getAvailabilityZones lists them),
+    // so a test chooses subnets in one AZ by their IDs.
+    "aws:ec2/getSubnet:getSubnet": (i) => {
+        const z = parseInt(String(i.id).slice(-1), 16) % 3;
+        return { ...i, availabilityZone: `${mockRegion()}${"abc"[z]}`, availabilityZoneId: `use1-az${z + 1}` };
+    },
     // ECR's docker login: user AWS, a short-lived password for the registry of `registryId`.
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": (i) => {
         const registry = String(i.registryId ?? MOCK_ACCOUNT);

@@ -40,6 +40,8 @@ export interface DeclaredResource {
     readonly replaceOnChanges?: readonly string[];
     /** The ignoreChanges option: property paths whose change is ignored. */
     readonly ignoreChanges?: readonly string[];
+    /** The `customTimeouts` option's create and update ("" when unset). Unset in hand-made fixtures. */
+    readonly customTimeouts?: { readonly create: string; readonly update: string };
     /** URN of this resource. */
     readonly urn: string;
 }
@@ -71,6 +73,7 @@ export interface Captured {
     deleteBeforeReplaceDefined: boolean;
     replaceOnChanges: string[];
     ignoreChanges: string[];
+    customTimeouts: { create: string; update: string };
 }
 
 /**
@@ -100,6 +103,7 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     deleteBeforeReplaceDefined: false,
                     replaceOnChanges: [],
                     ignoreChanges: [],
+                    customTimeouts: { create: "", update: "" },
                 };
                 const custom = args.custom !== false;
                 resources.push({
@@ -179,12 +183,14 @@ export function captureOptions(captured: Map<string, Captured>): void {
             deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
             replaceOnChanges: req.getReplaceonchangesList(),
             ignoreChanges: req.getIgnorechangesList(),
+            customTimeouts: { create: req.getCustomtimeouts()?.getCreate() ?? "", update: req.getCustomtimeouts()?.getUpdate() ?? "" },
         });
         return original(req, cb);
     };
 }
 
 interface RegisterRequest {
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string } | undefined;
     getType(): string;
     getName(): string;
     getParent(): string;

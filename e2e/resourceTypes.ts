@@ -36,4 +36,6 @@ export const AWS = {
     vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    scalingTarget: "aws:appautoscaling/target:Target",
+    scalingPolicy: "aws:appautoscaling/policy:Policy",
 } as const;

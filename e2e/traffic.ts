@@ -101,7 +101,7 @@ export interface LogLine {
     readonly status: number;
 }
 
-const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})$/;
+const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})(?: client: \S+)?$/;
 
 /** Parses the article's `upstreamlog` lines; other lines (errors, entrypoint) are skipped. */
 export function parseUpstreamLog(text: string): LogLine[] {

@@ -1,8 +1,9 @@
 // AWS-specific stack config: `webstack:aws` (an object) plus `aws:region`. Parsed only when
 // webstack:target is aws, with the same rules as lib/config.ts: every problem names the key, the bad
 // value and the fix, and nothing is declared while any problem remains.
+import { parseAutoscaling } from "./autoscaling";
 import { cidrProblem } from "./cidr";
-import { AWS_DEFAULTS } from "./defaults";
+import { AUTOSCALING_LIMITS, AWS_DEFAULTS } from "./defaults";
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "./awsFacts";
 import type { AwsConfig, AwsNetworkConfig, ContainerInsights, Egress, ExistingVpc, Platform } from "./types";
 import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, unknownKeys } from "./validate";
@@ -16,6 +17,7 @@ export const AWS_KEYS = [
     "nginxCpu",
     "nginxMemoryMiB",
     "nginxDesiredCount",
+    "nginxAutoscaling",
     "logRetentionDays",
     "containerInsights",
 ] as const;
@@ -128,6 +130,16 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         d.nginxDesiredCount,
     );
 
+    const nginxAutoscaling = parseAutoscaling(p, k("nginxAutoscaling"), obj.nginxAutoscaling, {
+        // Two, so each AZ keeps an nginx task whatever autoscaling decides.
+        lowest: AUTOSCALING_LIMITS.nginxMinTasks,
+        lowestReason: "one nginx task per AZ",
+        highest: AUTOSCALING_LIMITS.nginxMaxTasks,
+        highestReason: "nginx sits behind the load balancer, not Cloud Map",
+        start: { key: k("nginxDesiredCount"), value: nginxDesiredCount },
+        cloudMap: false,
+    });
+
     const network = parseNetwork(p, obj);
 
     if (p.count !== before) {
@@ -140,6 +152,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         nginxCpu: nginxCpu!,
         nginxMemoryMiB: nginxMemoryMiB!,
         nginxDesiredCount: nginxDesiredCount!,
+        ...(nginxAutoscaling ? { nginxAutoscaling } : {}),
         logRetentionDays: retention as number,
         containerInsights: insights!,
     };

@@ -29,3 +29,19 @@ function range(from: number, to: number, step: number): number[] {
     }
     return out;
 }
+
+/**
+ * Regions where Fargate (Linux) runs in some AZs only, by AZ ID (the same physical zone in every
+ * account; AZ names are shuffled per account). Source: ECS developer guide, "Supported Regions for
+ * Amazon ECS on AWS Fargate" (docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html):
+ * us-west-1 "usw1-az1 & usw1-az3 only", ap-northeast-1 "apne1-az1, apne1-az2, & apne1-az4 only",
+ * cn-north-1 "cnn1-az1 & cnn1-az2 only". ca-central-1 is listed as "cac1-az1 & cac1-az2 only" in the
+ * guide's archived source (github.com/awsdocs/amazon-ecs-developer-guide, doc_source/AWS_Fargate-Regions.md)
+ * and without a limit in the current page; we keep the limit, since those two zones run Fargate either way.
+ */
+export const FARGATE_AZ_IDS: Readonly<Record<string, readonly string[]>> = {
+    "us-west-1": ["usw1-az1", "usw1-az3"],
+    "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az4"],
+    "ca-central-1": ["cac1-az1", "cac1-az2"],
+    "cn-north-1": ["cnn1-az1", "cnn1-az2"],
+};

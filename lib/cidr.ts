@@ -39,3 +39,6 @@ export function cidrProblem(value: unknown): { rule: string; example?: string } 
     }
     return undefined;
 }
+
+/** The ranges a VPC's addresses normally come from (RFC 1918 and RFC 6598), for when its own CIDR is not known. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] as const;

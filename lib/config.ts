@@ -1,6 +1,7 @@
 // The typed stack config: parsed and validated in one place, before any resource is declared. The result
 // is a LocalStackConfig or an AwsStackConfig; a key that only means something on the other target is an
 // error that names the key, the target and the fix.
+import { parseAutoscaling } from "./autoscaling";
 import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
@@ -17,9 +18,10 @@ const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>>
     aws: { target: "aws", meaning: "AWS settings" },
     cpu: { target: "aws", meaning: "the Fargate task CPU units" },
     memoryMiB: { target: "aws", meaning: "the Fargate task memory" },
+    autoscaling: { target: "aws", meaning: "Application Auto Scaling of the ECS service; locally, set replicas" },
 };
 
-const SERVICE_KEYS = ["name", "weight", "replicas", "workers", "threads", "cpu", "memoryMiB"] as const;
+const SERVICE_KEYS = ["name", "weight", "replicas", "workers", "threads", "cpu", "memoryMiB", "autoscaling"] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -188,7 +190,7 @@ function parseService(
     const threads = intIn(p, `${key}.threads`, entry.threads ?? d.threads, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
     const spec = { name: name as string, weight: weight!, replicas: replicas!, workers: workers!, threads: threads! };
     if (target !== "aws") {
-        for (const k of ["cpu", "memoryMiB"]) {
+        for (const k of ["cpu", "memoryMiB", "autoscaling"]) {
             if (target && entry[k] !== undefined) {
                 wrongTarget(p, `${key}.${k}`, k, entry[k], target);
             }
@@ -212,7 +214,15 @@ function parseService(
     if (name === NGINX_SERVICE_NAME) {
         p.add(`${key}.name`, name, `is the name of the nginx ECS service on the aws target`, setCommand(`${key}.name`, "application1"));
     }
-    return p.count === before ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB! } : undefined;
+    const autoscaling = parseAutoscaling(p, `${key}.autoscaling`, entry.autoscaling, {
+        lowest: 1,
+        lowestReason: "scaling to 0 would take the service out of the split",
+        highest: CLOUD_MAP_MAX_ANSWERS,
+        highestReason: `Cloud Map answers at most ${CLOUD_MAP_MAX_ANSWERS} addresses per name`,
+        start: { key: `${key}.replicas`, value: replicas },
+        cloudMap: true,
+    });
+    return p.count === before ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, ...(autoscaling ? { autoscaling } : {}) } : undefined;
 }
 
 function imageRef(p: Problems, key: string, value: string | undefined, fallback: string): string {

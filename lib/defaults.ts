@@ -56,3 +56,13 @@ export const LIMITS = { weight: 100, replicas: 50, workers: 64, threads: 64, ser
 
 /** ECS service name of nginx on the aws target; an app service may not take it. */
 export const NGINX_SERVICE_NAME = "nginx";
+
+/**
+ * Autoscaling defaults. Scale out fast (a minute after the last step, so a burst is met within one or two
+ * steps); scale in slowly (five minutes), since every stopping app task first waits out the DNS caches
+ * (components/aws/timing.ts) and flapping would churn Cloud Map for nothing.
+ */
+export const AUTOSCALING_DEFAULTS = { cpuPercent: 60, scaleOutCooldownSec: 60, scaleInCooldownSec: 300 } as const;
+
+/** Bounds of autoscaling settings. */
+export const AUTOSCALING_LIMITS = { minPercent: 10, maxPercent: 90, nginxMinTasks: 2, nginxMaxTasks: 50 } as const;

@@ -6,6 +6,12 @@ import type { NginxTuning, ServiceSpec } from "./types";
 export const APP_PORT = 8000;
 /** Port nginx listens on inside its container / task. */
 export const NGINX_PORT = 80;
+/**
+ * aws only: the port the load balancer sends traffic and health checks to, with a PROXY protocol v2
+ * header carrying the client's address (nginx/realIp.ts). NGINX_PORT stays plain for the container's own
+ * health check.
+ */
+export const NGINX_PROXY_PROTOCOL_PORT = 8081;
 /** nginx-only health location; answered by nginx itself, never proxied. */
 export const NGINX_HEALTH_PATH = "/nginx-healthz";
 /** Uid:gid of the non-root user app/Dockerfile creates. */

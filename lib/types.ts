@@ -18,12 +18,29 @@ export interface ServiceSpec {
     readonly threads: number;
 }
 
+/**
+ * Application Auto Scaling of one ECS service (aws target only). The live task count floats in
+ * [min, max]; `replicas` is only the count the service starts with.
+ */
+export interface AutoscalingSpec {
+    /** Fewest tasks. App services: 1..8; nginx: 2..50. */
+    readonly min: number;
+    /** Most tasks. App services: at most 8 (Cloud Map answers 8 addresses per name). */
+    readonly max: number;
+    /** Target average CPU utilisation, 10..90 %. Default 60 when neither target is given, else none. */
+    readonly cpuPercent?: number;
+    /** Target average memory utilisation, 10..90 %. Default: none. */
+    readonly memoryPercent?: number;
+}
+
 /** An app service on the aws target: a ServiceSpec plus its Fargate task size. */
 export interface AwsServiceSpec extends ServiceSpec {
     /** Fargate task CPU units. Default 256. */
     readonly cpu: number;
     /** Fargate task memory in MiB (a valid size for `cpu`). Default 512. */
     readonly memoryMiB: number;
+    /** Autoscaling of the task count. Default: none (always `replicas` tasks). */
+    readonly autoscaling?: AutoscalingSpec;
 }
 
 /** nginx tuning; every field has a measured default (lib/defaults.ts). */
@@ -94,6 +111,8 @@ export interface AwsConfig {
     readonly nginxMemoryMiB: number;
     /** nginx tasks behind the load balancer. Default 2 (one per AZ). */
     readonly nginxDesiredCount: number;
+    /** Autoscaling of the nginx tasks (min >= 2, so both AZs keep one). Default: none. */
+    readonly nginxAutoscaling?: AutoscalingSpec;
     /** CloudWatch Logs retention of every log group, days. Default 14. */
     readonly logRetentionDays: number;
     /** ECS Container Insights on the cluster. Default "enabled". */

@@ -1,24 +1,56 @@
 // Expected traffic shares. nginx gives every address a name resolves to the server's weight, so a
-// service's share is weight × replicas over the sum of weight × replicas of all services.
+// service's share is weight × running tasks over the sum of weight × running tasks of all services.
+// With autoscaling the task counts float, so each share is a range: lowest when the service runs its
+// fewest tasks and every other service its most, highest the other way round.
 import type { ServiceSpec } from "./types";
 
 /** What the stack exports per service under `upstreams`. */
 export interface UpstreamShare {
     /** nginx weight of each replica. */
     readonly weight: number;
-    /** Replicas declared. */
+    /** Replicas declared (with autoscaling: the count the service starts with). */
     readonly replicas: number;
-    /** Fraction of requests this service should answer, 0..1 (rounded to 4 places). */
+    /** Fraction of requests this service should answer at the declared replicas, 0..1 (4 places). */
     readonly expectedShare: number;
+    /** When any service autoscales: the task counts this service can run, [min, max]. */
+    readonly replicasRange?: readonly [number, number];
+    /** When any service autoscales: the share this service can get as counts float, [lowest, highest]. */
+    readonly shareRange?: readonly [number, number];
 }
 
-/** Per-service expected shares; all 0 when no service has a replica. */
-export function computeUpstreams(services: readonly Pick<ServiceSpec, "name" | "weight" | "replicas">[]): Record<string, UpstreamShare> {
+/** A service as computeUpstreams reads it; `autoscaling` only on the aws target. */
+export type UpstreamInput = Pick<ServiceSpec, "name" | "weight" | "replicas"> & {
+    readonly autoscaling?: { readonly min: number; readonly max: number };
+};
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+const share = (mine: number, others: number) => (mine + others === 0 ? 0 : mine / (mine + others));
+
+/** Per-service expected shares (all 0 when no service has a replica), with ranges when counts float. */
+export function computeUpstreams(services: readonly UpstreamInput[]): Record<string, UpstreamShare> {
     const total = services.reduce((sum, s) => sum + s.weight * s.replicas, 0);
+    const floats = services.some((s) => s.autoscaling !== undefined);
+    const range = (s: UpstreamInput): [number, number] =>
+        s.autoscaling ? [s.autoscaling.min, s.autoscaling.max] : [s.replicas, s.replicas];
     const out: Record<string, UpstreamShare> = {};
     for (const s of services) {
-        const share = total === 0 ? 0 : (s.weight * s.replicas) / total;
-        out[s.name] = { weight: s.weight, replicas: s.replicas, expectedShare: Math.round(share * 10000) / 10000 };
+        const base = {
+            weight: s.weight,
+            replicas: s.replicas,
+            expectedShare: round(share(s.weight * s.replicas, total - s.weight * s.replicas)),
+        };
+        if (!floats) {
+            out[s.name] = base;
+            continue;
+        }
+        const others = services.filter((o) => o !== s);
+        const othersAt = (end: 0 | 1) => others.reduce((sum, o) => sum + o.weight * range(o)[end], 0);
+        const [lo, hi] = range(s);
+        out[s.name] = {
+            ...base,
+            replicasRange: [lo, hi],
+            shareRange: [round(share(s.weight * lo, othersAt(1))), round(share(s.weight * hi, othersAt(0)))],
+        };
     }
     return out;
 }

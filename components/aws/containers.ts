@@ -9,6 +9,7 @@ import {
     NGINX_CONF_ENV,
     NGINX_HEALTHCHECK,
     NGINX_PORT,
+    NGINX_PROXY_PROTOCOL_PORT,
     appEnvironment,
 } from "../../lib/runtime";
 import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
@@ -145,7 +146,11 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
         essential: true,
         // The image's entrypoint writes the config, filling in the nameservers of /etc/resolv.conf (the
         // VPC resolver on Fargate), then runs its CMD (nginx -g 'daemon off;').
-        portMappings: [{ containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" }],
+        // The load balancer's PROXY protocol port; NGINX_PORT stays for the container's own health check.
+        portMappings: [
+            { containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" },
+            { containerPort: NGINX_PROXY_PROTOCOL_PORT, hostPort: NGINX_PROXY_PROTOCOL_PORT, protocol: "tcp" },
+        ],
         environment: ecsEnvironment({ [NGINX_CONF_ENV]: args.config }),
         // Not read-only: the entrypoint writes /etc/nginx/nginx.conf and nginx its pid and temp files.
         readonlyRootFilesystem: false,

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RolloutPercents } from "../../lib/rollout";
 import type { Platform } from "../../lib/types";
 import { ContainerSpec, cpuArchitecture, withImage } from "./containers";
+import { deployedRevisionProblem } from "./deployWait";
 
 /** How other parts of the stack find the tasks: a Cloud Map name, or a load balancer target group. */
 export type FargateExposure =
@@ -37,8 +39,14 @@ export interface FargateServiceArgs {
     readonly memoryMiB: number;
     /** Image and task architecture. */
     readonly platform: Platform;
-    /** Tasks to run. */
+    /** Tasks to run (with autoscaling: to start with). */
     readonly desiredCount: number;
+    /** Rolling-deploy bounds (lib/rollout.ts: Cloud Map's 8 answers for app services; ECS's 200/100 for nginx). */
+    readonly rollout: RolloutPercents;
+    /** "autoscaling": desiredCount is set at creation only, so a later `pulumi up` never resets the live count. */
+    readonly desiredCountOwner: "stack" | "autoscaling";
+    /** Longest `pulumi up` waits for a deploy to settle, minutes (deployWait.ts deployWaitMinutes). */
+    readonly deployWaitMinutes: number;
     /** Task execution role (image pull, logs). */
     readonly executionRoleArn: pulumi.Input<string>;
     /** ECS cluster ARN. */
@@ -74,6 +82,8 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly taskDefinition: aws.ecs.TaskDefinition;
     /** The Cloud Map service, with the cloudMap exposure. */
     public readonly discovery?: aws.servicediscovery.Service;
+    /** The revision the service runs after `pulumi up`; the update fails if ECS rolled the deploy back. */
+    public readonly deployedTaskDefinitionArn: pulumi.Output<string>;
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:FargateService", name, {}, opts);
@@ -144,8 +154,8 @@ export class FargateService extends pulumi.ComponentResource {
                 ...exposure,
                 // Rolling deploys never drop below the desired count; a deploy whose tasks never get healthy
                 // stops and rolls back to the last working task definition.
-                deploymentMinimumHealthyPercent: 100,
-                deploymentMaximumPercent: 200,
+                deploymentMinimumHealthyPercent: args.rollout.minimumHealthyPercent,
+                deploymentMaximumPercent: args.rollout.maximumPercent,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 // `pulumi up` returns once the service is stable, as the local target waits for healthy.
                 waitForSteadyState: true,
@@ -153,8 +163,30 @@ export class FargateService extends pulumi.ComponentResource {
                 propagateTags: "SERVICE",
                 tags: args.tags,
             },
-            { parent: this, dependsOn: [...args.startAfter] },
+            {
+                parent: this,
+                dependsOn: [...args.startAfter],
+                // The provider's 20-minute default is shorter than a one-task-at-a-time deploy of 8 tasks.
+                customTimeouts: { create: `${args.deployWaitMinutes}m`, update: `${args.deployWaitMinutes}m` },
+                // Autoscaling owns the count: the engine keeps the live desiredCount on every later update.
+                ignoreChanges: args.desiredCountOwner === "autoscaling" ? ["desiredCount"] : [],
+            },
         );
+        // A rolled-back deploy looks "steady" to the provider; the revision the service ended on tells (deployWait.ts).
+        this.deployedTaskDefinitionArn = pulumi
+            .all([this.service.taskDefinition, this.taskDefinition.arn, pulumi.output(args.clusterArn)])
+            .apply(([live, requested, cluster]) => {
+                const problem = deployedRevisionProblem(
+                    args.serviceName,
+                    cluster.split("/").pop() ?? cluster,
+                    requested,
+                    live ?? requested,
+                );
+                if (problem) {
+                    throw new Error(problem);
+                }
+                return requested;
+            });
         this.registerOutputs({ serviceName: this.service.name, taskDefinitionArn: this.taskDefinition.arn });
     }
 }

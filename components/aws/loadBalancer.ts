@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_HEALTH_PATH, NGINX_PORT } from "../../lib/runtime";
+import { NGINX_HEALTH_PATH, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import { NLB_HEALTH_CHECK, nlbDeregistrationDelaySec } from "./timing";
 
 export interface AwsLoadBalancerArgs {
@@ -52,7 +52,9 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 targetType: "ip",
                 protocol: "TCP",
-                port: NGINX_PORT,
+                // nginx's PROXY protocol port: the header carries the client's address (nginx/realIp.ts).
+                port: NGINX_PROXY_PROTOCOL_PORT,
+                proxyProtocolV2: true,
                 // Connections then come from the NLB's own addresses, which nginx's security group admits
                 // by referring to the NLB's group; client addresses would need a CIDR rule instead.
                 preserveClientIp: "false",

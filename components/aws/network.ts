@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { splitCidr } from "../../lib/cidr";
 import type { AwsNetworkConfig } from "../../lib/types";
+import { checkedSubnets, fargateZoneNames } from "./availabilityZones";
 import type { EndpointAccess } from "./securityGroups";
 
 export interface AwsNetworkArgs {
@@ -42,10 +43,13 @@ export class AwsNetwork extends pulumi.ComponentResource {
         super("webstack:aws:Network", name, {}, opts);
         const net = args.network;
         if (net.kind === "existing") {
-            // Nothing to create, nothing to wait for; the config parser has checked the IDs' shapes and counts.
-            this.vpcId = pulumi.output(net.vpcId);
-            this.publicSubnetIds = pulumi.output([...net.publicSubnetIds]);
-            this.privateSubnetIds = pulumi.output([...net.privateSubnetIds]);
+            // Nothing to create, nothing to wait for; the config parser has checked the IDs' shapes and counts,
+            // and EC2 is asked for each subnet's AZ (two in one AZ fail before anything uses them).
+            const subnets = checkedSubnets(args.region, net, { parent: this });
+            // The VPC ID waits for the check too, so nothing is created in the VPC while a subnet is wrong.
+            this.vpcId = subnets.publicSubnetIds.apply(() => net.vpcId);
+            this.publicSubnetIds = subnets.publicSubnetIds;
+            this.privateSubnetIds = subnets.privateSubnetIds;
             this.endpoints = undefined;
             this.egress = [];
             this.internetAccess = [];
@@ -62,16 +66,13 @@ export class AwsNetwork extends pulumi.ComponentResource {
             { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") },
             parent,
         );
-        // Regular zones only: Local and Wavelength Zones lack Fargate and NLB support.
-        const azs = aws.getAvailabilityZonesOutput(
-            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-            parent,
-        );
+        // Two AZs where Fargate runs, picked by AZ ID (some regions run Fargate in some AZs only).
+        const azNames = fargateZoneNames(args.region, parent);
         const [publicA, publicB, privateA, privateB] = splitCidr(cidr, 4);
         const subnet = (kind: "public" | "private", i: number, cidrBlock: string) =>
             new aws.ec2.Subnet(
                 `${name}-${kind}-${i + 1}`,
-                { vpcId: vpc.id, cidrBlock, availabilityZone: azs.names[i], mapPublicIpOnLaunch: false, tags: tags(`${kind}-${i + 1}`) },
+                { vpcId: vpc.id, cidrBlock, availabilityZone: azNames[i], mapPublicIpOnLaunch: false, tags: tags(`${kind}-${i + 1}`) },
                 parent,
             );
         const publicSubnets = [subnet("public", 0, publicA), subnet("public", 1, publicB)];

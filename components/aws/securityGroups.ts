@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_PORT, NGINX_PORT } from "../../lib/runtime";
+import { APP_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
 export interface AwsSecurityGroupsArgs {
     /** VPC the groups belong to. */
@@ -80,11 +80,17 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
             );
 
         ingress("nlb-from-internet", nlb, args.httpPort, { cidrIpv4: "0.0.0.0/0" }, "public HTTP listener");
-        egress("nlb-to-nginx", nlb, NGINX_PORT, { referencedSecurityGroupId: nginx.id }, "forward and health-check to nginx");
+        egress(
+            "nlb-to-nginx",
+            nlb,
+            NGINX_PROXY_PROTOCOL_PORT,
+            { referencedSecurityGroupId: nginx.id },
+            "forward and health-check to nginx",
+        );
         ingress(
             "nginx-from-nlb",
             nginx,
-            NGINX_PORT,
+            NGINX_PROXY_PROTOCOL_PORT,
             { referencedSecurityGroupId: nlb.id },
             "traffic and health checks from the load balancer",
         );

@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_SERVICE_NAME } from "../../lib/defaults";
-import { NGINX_PORT } from "../../lib/runtime";
+import { PRIVATE_RANGES } from "../../lib/cidr";
+import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
+import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
+import type { AutoscalingSpec } from "../../lib/types";
+import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
+import { withClientAddress } from "../../nginx/realIp";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
@@ -15,7 +19,9 @@ import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
-import { appStopTiming, nginxHealthCheckGracePeriodSec } from "./timing";
+import { ServiceAutoscaling } from "./autoscaling";
+import { deployWaitMinutes } from "./deployWait";
+import { appStopTiming, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "./timing";
 
 export interface AwsWebStackArgs {
     /** The validated config of an aws stack. */
@@ -147,8 +153,34 @@ export class AwsWebStack extends pulumi.ComponentResource {
             subnetIds: network.privateSubnetIds,
             tags,
         };
+        // Deploy bounds, who owns the task count, and how long `pulumi up` waits, for a count that is
+        // fixed or floats in an autoscaling range.
+        const rollout = (count: number, scaling: AutoscalingSpec | undefined, percents: RolloutPercents, stopTimeoutSec: number) => ({
+            desiredCount: count,
+            rollout: percents,
+            desiredCountOwner: scaling ? ("autoscaling" as const) : ("stack" as const),
+            deployWaitMinutes: deployWaitMinutes(scaling?.max ?? count, percents, stopTimeoutSec),
+        });
+        const autoscale = (key: string, svc: FargateService, scaling: AutoscalingSpec | undefined) =>
+            scaling &&
+            new ServiceAutoscaling(
+                `${name}-${key}-scaling`,
+                {
+                    clusterName: cluster.clusterName,
+                    service: svc.service,
+                    scaling,
+                    scaleOutCooldownSec: AUTOSCALING_DEFAULTS.scaleOutCooldownSec,
+                    scaleInCooldownSec: AUTOSCALING_DEFAULTS.scaleInCooldownSec,
+                    tags,
+                },
+                parent,
+            );
         const services: Record<string, FargateService> = {};
         for (const s of c.services) {
+            // Cloud Map answers 8 records per name: no deploy may run more (lib/rollout.ts).
+            const percents = s.autoscaling
+                ? rolloutPercents(s.autoscaling.min, s.autoscaling.max)
+                : rolloutPercents(s.replicas, s.replicas);
             services[s.name] = new FargateService(
                 `${name}-${s.name}`,
                 {
@@ -159,7 +191,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     image: appImage.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
-                    desiredCount: s.replicas,
+                    ...rollout(s.replicas, s.autoscaling, percents, appStop.stopTimeoutSec),
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
@@ -167,6 +199,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 },
                 { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
             );
+            autoscale(s.name, services[s.name], s.autoscaling);
         }
 
         const lb = new AwsLoadBalancer(
@@ -190,31 +223,48 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 family: `${prefix}-nginx`,
                 container: nginxContainer({
                     // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
-                    config: renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                    // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
+                    config: withClientAddress(
+                        renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
+                        {
+                            proxyProtocolPort: NGINX_PROXY_PROTOCOL_PORT,
+                            trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
+                        },
+                    ),
                     logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                     region: a.region,
                 }),
                 image: nginxImage.ref,
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
-                desiredCount: a.nginxDesiredCount,
+                // Behind the NLB, not Cloud Map: ECS's default surge of a full new set.
+                ...rollout(a.nginxDesiredCount, a.nginxAutoscaling, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec()),
                 securityGroupId: groups.nginxSecurityGroupId,
                 exposure: {
                     kind: "loadBalancer",
                     targetGroupArn: lb.targetGroupArn,
-                    containerPort: NGINX_PORT,
+                    containerPort: NGINX_PROXY_PROTOCOL_PORT,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
                 startAfter: [...taskPrerequisites, lb.listener],
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
+        autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
 
         this.url = pulumi.interpolate`http://${lb.dnsName}:${c.httpPort}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
         this.services = services;
-        this.serviceNames = pulumi.all(Object.fromEntries(Object.entries(services).map(([k, svc]) => [k, svc.service.name])));
+        // Each name resolves once its deploy is confirmed: a rolled-back deploy fails the stack's outputs, so `pulumi up` fails.
+        this.serviceNames = pulumi.all(
+            Object.fromEntries(
+                Object.entries(services).map(([k, svc]) => [
+                    k,
+                    pulumi.all([svc.service.name, svc.deployedTaskDefinitionArn]).apply(([n]) => n),
+                ]),
+            ),
+        );
         this.logGroups = logs.groupNames;
         this.registerOutputs({
             url: this.url,

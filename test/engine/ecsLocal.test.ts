@@ -5,7 +5,10 @@
 // finds its resolver the way it does on Fargate: the entrypoint reads /etc/resolv.conf.
 // What cannot run here: the awslogs driver (no CloudWatch; containers log to json-file instead), the
 // push to ECR (no registry; the images are built locally and the mocked digests substituted with the
-// local image IDs), the NLB (each nginx task gets a host port on 127.0.0.1 instead).
+// local image IDs), the NLB (each nginx task gets host ports on 127.0.0.1 instead: its plain port, and
+// its load-balancer port, which takes a PROXY v2 header as the NLB sends it). The Docker network gets the
+// stack's VPC CIDR, so connections through a host port come from an address inside the VPC, as the NLB's do.
+import * as net from "net";
 import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
@@ -13,6 +16,7 @@ import { teardown, waitHealthy } from "../../e2e/replay";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
 import { ROOT, describeEngine } from "../support/engine";
+import { NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
 jest.setTimeout(600_000);
 
@@ -20,11 +24,16 @@ const STACK = "e2e-ecs";
 const PORT = 18085;
 const NETWORK = `webstack-${STACK}`;
 const LABELS = { "webstack.project": "webstack", "webstack.stack": STACK };
+/** The stack's VPC CIDR, given to the Docker network too: nginx trusts PROXY headers from inside it. */
+const VPC_CIDR = "10.231.0.0/16";
+/** Host ports of the nginx tasks' load-balancer (PROXY protocol) port start here. */
+const PROXY_PORT = PORT + 100;
 // application2 has 2 tasks: nginx must see both addresses behind its one name for the shares to hold
 // (expected 3x1 : 1x2 = 60 % : 40 %).
 const CONFIG = {
     target: "aws",
     "aws:region": "us-east-1",
+    aws: { vpcCidr: VPC_CIDR },
     ...OFFLINE_BASES,
     services: [
         { name: "application1", weight: 3, replicas: 1, workers: 2 },
@@ -125,7 +134,12 @@ async function buildImages(ev: Evaluation): Promise<Map<string, string>> {
 }
 
 /** Creates and starts one container from an ECS container definition, applying every field it declares. */
-async function runDefinition(task: Task, replica: number, imageId: string, hostPort?: number): Promise<string> {
+async function runDefinition(
+    task: Task,
+    replica: number,
+    imageId: string,
+    hostPorts: Readonly<Record<number, number>> = {},
+): Promise<string> {
     const d = task.def;
     const unknown = Object.keys(d).filter((k) => !KNOWN.includes(k));
     if (unknown.length > 0) {
@@ -167,15 +181,14 @@ async function runDefinition(task: Task, replica: number, imageId: string, hostP
             ),
             // The awslogs driver needs CloudWatch; locally the engine's json-file stands in.
             LogConfig: { Type: "json-file", Config: {} },
-            PortBindings:
-                hostPort === undefined
-                    ? {}
-                    : Object.fromEntries(
-                          ports.map((p) => [
-                              `${p.containerPort}/${p.protocol ?? "tcp"}`,
-                              [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }],
-                          ]),
-                      ),
+            PortBindings: Object.fromEntries(
+                ports
+                    .filter((p) => hostPorts[p.containerPort] !== undefined)
+                    .map((p) => [
+                        `${p.containerPort}/${p.protocol ?? "tcp"}`,
+                        [{ HostIp: "127.0.0.1", HostPort: String(hostPorts[p.containerPort]) }],
+                    ]),
+            ),
             NetworkMode: NETWORK,
         },
         // The Cloud Map name of the service, resolved by Docker's embedded DNS to every replica.
@@ -192,6 +205,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
     let refs: Map<string, string>;
     const containers = new Map<string, string[]>();
     const nginxUrls: string[] = [];
+    const proxyPorts: number[] = [];
 
     beforeAll(async () => {
         ev = await evaluate(CONFIG, { stack: STACK });
@@ -201,17 +215,27 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         tasks = tasksOf(ev);
         await teardown("webstack", STACK);
         refs = await buildImages(ev);
-        await api("POST", "/networks/create", { Name: NETWORK, Driver: "bridge", Labels: LABELS, CheckDuplicate: true });
+        await api("POST", "/networks/create", {
+            Name: NETWORK,
+            Driver: "bridge",
+            Labels: LABELS,
+            CheckDuplicate: true,
+            IPAM: { Config: [{ Subnet: VPC_CIDR }] },
+        });
         let port = PORT;
         // App services first, as ECS would have them registered before nginx gets traffic.
         for (const task of [...tasks].sort((a, b) => Number(a.lbPort !== undefined) - Number(b.lbPort !== undefined))) {
             const names: string[] = [];
             for (let i = 1; i <= task.desiredCount; i++) {
-                const hostPort = task.lbPort === undefined ? undefined : port++;
-                names.push(await runDefinition(task, i, refs.get(task.def.image)!, hostPort));
-                if (hostPort !== undefined) {
-                    nginxUrls.push(`http://127.0.0.1:${hostPort}/`);
+                if (task.lbPort === undefined) {
+                    names.push(await runDefinition(task, i, refs.get(task.def.image)!));
+                    continue;
                 }
+                const hostPort = port++;
+                const proxyPort = PROXY_PORT + proxyPorts.length;
+                names.push(await runDefinition(task, i, refs.get(task.def.image)!, { [NGINX_PORT]: hostPort, [task.lbPort]: proxyPort }));
+                nginxUrls.push(`http://127.0.0.1:${hostPort}/`);
+                proxyPorts.push(proxyPort);
             }
             containers.set(task.service, names);
         }
@@ -224,7 +248,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         expect(tasks.map((t) => [t.service, t.desiredCount, t.dnsName, t.lbPort])).toEqual([
             ["application1", 1, "application1.webstack-e2e-ecs.internal", undefined],
             ["application2", 2, "application2.webstack-e2e-ecs.internal", undefined],
-            ["nginx", 2, undefined, 80],
+            ["nginx", 2, undefined, NGINX_PROXY_PROTOCOL_PORT],
         ]);
         // Every task image is one of the two builds, by its (mocked) registry digest.
         for (const t of tasks) {
@@ -366,4 +390,48 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         expect(lines.length).toBeGreaterThanOrEqual(1200);
         expect(lines.filter((l) => !appIps.has(l.answeredBy))).toEqual([]);
     });
+    test("client address: a PROXY v2 header on the load-balancer port shows its source on the page and in nginx's log", async () => {
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const viaNlb = await Promise.all(proxyPorts.map((p) => rawRequest(p, "GET / HTTP/1.0\r\nHost: example\r\n\r\n", "203.0.113.7")));
+        for (const reply of viaNlb) {
+            expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+            expect(reply).toContain("<p>client 203.0.113.7 via http</p>");
+        }
+        // The NLB's health checks carry a LOCAL header (no client address): answered too.
+        expect(await rawRequest(proxyPorts[0], "GET /nginx-healthz HTTP/1.0\r\n\r\n", "local")).toMatch(/^HTTP\/1\.1 200 /);
+        // Without a header the port answers nothing: nobody inside the VPC can skip the load balancer's word.
+        expect(await rawRequest(proxyPorts[0], "GET / HTTP/1.0\r\n\r\n", "none")).toBe("");
+        await sleep(1500); // the access log is buffered with flush=1s
+        const logged = (await Promise.all(containers.get("nginx")!.map((n) => logs(n, since)))).join("\n");
+        expect(logged.match(/ GET \/ HTTP\/1\.0 200 client: 203\.0\.113\.7$/gm)).toHaveLength(proxyPorts.length);
+        expect(logged).toContain("broken header");
+    });
 });
+
+/**
+ * One request over a raw TCP connection to a host port, preceded by a PROXY protocol v2 header as the NLB
+ * sends it: PROXY from `source` (an IPv4 address), or LOCAL (a health check), or none. Returns what came back.
+ */
+async function rawRequest(port: number, request: string, source: string): Promise<string> {
+    const signature = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
+    let header = Buffer.alloc(0);
+    if (source === "local") {
+        header = Buffer.concat([signature, Buffer.from([0x20, 0x00, 0x00, 0x00])]);
+    } else if (source !== "none") {
+        const ip = (a: string) => Buffer.from(a.split(".").map(Number));
+        const ports = Buffer.alloc(4);
+        ports.writeUInt16BE(40000, 0);
+        ports.writeUInt16BE(NGINX_PROXY_PROTOCOL_PORT, 2);
+        // Version 2, command PROXY; TCP over IPv4; 12 bytes of addresses and ports.
+        header = Buffer.concat([signature, Buffer.from([0x21, 0x11, 0x00, 0x0c]), ip(source), ip("10.231.0.10"), ports]);
+    }
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        // No half-close: the published port's proxy would drop the reply; HTTP/1.0 has nginx close after it.
+        const socket = net.connect(port, "127.0.0.1", () => socket.write(Buffer.concat([header, Buffer.from(request)])));
+        socket.setTimeout(10_000, () => socket.destroy(new Error(`no reply from 127.0.0.1:${port} within 10 s`)));
+        socket.on("data", (c: Buffer) => chunks.push(c));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+}

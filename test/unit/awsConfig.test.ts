@@ -30,7 +30,8 @@ const vpc = (extra: Record<string, unknown>) =>
             ...extra,
         },
     });
-const KEYS = "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, logRetentionDays, containerInsights";
+const KEYS =
+    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 const BAD: [string, Record<string, string>, string][] = [
@@ -186,6 +187,66 @@ const BAD: [string, Record<string, string>, string][] = [
         }),
         "webstack:aws.egress: got \"endpoints\"; is only read when the stack creates the VPC, not with webstack:aws.existingVpc (the existing private subnets must already reach ECR and CloudWatch). Fix: remove 'egress' from webstack:aws in Pulumi.<stack>.yaml",
     ],
+    [
+        "autoscaling a scalar",
+        svc({ autoscaling: 3 }),
+        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 8, cpuPercent: 60}",
+    ],
+    [
+        "autoscaling max above Cloud Map's 8 answers",
+        svc({ autoscaling: { min: 2, max: 9 } }),
+        "webstack:services[0].autoscaling.max: got 9; must be an integer from 2 to 8 (most tasks autoscaling starts; Cloud Map answers at most 8 addresses per name). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+    ],
+    [
+        "autoscaling min 0",
+        svc({ autoscaling: { min: 0, max: 4 } }),
+        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 8 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
+    ],
+    [
+        "autoscaling max below min",
+        svc({ replicas: 3, autoscaling: { min: 4, max: 2 } }),
+        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 8 (most tasks autoscaling starts; Cloud Map answers at most 8 addresses per name). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+    ],
+    [
+        "replicas outside the autoscaling range",
+        svc({ replicas: 1, autoscaling: { min: 2, max: 4 } }),
+        "webstack:services[0].replicas: got 1; must be within webstack:services[0].autoscaling min..max (2..4); with autoscaling it is the count the service starts with. Fix: pulumi config set --path 'webstack:services[0].replicas' 2",
+    ],
+    [
+        "CPU target above 90%",
+        svc({ autoscaling: { min: 1, max: 4, cpuPercent: 95 } }),
+        "webstack:services[0].autoscaling.cpuPercent: got 95; must be an integer from 10 to 90 (target average CPU utilisation; below 10 scales on noise, above 90 leaves no headroom for a burst). Fix: pulumi config set --path 'webstack:services[0].autoscaling.cpuPercent' 60",
+    ],
+    [
+        "memory target below 10%",
+        svc({ autoscaling: { min: 1, max: 4, memoryPercent: 5 } }),
+        "webstack:services[0].autoscaling.memoryPercent: got 5; must be an integer from 10 to 90 (target average memory utilisation; below 10 scales on noise, above 90 leaves no headroom for a burst). Fix: pulumi config set --path 'webstack:services[0].autoscaling.memoryPercent' 60",
+    ],
+    [
+        "an autoscaling range no rolling deploy can serve within Cloud Map's 8",
+        svc({ autoscaling: { min: 1, max: 8 } }),
+        "webstack:services[0].autoscaling: got {\"min\":1,\"max\":8}; no rolling-deploy setting keeps 50% of the tasks serving at every count in 1..8 while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 2, or pulumi config set --path 'webstack:services[0].autoscaling.max' 4",
+    ],
+    [
+        "autoscaling key typo",
+        svc({ autoscaling: { min: 1, max: 4, cpu: 50 } }),
+        "webstack:services[0].autoscaling.cpu: got 50; unknown key; known keys are min, max, cpuPercent, memoryPercent. Fix: rename or remove 'cpu' in Pulumi.<stack>.yaml",
+    ],
+    [
+        "autoscaling on the local target",
+        { services: JSON.stringify([{ name: "a", autoscaling: { min: 1, max: 4 } }]) },
+        'webstack:services[0].autoscaling: got {"min":1,"max":4}; is only read when webstack:target is aws (Application Auto Scaling of the ECS service; locally, set replicas); this stack\'s target is local. Fix: remove \'autoscaling\' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws',
+    ],
+    [
+        "nginx autoscaling below 2 tasks",
+        aws({ nginxAutoscaling: { min: 1, max: 4 } }),
+        "webstack:aws.nginxAutoscaling.min: got 1; must be an integer from 2 to 50 (fewest tasks autoscaling keeps; one nginx task per AZ). Fix: pulumi config set --path 'webstack:aws.nginxAutoscaling.min' 2",
+    ],
+    [
+        "nginxDesiredCount outside nginx's autoscaling range",
+        aws({ nginxDesiredCount: 2, nginxAutoscaling: { min: 3, max: 6 } }),
+        "webstack:aws.nginxDesiredCount: got 2; must be within webstack:aws.nginxAutoscaling min..max (3..6); with autoscaling it is the count the service starts with. Fix: pulumi config set --path 'webstack:aws.nginxDesiredCount' 3",
+    ],
 ];
 
 describe("bad aws config", () => {
@@ -287,6 +348,25 @@ describe("good aws config", () => {
         ]);
         const { egress, vpcCidr, ...rest } = AWS_DEFAULTS;
         expect(config.aws).toEqual({ ...rest, network: { kind: "create", egress, vpcCidr }, region: "us-east-1" });
+    });
+
+    test("autoscaling: CPU at 60% when no target is named; named targets are kept as given", () => {
+        const c = parseAws(
+            {
+                target: "aws",
+                services: JSON.stringify([
+                    { name: "a", replicas: 2, autoscaling: { min: 2, max: 8 } },
+                    { name: "b", autoscaling: { min: 1, max: 4, memoryPercent: 70 } },
+                ]),
+                aws: JSON.stringify({ nginxAutoscaling: { min: 2, max: 10, cpuPercent: 50 } }),
+            },
+            "us-east-1",
+        );
+        expect(c.services.map((s) => s.autoscaling)).toEqual([
+            { min: 2, max: 8, cpuPercent: 60 },
+            { min: 1, max: 4, memoryPercent: 70 },
+        ]);
+        expect(c.aws.nginxAutoscaling).toEqual({ min: 2, max: 10, cpuPercent: 50 });
     });
 
     test("the VPC CIDR splits into 4 equal subnets", () => {

@@ -112,12 +112,12 @@ describe("arm64 + VPC endpoints", () => {
             "app out to sg:endpoints 443",
             "endpoints in from sg:app 443",
             "endpoints in from sg:nginx 443",
-            "nginx in from sg:nlb 80",
+            "nginx in from sg:nlb 8081",
             "nginx out to pl:s3 443",
             "nginx out to sg:app 8000",
             "nginx out to sg:endpoints 443",
             "nlb in from cidr:0.0.0.0/0 80",
-            "nlb out to sg:nginx 80",
+            "nlb out to sg:nginx 8081",
         ]);
     });
 

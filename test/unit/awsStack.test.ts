@@ -14,7 +14,7 @@ import {
     nginxStopTimeoutSec,
 } from "../../components/aws/timing";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PORT } from "../../lib/runtime";
+import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import { computeUpstreams } from "../../lib/upstreams";
 import { one } from "../support/graph";
 
@@ -123,11 +123,11 @@ describe("security groups refer to each other", () => {
         expect(rules).toEqual([
             `app in from sg:nginx ${APP_PORT}`,
             "app out to cidr:0.0.0.0/0 443",
-            `nginx in from sg:nlb ${NGINX_PORT}`,
+            `nginx in from sg:nlb ${NGINX_PROXY_PROTOCOL_PORT}`,
             "nginx out to cidr:0.0.0.0/0 443",
             `nginx out to sg:app ${APP_PORT}`,
             "nlb in from cidr:0.0.0.0/0 8080",
-            `nlb out to sg:nginx ${NGINX_PORT}`,
+            `nlb out to sg:nginx ${NGINX_PROXY_PROTOCOL_PORT}`,
         ]);
     });
 
@@ -244,7 +244,11 @@ describe("rollout", () => {
     test("nginx is found through the NLB's target group, with a grace period that covers its first health checks", () => {
         expect(ecsService("nginx").inputs).toMatchObject({
             loadBalancers: [
-                { targetGroupArn: r(AWS.targetGroup, "webstack-lb").state.arn, containerName: NGINX_CONTAINER, containerPort: NGINX_PORT },
+                {
+                    targetGroupArn: r(AWS.targetGroup, "webstack-lb").state.arn,
+                    containerName: NGINX_CONTAINER,
+                    containerPort: NGINX_PROXY_PROTOCOL_PORT,
+                },
             ],
             healthCheckGracePeriodSeconds: nginxHealthCheckGracePeriodSec(),
         });

@@ -1,0 +1,102 @@
+// Parsing of `autoscaling: {min, max, cpuPercent?, memoryPercent?}` (services[i].autoscaling and
+// webstack:aws.nginxAutoscaling), with the parser's rules: every problem names key, value and fix.
+import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS } from "./defaults";
+import { MIN_HEALTHY_FLOOR_PERCENT, rolloutFixes, rolloutKeepsFloor } from "./rollout";
+import type { AutoscalingSpec } from "./types";
+import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
+
+/** Keys of an autoscaling object. */
+export const AUTOSCALING_KEYS = ["min", "max", "cpuPercent", "memoryPercent"] as const;
+
+/** What one autoscaled service allows. */
+export interface AutoscalingBounds {
+    /** Smallest allowed `min`. */
+    readonly lowest: number;
+    /** Why `min` starts at `lowest`, for the message. */
+    readonly lowestReason: string;
+    /** Largest allowed `max`. */
+    readonly highest: number;
+    /** Why `max` stops at `highest`, for the message. */
+    readonly highestReason: string;
+    /** The key and value of the starting count (`replicas` or `nginxDesiredCount`), already validated. */
+    readonly start: { readonly key: string; readonly value: number | undefined };
+    /** True when the tasks register in Cloud Map: the range must then admit a safe rolling deploy (lib/rollout.ts). */
+    readonly cloudMap: boolean;
+}
+
+/** Validates one autoscaling object; undefined (and no problem) when `value` is undefined. */
+export function parseAutoscaling(p: Problems, key: string, value: unknown, b: AutoscalingBounds): AutoscalingSpec | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!isRecord(value)) {
+        p.add(
+            key,
+            value,
+            "must be an object {min, max, cpuPercent?, memoryPercent?}",
+            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${b.highest}, cpuPercent: 60}`,
+        );
+        return undefined;
+    }
+    const before = p.count;
+    unknownKeys(p, key, value, AUTOSCALING_KEYS);
+    const min = intIn(p, `${key}.min`, value.min, b.lowest, b.highest, `fewest tasks autoscaling keeps; ${b.lowestReason}`, b.lowest);
+    const max = intIn(
+        p,
+        `${key}.max`,
+        value.max,
+        min ?? b.lowest,
+        b.highest,
+        `most tasks autoscaling starts; ${b.highestReason}`,
+        b.highest,
+    );
+    const percent = (name: "cpuPercent" | "memoryPercent") =>
+        value[name] === undefined
+            ? undefined
+            : intIn(
+                  p,
+                  `${key}.${name}`,
+                  value[name],
+                  AUTOSCALING_LIMITS.minPercent,
+                  AUTOSCALING_LIMITS.maxPercent,
+                  `target average ${name === "cpuPercent" ? "CPU" : "memory"} utilisation; below 10 scales on noise, above 90 leaves no headroom for a burst`,
+                  AUTOSCALING_DEFAULTS.cpuPercent,
+              );
+    const cpuPercent = percent("cpuPercent");
+    const memoryPercent = percent("memoryPercent");
+    if (min !== undefined && max !== undefined && b.start.value !== undefined && (b.start.value < min || b.start.value > max)) {
+        p.add(
+            b.start.key,
+            b.start.value,
+            `must be within ${key} min..max (${min}..${max}); with autoscaling it is the count the service starts with`,
+            setCommand(b.start.key, Math.min(Math.max(b.start.value, min), max)),
+        );
+    }
+    if (b.cloudMap && min !== undefined && max !== undefined && !rolloutKeepsFloor(min, max)) {
+        const fix = rolloutFixes(min, max);
+        p.add(
+            key,
+            { min, max },
+            `no rolling-deploy setting keeps ${MIN_HEALTHY_FLOOR_PERCENT}% of the tasks serving at every count in ${min}..${max} ` +
+                `while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md)`,
+            [
+                fix.min !== undefined ? setCommand(`${key}.min`, fix.min) : undefined,
+                fix.max !== undefined ? setCommand(`${key}.max`, fix.max) : undefined,
+            ]
+                .filter((f) => f !== undefined)
+                .join(", or "),
+        );
+    }
+    if (p.count !== before) {
+        return undefined;
+    }
+    // Neither target given: track CPU, the resource a Gunicorn app runs out of first.
+    const targets = cpuPercent === undefined && memoryPercent === undefined ? { cpuPercent: AUTOSCALING_DEFAULTS.cpuPercent } : {};
+    return {
+        min: min!,
+        max: max!,
+        ...(cpuPercent !== undefined ? { cpuPercent } : {}),
+        ...(memoryPercent !== undefined ? { memoryPercent } : {}),
+        ...targets,
+    };
+}

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_DEFAULTS, NGINX_SERVICE_NAME, Platform } from "../../lib/awsConfig";
-import { NGINX_CONF_ENV, NGINX_HEALTHCHECK, NGINX_PORT } from "../../lib/runtime";
+import { NGINX_CONF_ENV, NGINX_HEALTHCHECK, NGINX_PORT, nginxEnvironment } from "../../lib/runtime";
 import { ContainerDefinition, awslogs, ecsEnvironment, ecsHealthCheck } from "./containers";
 import { fargateServiceArgs, fargateTaskDefinitionArgs } from "./fargate";
 
@@ -50,7 +50,7 @@ export function nginxContainer(args: Pick<AwsNginxArgs, "config" | "logGroupName
         // The image's entrypoint writes the config, filling in the nameservers of /etc/resolv.conf (the
         // VPC resolver on Fargate), then runs its CMD (nginx -g 'daemon off;').
         portMappings: [{ containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" }],
-        environment: ecsEnvironment({ [NGINX_CONF_ENV]: args.config }),
+        environment: ecsEnvironment({ ...nginxEnvironment(), [NGINX_CONF_ENV]: args.config }),
         // Not read-only: the entrypoint writes /etc/nginx/nginx.conf and nginx its pid and temp files.
         readonlyRootFilesystem: false,
         healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),

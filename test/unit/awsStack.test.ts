@@ -94,7 +94,7 @@ describe("default aws stack: what is declared", () => {
         expect(ev.resources.filter((x) => x.type === "docker:index/container:Container")).toEqual([]);
         expect(local.error).toBeUndefined();
         expect(local.resources.filter((x) => x.type.startsWith("aws:") || x.type.startsWith("webstack:aws:"))).toEqual([]);
-        expect(local.resources.filter((x) => x.type === "docker:index/container:Container")).toHaveLength(3);
+        expect(local.resources.filter((x) => x.type === "docker:index/container:Container")).toHaveLength(4);
     });
 
     test("every custom resource is a child of a webstack:aws component and named after it", () => {
@@ -249,7 +249,7 @@ describe("images and registries", () => {
         expect(image.inputs.build).toEqual({
             context: img,
             dockerfile: `${img}/Dockerfile`,
-            args: { BASE_IMAGE: base },
+            args: { BASE_IMAGE: base, WEBSTACK_SOURCE_DIGEST: expect.stringMatching(/^[0-9a-f]{64}$/) },
             platform: "linux/amd64",
         });
         expect(image.inputs.imageName).toBe(`${url}:dev`);
@@ -375,9 +375,13 @@ describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s
                 essential: true,
                 portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: "tcp" }],
                 environment: [
+                    { name: "GUNICORN_GRACEFUL_TIMEOUT_SEC", value: "20" },
                     { name: "GUNICORN_KEEPALIVE_SEC", value: String(DEFAULT_NGINX.upstreamKeepaliveTimeoutSec + 15) },
                     { name: "GUNICORN_THREADS", value: String(spec.threads) },
                     { name: "GUNICORN_WORKERS", value: String(spec.workers) },
+                    { name: "WEBSTACK_APP_HEALTH_PATH", value: "/healthz" },
+                    { name: "WEBSTACK_APP_PORT", value: "8000" },
+                    { name: "WEBSTACK_LAME_DUCK_SEC", value: "0" },
                     { name: "WEBSTACK_SERVICE", value: name },
                 ],
                 user: "10001:10001",
@@ -479,7 +483,11 @@ describe("nginx behind a Network Load Balancer", () => {
                 image: r(A.image, "webstack-nginx-image").state.repoDigest,
                 essential: true,
                 portMappings: [{ containerPort: 80, hostPort: 80, protocol: "tcp" }],
-                environment: [{ name: NGINX_CONF_ENV, value: config }],
+                environment: [
+                    { name: NGINX_CONF_ENV, value: config },
+                    { name: "WEBSTACK_NGINX_HEALTH_PATH", value: "/nginx-healthz" },
+                    { name: "WEBSTACK_NGINX_PORT", value: "80" },
+                ],
                 readonlyRootFilesystem: false,
                 healthCheck: healthCheck(NGINX_HEALTHCHECK),
                 logConfiguration: awslogs("/ecs/webstack-dev/nginx", "nginx"),

@@ -1,0 +1,48 @@
+// Every kind of change, applied once to a running local stack under load while a busy loop keeps one
+// core busy: 0 failed requests out of at least 2,000, and the new state fully serving within 10 s of
+// the end of the apply (new code text on every reply, or the new split within 2 pp).
+import { ChangeStack, KINDS, changeOf, downChangeStack, expectedShares, upChangeStack } from "../support/changes";
+import { describeEngine } from "../support/engine";
+import { LOAD, markdownTable, measureChange, sharesOf, ChangeResult } from "../support/zeroDowntime";
+
+jest.setTimeout(600_000);
+
+export const ZD_SERVICES = [
+    { name: "application1", weight: 3, replicas: 2, workers: 2 },
+    { name: "application2", weight: 1, replicas: 1, workers: 2 },
+];
+
+describeEngine("zero failed requests for every kind of change (local target, busy core)", () => {
+    let s: ChangeStack;
+    const results: ChangeResult[] = [];
+    beforeAll(async () => {
+        s = await upChangeStack("e2e-zd", { httpPort: 18085, services: ZD_SERVICES, nginx: {} });
+    });
+    afterAll(async () => {
+        console.log(markdownTable(results));
+        await downChangeStack(s);
+    });
+
+    test.each(KINDS.map((k) => [k]))("%s", async (kind) => {
+        const r = await measureChange(s.url, changeOf(s, kind));
+        results.push(r);
+        console.log(
+            `${kind}: ${r.requests} requests, ${r.failed.length} failed, ${r.retriedReused} retried on a reused connection; ` +
+                `worst ${r.worstMs.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms; apply ${r.applyMs} ms; fully serving ${r.servingMs} ms` +
+                (r.failed.length ? `\nfailures: ${JSON.stringify(r.failed.slice(0, 10))}` : ""),
+        );
+        expect(r.failed).toEqual([]);
+        expect(r.requests).toBeGreaterThanOrEqual(LOAD.minRequests);
+        expect(r.servingMs).toBeDefined();
+        expect(r.servingMs! - r.applyMs).toBeLessThanOrEqual(LOAD.servingDeadlineMs);
+        if (kind === "weight change") {
+            const expected = expectedShares(s);
+            const observed = sharesOf(r.after);
+            expect(r.after.length).toBeGreaterThanOrEqual(1000);
+            for (const [service, share] of Object.entries(expected)) {
+                expect([service, Math.abs((observed[service] ?? 0) - share) * 100]).toEqual([service, expect.any(Number)]);
+                expect(Math.abs((observed[service] ?? 0) - share) * 100).toBeLessThanOrEqual(2);
+            }
+        }
+    });
+});

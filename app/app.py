@@ -6,7 +6,7 @@ from flask import Flask, jsonify, request
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-SERVICE = os.environ.get("WEBSTACK_SERVICE", "application")
+SERVICE = os.environ["WEBSTACK_SERVICE"]
 CONTAINER = socket.gethostname()
 
 app = Flask(__name__)

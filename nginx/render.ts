@@ -94,7 +94,10 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "    }",
         "",
         "    server {",
-        `        listen ${NGINX_PORT} default_server;`,
+        // deferred: a connection is accepted only with its request, so a worker leaving on a reload
+        // never closes a just-accepted connection as idle before reading it (the client would see
+        // its first request fail).
+        `        listen ${NGINX_PORT} default_server deferred;`,
         "        # Which config answered: a reload is visible to clients (and tests) as a new id.",
         `        add_header ${CONFIG_ID_HEADER} "${CONFIG_ID_SLOT}" always;`,
         "",

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { inspectContainer } from "../../e2e/docker";
+import { inspectContainer, removeContainer } from "../../e2e/docker";
 import { planDiff } from "../../e2e/plan";
 import { ReplayState, applyPlan, replay, teardown } from "../../e2e/replay";
 import { DOCKER } from "../../e2e/resourceTypes";
@@ -98,10 +98,9 @@ const withService = (s: ChangeStack, name: string, change: Partial<Service>) => 
     services: s.config.services.map((x) => (x.name === name ? { ...x, ...change } : x)),
 });
 
-/** Expected share per service of the stack's current config. */
-export function expectedShares(s: ChangeStack): Record<string, number> {
-    const up = s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>;
-    return Object.fromEntries(Object.entries(up).map(([k, v]) => [k, v.expectedShare]));
+/** The stack's `upstreams` output: expected share per service of the current config. */
+export function expectedUpstreams(s: ChangeStack): Record<string, { expectedShare: number }> {
+    return s.ev.outputs!.upstreams as Record<string, { expectedShare: number }>;
 }
 
 export const KINDS = [
@@ -207,3 +206,43 @@ export function changeOf(s: ChangeStack, kind: Kind): ChangeSpec {
         }
     }
 }
+
+/**
+ * Applies a weight change whose published config fails `nginx -t` (a directive nginx does not know is
+ * spliced into the config container's input). Returns the apply's error and removes the failed
+ * config container; the stack's declared state is left as it was.
+ */
+export async function applyBrokenConfig(s: ChangeStack): Promise<Error | undefined> {
+    const w = s.config.services[0].weight;
+    const next = withService(s, s.config.services[0].name, { weight: w === 3 ? 2 : 3 });
+    const after = await evaluateIn(s.root, next, s.stack);
+    const publisher = containers(after).find((r) => label(r, "webstack.role") === "nginx-config")!;
+    const broken: Evaluation = {
+        ...after,
+        resources: after.resources.map((r) =>
+            r !== publisher
+                ? r
+                : {
+                      ...r,
+                      inputs: {
+                          ...r.inputs,
+                          envs: envOfList(r).map((e) =>
+                              e.startsWith(`${NGINX_CONF_ENV}=`) ? e.replace("http {", "http {\n    webstack_no_such_directive on;") : e,
+                          ),
+                      },
+                  },
+        ),
+    };
+    try {
+        await applyPlan(s.state, planDiff(s.ev, broken), broken);
+        return undefined;
+    } catch (e) {
+        return e as Error;
+    } finally {
+        await removeContainer(String(publisher.inputs.name), undefined);
+        s.state.declared.delete(publisher.urn);
+        s.state.ids.delete(publisher.urn);
+    }
+}
+
+const envOfList = (r: DeclaredResource) => (r.inputs.envs ?? []) as string[];

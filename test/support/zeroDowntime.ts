@@ -97,15 +97,6 @@ export function firstAfter(replies: readonly TimedReply[], since: number, ok: (r
     return replies.find((r) => r.at >= since && ok(r))?.at;
 }
 
-/** Share of replies per service, 0..1. */
-export function sharesOf(replies: readonly TimedReply[]): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const r of replies) {
-        out[r.service ?? "?"] = (out[r.service ?? "?"] ?? 0) + 1 / replies.length;
-    }
-    return out;
-}
-
 /** A markdown table row per result. */
 export function markdownTable(rows: readonly ChangeResult[]): string {
     const lines = [

@@ -50,10 +50,11 @@ async function answeredByMarker(s: UpStack, marker: string, names: readonly stri
         });
 }
 
-/** nginx master and worker pids: a reload or restart changes them. */
+/** nginx master and worker pids (not the entrypoint's config watcher): a reload or restart changes them. */
 async function nginxProcesses(s: UpStack): Promise<string> {
     const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=${encodeURIComponent("-o pid,args")}`);
     return top.Processes.map((p) => p.join(" "))
+        .filter((p) => p.includes("nginx: "))
         .sort()
         .join("\n");
 }

@@ -73,6 +73,7 @@ describe("renderNginxConfig", () => {
             /location = \/nginx-healthz \{\n {12}access_log off;\n {12}default_type text\/plain;\n {12}return 200 "ok\\n";/,
         ],
         ["worker processes", { workerProcesses: 2 }, {}, /^worker_processes 2;$/m],
+        ["a reload never closes a keep-alive connection a client is about to reuse", {}, {}, /^ {4}keepalive_min_timeout 2s;$/m],
         ["connections accepted with their request (a reload never drops a fresh one)", {}, {}, /^ {8}listen 80 default_server deferred;$/m],
         ["worker connections", { workerConnections: 1024 }, {}, /^ {4}worker_connections 1024;$/m],
         ["proxy buffering off", { proxyBuffering: false }, {}, /^ {8}proxy_buffering off;$/m],

@@ -379,7 +379,6 @@ describe.each(DEFAULT_SERVICES.map((s) => [s.name, s] as const))("app service %s
                     { name: "GUNICORN_KEEPALIVE_SEC", value: String(DEFAULT_NGINX.upstreamKeepaliveTimeoutSec + 15) },
                     { name: "GUNICORN_THREADS", value: String(spec.threads) },
                     { name: "GUNICORN_WORKERS", value: String(spec.workers) },
-                    { name: "WEBSTACK_APP_HEALTH_PATH", value: "/healthz" },
                     { name: "WEBSTACK_APP_PORT", value: "8000" },
                     { name: "WEBSTACK_LAME_DUCK_SEC", value: "0" },
                     { name: "WEBSTACK_SERVICE", value: name },

@@ -2,7 +2,7 @@
 // kreuzwerker/terraform-provider-docker v4.5.0, the submodule commit 5074970c of pulumi-docker; Image
 // is pulumi-docker's own native resource). The plan (e2e/plan.ts) and the replay (e2e/replay.ts) both
 // follow these tables; test/unit/replayRules.test.ts cites the source line of each.
-import { contextDigest } from "./contextDigest";
+import { contextDigest } from "../lib/contextDigest";
 import { DOCKER } from "./resourceTypes";
 import type { State } from "./hash";
 

@@ -141,8 +141,12 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     const { main } = await import("../program");
     let outputs: Record<string, unknown> | undefined;
     let error: Error | undefined;
+    // Pulumi runs a program in its project folder, and the program hashes its build contexts from there.
+    const cwd = process.cwd();
     try {
+        process.chdir(options.root ?? PROGRAM_ROOT);
         const out = main() as unknown as Record<string, pulumi.Output<unknown>>;
+        process.chdir(cwd);
         outputs = {};
         for (const [key, value] of Object.entries(out)) {
             outputs[key] = await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
@@ -150,6 +154,8 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     } catch (e) {
         error = e as Error;
         outputs = undefined;
+    } finally {
+        process.chdir(cwd);
     }
     await settled(resources);
     return { resources, outputs, error };

@@ -3,7 +3,6 @@
 // nginx listens for it on a port of its own, takes the address from the header (ngx_http_realip_module,
 // trusting only the VPC's addresses, where the NLB's nodes live), and logs it. The app then sees it as
 // X-Forwarded-For, as locally. NGINX_PORT stays plain: the container's own health check speaks plain HTTP.
-import { UPSTREAM_LOG_FORMAT } from "./render";
 
 /** What the aws renderer adds. */
 export interface ClientAddressArgs {
@@ -13,8 +12,8 @@ export interface ClientAddressArgs {
     readonly trustedCidrs: readonly string[];
 }
 
-/** The access log format on aws: the article's, then the client address nginx took from the header. */
-export const CLIENT_LOG_FORMAT = `${UPSTREAM_LOG_FORMAT} client: $remote_addr`;
+/** What the aws access log adds after the article's fields: the client address nginx took from the header. */
+export const CLIENT_LOG_SUFFIX = " client: $remote_addr";
 
 /** Lines for nginx's server block (8-space indent, like nginx/render.ts). */
 export function clientAddressDirectives(a: ClientAddressArgs): string[] {
@@ -24,20 +23,4 @@ export function clientAddressDirectives(a: ClientAddressArgs): string[] {
         ...a.trustedCidrs.map((cidr) => `        set_real_ip_from ${cidr};`),
         "        real_ip_header proxy_protocol;",
     ];
-}
-
-/**
- * Adds the directives to a config rendered by nginx/render.ts: after its first `listen`, and with the
- * client in the log format. Until render.ts takes `clientAddress` itself (one optional arg), this keeps
- * the aws-only lines out of the shared renderer. Throws if the rendered text has no such anchors.
- */
-export function withClientAddress(config: string, a: ClientAddressArgs): string {
-    const listen = /^ {8}listen \d+ default_server;$/m;
-    const format = `log_format upstreamlog '${UPSTREAM_LOG_FORMAT}';`;
-    if (!listen.test(config) || !config.includes(format)) {
-        throw new Error("nginx/realIp.ts: the rendered config has no `listen ... default_server;` or upstreamlog format to extend");
-    }
-    return config
-        .replace(listen, (line) => [line, ...clientAddressDirectives(a)].join("\n"))
-        .replace(format, `log_format upstreamlog '${CLIENT_LOG_FORMAT}';`);
 }

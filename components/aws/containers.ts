@@ -4,6 +4,7 @@
 import {
     APP_HEALTHCHECK,
     APP_PORT,
+    APP_TMPFS,
     APP_USER,
     HEALTH_TIMING,
     NGINX_CONF_ENV,
@@ -11,9 +12,10 @@ import {
     NGINX_PORT,
     NGINX_PROXY_PROTOCOL_PORT,
     appEnvironment,
+    nginxEnvironment,
 } from "../../lib/runtime";
 import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
-import { appStopTiming, nginxStopTimeoutSec } from "./timing";
+import { appStopTiming, ecsAppStop, nginxStopTimeoutSec } from "./timing";
 
 /** One entry of a task definition's containerDefinitions (the subset this stack uses). */
 export interface ContainerDefinition {
@@ -80,14 +82,6 @@ export function cpuArchitecture(platform: Platform): "X86_64" | "ARM64" {
     return platform === "linux/arm64" ? "ARM64" : "X86_64";
 }
 
-/** The app's writable /tmp: the same size and options as the local container's tmpfs. */
-export const APP_TMPFS = { containerPath: "/tmp", sizeMiB: 16, mountOptions: ["rw", "noexec", "nosuid"] } as const;
-
-/** APP_TMPFS in Docker's `--tmpfs` option form, as the local target declares it. */
-export function dockerTmpfsOptions(t: typeof APP_TMPFS): string {
-    return [...t.mountOptions, `size=${t.sizeMiB}m`].join(",");
-}
-
 /** Name of the app container in every app task definition. */
 export const APP_CONTAINER = "app";
 
@@ -110,7 +104,8 @@ export function appContainer(args: AppContainerArgs): ContainerSpec {
         essential: true,
         // The image's CMD (gunicorn --config /app/gunicorn.conf.py wsgi) runs unchanged.
         portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
-        environment: ecsEnvironment(appEnvironment(args.service, args.nginx)),
+        // The lame duck outlasts Cloud Map's TTL and nginx's valid= (components/aws/timing.ts).
+        environment: ecsEnvironment(appEnvironment(args.service, args.nginx, ecsAppStop(args.nginx))),
         user: APP_USER,
         // Gunicorn's heartbeat files go to /dev/shm. /tmp is a small tmpfs as locally: ECS supports
         // linuxParameters.tmpfs on Fargate since January 2026 (aws/containers-roadmap#736).
@@ -151,7 +146,7 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
             { containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" },
             { containerPort: NGINX_PROXY_PROTOCOL_PORT, hostPort: NGINX_PROXY_PROTOCOL_PORT, protocol: "tcp" },
         ],
-        environment: ecsEnvironment({ [NGINX_CONF_ENV]: args.config }),
+        environment: ecsEnvironment({ ...nginxEnvironment(), [NGINX_CONF_ENV]: args.config }),
         // Not read-only: the entrypoint writes /etc/nginx/nginx.conf and nginx its pid and temp files.
         readonlyRootFilesystem: false,
         healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),

@@ -1,12 +1,12 @@
 // How long each part of a rollout waits on AWS, derived from one another so that no request fails while
 // tasks come and go. test/unit/awsTiming.test.ts states each relation.
-import { HEALTH_TIMING } from "../../lib/runtime";
+import { type AppStopTiming as ReplicaStop, HEALTH_TIMING, LOCAL_APP_STOP } from "../../lib/runtime";
 import type { NginxTuning } from "../../lib/types";
 
 /** Gunicorn's own limits (app/gunicorn.conf.py; a unit test reads the file to keep them in step). */
 export const GUNICORN = {
-    /** `graceful_timeout` default: after SIGTERM, in-flight requests get this long to finish. */
-    gracefulTimeoutSec: 20,
+    /** `graceful_timeout`: after SIGTERM (and the lame duck), in-flight requests get this long to finish. */
+    gracefulTimeoutSec: LOCAL_APP_STOP.drainSec,
     /** `timeout`: a worker busy longer than this on one request is killed, so no request outlives it. */
     timeoutSec: 30,
 } as const;
@@ -59,6 +59,12 @@ export function appStopTiming(nginx: NginxTuning): AppStopTiming {
         );
     }
     return { ttlSec: cloudMapTtlSec(nginx), lameDuckSec, drainSec, stopTimeoutSec };
+}
+
+/** The stop timing an ECS app task runs with, in the runtime contract's terms (lib/runtime.ts). */
+export function ecsAppStop(nginx: NginxTuning): ReplicaStop {
+    const t = appStopTiming(nginx);
+    return { lameDuckSec: t.lameDuckSec, drainSec: t.drainSec, stopGraceSec: t.stopTimeoutSec };
 }
 
 /** The largest nginx `valid=` whose app stop timing still fits Fargate's stopTimeout. */

@@ -7,7 +7,6 @@ import type { AutoscalingSpec } from "../../lib/types";
 import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { withClientAddress } from "../../nginx/realIp";
 import { renderNginxConfig } from "../../nginx/render";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
@@ -224,13 +223,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 container: nginxContainer({
                     // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
                     // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
-                    config: withClientAddress(
-                        renderNginxConfig({ services: c.services, tuning: c.nginx, domainSuffix: `.${cluster.namespaceName}` }),
-                        {
+                    config: renderNginxConfig({
+                        services: c.services,
+                        tuning: c.nginx,
+                        domainSuffix: `.${cluster.namespaceName}`,
+                        clientAddress: {
                             proxyProtocolPort: NGINX_PROXY_PROTOCOL_PORT,
                             trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
                         },
-                    ),
+                    }),
                     logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                     region: a.region,
                 }),

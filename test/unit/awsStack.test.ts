@@ -4,7 +4,8 @@
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { MOCK_ACCOUNT } from "../../e2e/awsMocks";
 import { AWS, DOCKER } from "../../e2e/resourceTypes";
-import { APP_CONTAINER, NGINX_CONTAINER, dockerTmpfsOptions, APP_TMPFS } from "../../components/aws/containers";
+import { APP_CONTAINER, NGINX_CONTAINER } from "../../components/aws/containers";
+import { APP_TMPFS, dockerTmpfsOptions } from "../../lib/runtime";
 import { FORMER_TYPES } from "../../components/aws/fargateService";
 import {
     appStopTiming,
@@ -262,7 +263,15 @@ describe("rollout", () => {
 });
 
 describe("containers run as on local Docker", () => {
-    const localApp = () => one(local, DOCKER.container, "webstack-application1-1").inputs;
+    const localApp = () => {
+        const app1 = local.resources.filter(
+            (r) =>
+                r.type === DOCKER.container &&
+                (r.inputs.labels as { label: string; value: string }[]).some((l) => l.value === "application1"),
+        );
+        expect(app1).toHaveLength(1);
+        return app1[0].inputs;
+    };
 
     test("the app runs as the same non-root user, on a read-only root, with every capability dropped", () => {
         expect(container("application1")).toMatchObject({
@@ -282,9 +291,12 @@ describe("containers run as on local Docker", () => {
         expect(localApp().tmpfs).toEqual({ [APP_TMPFS.containerPath]: dockerTmpfsOptions(APP_TMPFS) });
     });
 
-    test("the app gets the same environment as the local container", () => {
+    test("the app gets the same environment as the local container, but for the lame duck Cloud Map needs", () => {
         const env = (container("application1").environment as { name: string; value: string }[]).map((e) => `${e.name}=${e.value}`);
-        expect(env.sort()).toEqual([...(localApp().envs as string[])].sort());
+        const lameDuck = (e: string) => e.startsWith("WEBSTACK_LAME_DUCK_SEC=");
+        expect(env.filter((e) => !lameDuck(e)).sort()).toEqual([...(localApp().envs as string[])].filter((e) => !lameDuck(e)).sort());
+        expect(env).toContain(`WEBSTACK_LAME_DUCK_SEC=${appStopTiming(DEFAULT_NGINX).lameDuckSec}`);
+        expect(localApp().envs).toContain("WEBSTACK_LAME_DUCK_SEC=0");
     });
 
     test("stop timeouts come from the rollout relations (timing.ts)", () => {

@@ -2,8 +2,8 @@
 // failing while tasks come and go, for every nginx tuning the relation depends on.
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX } from "../../lib/defaults";
-import { HEALTH_TIMING } from "../../lib/runtime";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { HEALTH_TIMING, appEnvironment } from "../../lib/runtime";
 import type { NginxTuning } from "../../lib/types";
 import {
     DISCOVERY_MARGIN_SEC,
@@ -12,6 +12,7 @@ import {
     NLB_HEALTH_CHECK,
     appStopTiming,
     cloudMapTtlSec,
+    ecsAppStop,
     maxResolverValidSec,
     nginxHealthCheckGracePeriodSec,
     nginxStopTimeoutSec,
@@ -78,9 +79,10 @@ describe("the numbers come from the app itself", () => {
     // The relations are only as true as these: read them from the file Gunicorn reads.
     const conf = fs.readFileSync(path.join(__dirname, "../../app/gunicorn.conf.py"), "utf8");
 
-    test("Gunicorn's graceful_timeout default is the drain the stop timing allows for", () => {
-        expect(conf).toMatch(
-            new RegExp(`^graceful_timeout = int\\(os\\.environ\\.get\\("[A-Z_]+", "${GUNICORN.gracefulTimeoutSec}"\\)\\)$`, "m"),
+    test("Gunicorn's graceful_timeout is the drain the stop timing hands it through the environment", () => {
+        expect(conf).toMatch(/^graceful_timeout = int\(os\.environ\["GUNICORN_GRACEFUL_TIMEOUT_SEC"\]\)$/m);
+        expect(appEnvironment(DEFAULT_SERVICES[0], DEFAULT_NGINX, ecsAppStop(DEFAULT_NGINX)).GUNICORN_GRACEFUL_TIMEOUT_SEC).toBe(
+            String(GUNICORN.gracefulTimeoutSec),
         );
     });
 

@@ -3,27 +3,29 @@
 import { evaluate } from "../../e2e/evaluate";
 import { parseUpstreamLog } from "../../e2e/traffic";
 import { AWS } from "../../e2e/resourceTypes";
-import { CLIENT_LOG_FORMAT, withClientAddress } from "../../nginx/realIp";
-import { renderNginxConfig } from "../../nginx/render";
+import { CLIENT_LOG_SUFFIX } from "../../nginx/realIp";
+import { UPSTREAM_LOG_FORMAT, renderNginxConfig } from "../../nginx/render";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import { NGINX_CONF_ENV, NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
-const rendered = renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX });
-
 test("the PROXY protocol listener and real_ip follow the plain listener, in the server block", () => {
-    const conf = withClientAddress(rendered, { proxyProtocolPort: 8081, trustedCidrs: ["10.0.0.0/16"] });
+    const conf = renderNginxConfig({
+        services: DEFAULT_SERVICES,
+        tuning: DEFAULT_NGINX,
+        clientAddress: { proxyProtocolPort: 8081, trustedCidrs: ["10.0.0.0/16"] },
+    });
     const server = conf.slice(conf.indexOf("    server {"));
     expect(server).toContain(
         [
-            `        listen ${NGINX_PORT} default_server;`,
+            `        listen ${NGINX_PORT} default_server deferred;`,
             "        listen 8081 proxy_protocol;",
             "        # The client address from the load balancer's PROXY v2 header, only from trusted sources.",
             "        set_real_ip_from 10.0.0.0/16;",
             "        real_ip_header proxy_protocol;",
         ].join("\n"),
     );
-    expect(conf).toContain(`log_format upstreamlog '${CLIENT_LOG_FORMAT}';`);
-    expect(CLIENT_LOG_FORMAT).toMatch(/ client: \$remote_addr$/);
+    expect(conf).toContain(`log_format upstreamlog '${UPSTREAM_LOG_FORMAT}${CLIENT_LOG_SUFFIX}';`);
+    expect(CLIENT_LOG_SUFFIX).toBe(" client: $remote_addr");
 });
 
 test("the traffic tools still read the aws log line, client suffix and all", () => {
@@ -31,10 +33,6 @@ test("the traffic tools still read the aws log line, client suffix and all", () 
     expect(parseUpstreamLog(line)).toEqual([
         { host: "example", addrs: ["10.231.0.2:8000"], answeredBy: "10.231.0.2:8000", request: "GET / HTTP/1.0", status: 200 },
     ]);
-});
-
-test("a config without the anchors is refused rather than silently left without client addresses", () => {
-    expect(() => withClientAddress("events {}\n", { proxyProtocolPort: 8081, trustedCidrs: [] })).toThrow("nginx/realIp.ts");
 });
 
 describe("wired on aws only", () => {

@@ -5,7 +5,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFi
 import { execFileSync } from "child_process";
 import { tmpdir } from "os";
 import * as path from "path";
-import { compilePattern, contextDigest, goFileMode, readIgnoreFile, walkContext } from "../../e2e/contextDigest";
+import { compilePattern, contextDigest, goFileMode, readIgnoreFile, walkContext } from "../../lib/contextDigest";
 
 const ROOT = path.resolve(__dirname, "../..");
 let tmp: string;

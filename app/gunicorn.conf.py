@@ -59,11 +59,9 @@ def when_ready(server):
         lame_duck["started"] = True
         server.log.info("webstack: SIGTERM; serving for the %ss lame duck, then draining", LAME_DUCK_SEC)
 
-        def wake():
-            server.SIG_QUEUE.append(signal.SIGTERM)
-            server.wakeup()
-
-        threading.Timer(LAME_DUCK_SEC, wake).start()
+        # The second SIGTERM goes through Gunicorn's own signal queue (its type differs between
+        # versions), and finds the lame duck started.
+        threading.Timer(LAME_DUCK_SEC, os.kill, (os.getpid(), signal.SIGTERM)).start()
 
     # The arbiter looks handlers up by name on the instance for every queued signal.
     server.handle_term = handle_term

@@ -141,10 +141,11 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     const { main } = await import("../program");
     let outputs: Record<string, unknown> | undefined;
     let error: Error | undefined;
-    // Pulumi runs a program in its project folder, and the program hashes its build contexts from there.
+    // Pulumi runs a program in its project folder, and the program hashes its build contexts from there:
+    // `root`, when given, stands for that folder.
     const cwd = process.cwd();
     try {
-        process.chdir(options.root ?? PROGRAM_ROOT);
+        process.chdir(options.root ?? cwd);
         const out = main() as unknown as Record<string, pulumi.Output<unknown>>;
         process.chdir(cwd);
         outputs = {};

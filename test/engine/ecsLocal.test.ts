@@ -14,7 +14,10 @@ import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { teardown, waitHealthy } from "../../e2e/replay";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
-import { compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { appStopTiming } from "../../components/aws/timing";
+import { DEFAULT_NGINX } from "../../lib/defaults";
+import { BusyCore } from "../support/busyCore";
 import { ROOT, describeEngine } from "../support/engine";
 import { NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
@@ -405,6 +408,41 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         const logged = (await Promise.all(containers.get("nginx")!.map((n) => logs(n, since)))).join("\n");
         expect(logged.match(/ GET \/ HTTP\/1\.0 200 client: 203\.0\.113\.7$/gm)).toHaveLength(proxyPorts.length);
         expect(logged).toContain("broken header");
+    });
+
+    // Last: it stops a task. On ECS, Cloud Map deregisters a task before SIGTERM, and nginx may still send
+    // to it for the TTL plus its own valid=; the lame duck keeps it answering that long. Locally Docker's
+    // DNS keeps listing it, so nginx keeps sending throughout: every request must still succeed.
+    test("lame duck: a stopping app task answers for its lame duck, then drains and exits, with 0 failed requests under load", async () => {
+        const timing = appStopTiming(DEFAULT_NGINX);
+        const victim = containers.get("application2")![0];
+        const busy = new BusyCore(timing.stopTimeoutSec + 30);
+        const load = new LoadLoop(nginxUrls[0], 4, timing.stopTimeoutSec + 30);
+        try {
+            await sleep(2000);
+            const sigterm = Date.now();
+            // docker stop sends the image's stop signal (SIGTERM) and waits up to the task's stopTimeout, as ECS does.
+            await api("POST", `/containers/${victim}/stop?t=${timing.stopTimeoutSec}`, undefined, (timing.stopTimeoutSec + 30) * 1000);
+            const stoppedMs = Date.now() - sigterm;
+            await sleep(2000);
+            const replies = await load.stop();
+            const fromVictim = replies.filter((r) => r.container === victim && r.at > sigterm).map((r) => r.at - sigterm);
+            const info = await inspectContainer(victim);
+            console.log(
+                `lame duck ${timing.lameDuckSec}s: ${replies.length} requests, ${load.failures.length} failed; ` +
+                    `the stopping task answered ${fromVictim.length} of them, the last ${Math.max(0, ...fromVictim)} ms after SIGTERM; exited after ${stoppedMs} ms`,
+            );
+            expect(load.failures).toEqual([]);
+            expect(replies.length).toBeGreaterThanOrEqual(2000);
+            // It served on through the lame duck, then left on its own (exit 0, not SIGKILL's 137) before stopTimeout.
+            expect(Math.max(...fromVictim)).toBeGreaterThanOrEqual((timing.lameDuckSec - 1) * 1000);
+            expect(stoppedMs).toBeGreaterThanOrEqual(timing.lameDuckSec * 1000);
+            expect(stoppedMs).toBeLessThan(timing.stopTimeoutSec * 1000);
+            expect(info.State.ExitCode).toBe(0);
+        } finally {
+            busy.stop();
+            await load.stop();
+        }
     });
 });
 

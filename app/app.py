@@ -6,12 +6,13 @@ from flask import Flask, jsonify, request
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-SERVICE = os.environ.get("WEBSTACK_SERVICE", "application")
+SERVICE = os.environ["WEBSTACK_SERVICE"]
 CONTAINER = socket.gethostname()
 
 app = Flask(__name__)
 # nginx is the only peer that can reach the app; trust its one hop of X-Forwarded-* so
-# request.remote_addr is the real client, not nginx.
+# request.remote_addr is the address nginx saw: the client on local Docker, but on AWS the NLB's
+# address unless the NLB preserves client IPs.
 app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
@@ -30,6 +31,6 @@ def index():
     return body, 200, _identity_headers()
 
 
-@app.get("/healthz")
+@app.get(os.environ["WEBSTACK_APP_HEALTH_PATH"])
 def healthz():
     return jsonify(status="ok", service=SERVICE, container=CONTAINER), 200, _identity_headers()

@@ -1,29 +1,72 @@
-"""Gunicorn settings; the numbers come from stack config through the environment."""
+"""Gunicorn settings. Every number comes from lib/runtime.ts (appEnvironment) through the environment;
+a missing one stops the container at start instead of running with a guess."""
+import errno
 import os
 import signal
+import socket
+import threading
 
-bind = "0.0.0.0:8000"
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+bind = f"0.0.0.0:{int(os.environ['WEBSTACK_APP_PORT'])}"
+workers = int(os.environ["GUNICORN_WORKERS"])
 # gthread keeps nginx's upstream keep-alive connections open without pinning a whole worker to each.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ["GUNICORN_THREADS"])
 # Longer than nginx's upstream keepalive_timeout, so nginx, not Gunicorn, closes idle connections
 # and never reuses a socket Gunicorn has just closed.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE_SEC", "75"))
+keepalive = int(os.environ["GUNICORN_KEEPALIVE_SEC"])
 timeout = 30
-# SIGTERM lets in-flight requests finish before the container stops.
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT_SEC", "20"))
-# Only nginx can reach the app (it is never published), so its X-Forwarded-* headers are trusted.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# The drain: after SIGTERM (and the lame duck), in-flight requests get this long to finish.
+graceful_timeout = int(os.environ["GUNICORN_GRACEFUL_TIMEOUT_SEC"])
+# Only the proxy can reach the app (it is never published), so its X-Forwarded-* headers are trusted.
+forwarded_allow_ips = "*"
 # Heartbeat files on tmpfs: the root filesystem is read-only and /tmp may be slow disk.
 worker_tmp_dir = "/dev/shm"
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = "info"
 # Gunicorn >= 25 starts a control socket server (under $HOME, which the app user does not have);
 # nothing here uses it, and stopping it delays every shutdown by about 5 s. Older Gunicorn ignores
 # this name.
 control_socket_disable = True
+
+
+LAME_DUCK_SEC = float(os.environ["WEBSTACK_LAME_DUCK_SEC"])
+
+
+def when_ready(server):
+    """SIGTERM: serve on for the lame duck, then refuse new connections at once, then drain.
+
+    The lame duck lets a name service that deregisters the replica first (Cloud Map) stop sending
+    it new requests. Then the listening socket is shut down in the master: workers share it, so
+    from that moment a new connection is refused (nginx retries another peer at once) instead of
+    queueing in the backlog of a worker that is about to exit.
+    """
+    stop = server.handle_term
+    lame_duck = {"started": False}
+
+    def refuse_then_stop():
+        for listener in server.LISTENERS:
+            try:
+                listener.sock.shutdown(socket.SHUT_RD)
+            except OSError as e:  # already closed: nothing left to refuse
+                server.log.warning("webstack: shutdown of %s: %s", listener, e)
+        stop()
+
+    def handle_term():
+        if LAME_DUCK_SEC <= 0 or lame_duck["started"]:
+            refuse_then_stop()
+            return
+        lame_duck["started"] = True
+        server.log.info("webstack: SIGTERM; serving for the %ss lame duck, then draining", LAME_DUCK_SEC)
+
+        def wake():
+            server.SIG_QUEUE.append(signal.SIGTERM)
+            server.wakeup()
+
+        threading.Timer(LAME_DUCK_SEC, wake).start()
+
+    # The arbiter looks handlers up by name on the instance for every queued signal.
+    server.handle_term = handle_term
 
 
 def post_worker_init(worker):
@@ -35,6 +78,20 @@ def post_worker_init(worker):
     finish its in-flight requests and exit within a second; nginx sees the closed connections and
     the refused port and retries another replica.
     """
+    accept = worker.accept
+
+    def accept_until_shut_down(listener):
+        # The master shut the shared listening socket down (SIGTERM): stop polling it.
+        try:
+            accept(listener)
+        except OSError as e:
+            if e.errno != errno.EINVAL:
+                raise
+            worker.set_accept_enabled(False)
+
+    # Registered with the poller when run() starts, after this hook.
+    worker.accept = accept_until_shut_down
+
     handle_exit = worker.handle_exit
     idle = getattr(worker, "keepalived_conns", None)
     if idle is None:

@@ -1,11 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { contextDigest } from "./sourceDigest";
+
+/** Build arg (and image label) carrying the build context's digest; see sourceId. */
+export const SOURCE_DIGEST_ARG = "WEBSTACK_SOURCE_DIGEST";
 
 export interface BuiltImageArgs {
     /** Build context folder, relative to the project root (e.g. "app"). */
     readonly context: string;
     /** Image passed as the Dockerfile's BASE_IMAGE build arg. */
-    readonly baseImage: pulumi.Input<string>;
+    readonly baseImage: string;
     /** Repository and tag to give the image, e.g. "webstack-app:dev". */
     readonly imageName: pulumi.Input<string>;
     /** Target platform such as "linux/amd64". Default: the engine's own. */
@@ -23,9 +28,16 @@ export class BuiltImage extends pulumi.ComponentResource {
     public readonly ref: pulumi.Output<string>;
     /** The repository:tag the image was given. */
     public readonly imageName: pulumi.Output<string>;
+    /**
+     * What the image is built from (context files, Dockerfile path, base image), as a hex digest known
+     * while the program runs, unlike `ref`. Names derived from it change exactly when a rebuild would.
+     */
+    public readonly sourceId: string;
 
     constructor(name: string, args: BuiltImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:image:BuiltImage", name, {}, opts);
+        const digest = contextDigest(args.context);
+        this.sourceId = createHash("sha256").update(`${args.context}\0${digest}\0${args.baseImage}`).digest("hex");
         const image = new docker.Image(
             name,
             {
@@ -33,7 +45,9 @@ export class BuiltImage extends pulumi.ComponentResource {
                 build: {
                     context: args.context,
                     dockerfile: `${args.context}/Dockerfile`,
-                    args: { BASE_IMAGE: args.baseImage },
+                    // The digest as a build arg: the declared build changes with the code, so a code
+                    // edit shows as an image update in a plan, and the image is labelled with it.
+                    args: { BASE_IMAGE: args.baseImage, [SOURCE_DIGEST_ARG]: digest },
                     ...(args.platform ? { platform: args.platform } : {}),
                 },
                 skipPush: args.registry === undefined,

@@ -18,8 +18,9 @@ export class ReplayError extends Error {
 const IMAGE = "docker:index/image:Image";
 const NETWORK = "docker:index/network:Network";
 const CONTAINER = "docker:index/container:Container";
+const VOLUME = "docker:index/volume:Volume";
 /** Creation order: what containers refer to comes first. */
-const ORDER = [IMAGE, NETWORK, CONTAINER];
+const ORDER = [IMAGE, NETWORK, VOLUME, CONTAINER];
 
 export interface ReplayOptions {
     /** Folder the program runs in; build contexts are relative to it. */
@@ -92,6 +93,8 @@ async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
         await buildImage(state, r, inputs);
     } else if (r.type === NETWORK) {
         await createNetwork(state, r, inputs);
+    } else if (r.type === VOLUME) {
+        await createVolume(state, r, inputs);
     } else {
         await createContainer(state, r, inputs);
     }
@@ -107,6 +110,8 @@ async function destroy(state: ReplayState, r: DeclaredResource): Promise<void> {
         await removeContainer(id, grace ?? 0);
     } else if (r.type === NETWORK && id) {
         await api("DELETE", `/networks/${id}`);
+    } else if (r.type === VOLUME && id) {
+        await api("DELETE", `/volumes/${encodeURIComponent(id)}`);
     }
     state.ids.delete(r.urn);
     state.declared.delete(r.urn);
@@ -121,8 +126,9 @@ export async function teardown(project: string, stack: string, log?: (line: stri
     for (const n of networks) {
         await api("DELETE", `/networks/${n.Id}`);
     }
-    log?.(`removed ${containers.length} containers and ${networks.length} networks of ${project}/${stack}`);
-    return containers.length + networks.length;
+    const volumes = await removeVolumesByLabel(labels);
+    log?.(`removed ${containers.length} containers, ${networks.length} networks and ${volumes} volumes of ${project}/${stack}`);
+    return containers.length + networks.length + volumes;
 }
 
 // ---- inputs -> Docker ----------------------------------------------------------------------------
@@ -196,6 +202,31 @@ async function createNetwork(state: ReplayState, r: DeclaredResource, i: Record<
     });
     state.ids.set(r.urn, res.Id);
     state.log(`network ${i.name}`);
+}
+
+// ---- volumes (the local nginx config volume) ------------------------------------------------------
+
+async function createVolume(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
+    only(r, "", i, ["name", "labels", "driver", "driverOpts"]);
+    const res = await api<{ Name: string }>("POST", "/volumes/create", {
+        Name: i.name,
+        Driver: i.driver ?? "local",
+        DriverOpts: i.driverOpts ?? {},
+        Labels: labelsOf(i.labels),
+    });
+    state.ids.set(r.urn, res.Name);
+    state.log(`volume ${res.Name}`);
+}
+
+/** Removes the volumes carrying every given label; returns how many. */
+async function removeVolumesByLabel(labels: Readonly<Record<string, string>>): Promise<number> {
+    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+    const found = await api<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${encodeURIComponent(filters)}`);
+    const volumes = found.Volumes ?? [];
+    for (const v of volumes) {
+        await api("DELETE", `/volumes/${encodeURIComponent(v.Name)}`);
+    }
+    return volumes.length;
 }
 
 const CONTAINER_KEYS = [
@@ -365,6 +396,10 @@ export async function waitHealthy(r: Pick<DeclaredResource, "type" | "name">, id
         if (info.State.Health?.Status === "healthy" || (!info.State.Health && info.State.Running)) {
             return info;
         }
+        if (!info.State.Running && info.State.Status !== "created") {
+            // The provider's wait gives up when the container stops (e.g. a config check failed).
+            throw new ReplayError(r, `exited (code ${info.State.ExitCode}) before it was healthy`);
+        }
         await sleep(250);
     }
     throw new ReplayError(r, `not healthy after ${timeoutMs / 1000}s (state ${info.State.Status}, health ${info.State.Health?.Status})`);
@@ -405,6 +440,8 @@ export async function adopt(ev: Evaluation, options: ReplayOptions): Promise<Rep
             state.ids.set(r.urn, (await api<{ Id: string }>("GET", `/networks/${encodeURIComponent(r.inputs.name as string)}`)).Id);
         } else if (r.type === CONTAINER) {
             state.ids.set(r.urn, (await inspectContainer(r.inputs.name as string)).Id);
+        } else if (r.type === VOLUME) {
+            state.ids.set(r.urn, r.inputs.name as string);
         }
         state.declared.set(r.urn, r);
     }

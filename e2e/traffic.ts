@@ -6,28 +6,44 @@ export interface Reply {
     readonly status: number;
     readonly service?: string;
     readonly container?: string;
+    /** nginx's X-Webstack-Config: which published config answered. */
+    readonly config?: string;
+    /** Whether the body contained the marker asked for (undefined when none was). */
+    readonly marked?: boolean;
     readonly ms: number;
     readonly error?: string;
+    /** The request failed on a reused keep-alive connection before any response byte. */
+    readonly reusedBeforeResponse?: boolean;
 }
 
 /** One GET; never throws (a failure is a Reply with status 0 and the error). */
-export function get(url: string, agent?: http.Agent, timeoutMs = 10_000): Promise<Reply> {
+export function get(url: string, agent?: http.Agent, timeoutMs = 10_000, bodyMarker?: string): Promise<Reply> {
     const started = performance.now();
     return new Promise((resolve) => {
         const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
-            res.resume();
+            let body = "";
+            if (bodyMarker === undefined) {
+                res.resume();
+            } else {
+                res.setEncoding("utf8");
+                res.on("data", (c: string) => (body += c));
+            }
             res.on("end", () =>
                 resolve({
                     status: res.statusCode ?? 0,
                     service: res.headers["x-webstack-service"] as string | undefined,
                     container: res.headers["x-webstack-container"] as string | undefined,
+                    config: res.headers["x-webstack-config"] as string | undefined,
+                    marked: bodyMarker === undefined ? undefined : body.includes(bodyMarker),
                     ms: performance.now() - started,
                 }),
             );
             res.on("error", (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
         });
         req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
+        req.on("error", (e) =>
+            resolve({ status: 0, ms: performance.now() - started, error: e.message, reusedBeforeResponse: req.reusedSocket }),
+        );
     });
 }
 
@@ -60,23 +76,40 @@ export async function sendRequests(url: string, count: number, concurrency = 4):
     return replies;
 }
 
-/** A client loop that keeps sending GETs until stopped; bounded by `maxSec` so it always ends. */
+/**
+ * A client loop that keeps sending GETs until stopped; bounded by `maxSec` so it always ends.
+ *
+ * Its clients keep connections alive, so they can race nginx closing an idle connection (a graceful
+ * reload closes them). Like curl and browsers (RFC 9112 §9.3.1), a GET that fails on a reused
+ * connection before any byte of a response is sent once more on a new connection; those retries are
+ * counted in `retriedReused`, never hidden. Any other failure, or a failed retry, is a failure.
+ */
 export class LoadLoop {
     readonly replies: (Reply & { at: number })[] = [];
+    /** First attempts that failed on a reused connection and were retried (the retry is in `replies`). */
+    readonly retriedReused: (Reply & { at: number })[] = [];
     private running = true;
     private readonly done: Promise<void>;
 
-    constructor(url: string, concurrency = 4, maxSec = 120) {
+    constructor(url: string, concurrency = 4, maxSec = 120, bodyMarker?: string) {
         const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+        const fresh = new http.Agent({ keepAlive: false });
         const deadline = Date.now() + maxSec * 1000;
         this.done = Promise.all(
             Array.from({ length: concurrency }, async () => {
                 while (this.running && Date.now() < deadline) {
-                    const r = await get(url, agent);
+                    let r = await get(url, agent, 10_000, bodyMarker);
+                    if (r.status === 0 && r.reusedBeforeResponse) {
+                        this.retriedReused.push({ ...r, at: Date.now() });
+                        r = await get(url, fresh, 10_000, bodyMarker);
+                    }
                     this.replies.push({ ...r, at: Date.now() });
                 }
             }),
-        ).then(() => agent.destroy());
+        ).then(() => {
+            agent.destroy();
+            fresh.destroy();
+        });
     }
 
     /** Stops the loop and returns its replies. */

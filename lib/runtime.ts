@@ -1,9 +1,13 @@
 // Runtime contract shared by the local containers and the ECS task definitions, so both targets run
-// the app and nginx the same way: same port, same health checks, same Gunicorn settings.
+// the app and nginx the same way: same ports, paths, health checks, stop and drain times. The values
+// reach app/gunicorn.conf.py, app/app.py and the nginx scripts through the environment built here;
+// test/unit/runtimeContract.test.ts reads those files to check that they take them from there.
 import type { NginxTuning, ServiceSpec } from "./types";
 
 /** Port Gunicorn binds inside every app container / task. */
 export const APP_PORT = 8000;
+/** App health endpoint (Flask route), used by the container health check. */
+export const APP_HEALTH_PATH = "/healthz";
 /** Port nginx listens on inside its container / task. */
 export const NGINX_PORT = 80;
 /** nginx-only health location; answered by nginx itself, never proxied. */
@@ -11,12 +15,34 @@ export const NGINX_HEALTH_PATH = "/nginx-healthz";
 /** Uid:gid of the non-root user app/Dockerfile creates. */
 export const APP_USER = "10001:10001";
 
+/**
+ * How a stopping app replica leaves. On SIGTERM it serves on for `lameDuckSec` (so a name service
+ * that deregisters it first, like Cloud Map, stops sending new requests), then closes its listening
+ * socket (new connections are refused, which nginx retries at once on another peer), lets in-flight
+ * requests finish for up to `drainSec`, and exits. The container is killed `stopGraceSec` after
+ * SIGTERM, so the grace must cover both plus a margin.
+ */
+export interface AppStopTiming {
+    readonly lameDuckSec: number;
+    readonly drainSec: number;
+    readonly stopGraceSec: number;
+}
+
+/**
+ * Local Docker: no lame duck. Docker's DNS lists a container for as long as it runs, so serving on
+ * would only delay the stop; refusing at once is what makes nginx move on.
+ */
+export const LOCAL_APP_STOP: AppStopTiming = { lameDuckSec: 0, drainSec: 20, stopGraceSec: 30 };
+
+/** nginx's graceful stop (SIGQUIT lets open requests finish) is killed after this many seconds. */
+export const NGINX_STOP_GRACE_SEC = 15;
+
 /** App health check: python's urllib, because python slim images have neither curl nor wget. */
 export const APP_HEALTHCHECK: readonly string[] = [
     "CMD",
     "python3",
     "-c",
-    `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${APP_PORT}/healthz', timeout=2)`,
+    `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${APP_PORT}${APP_HEALTH_PATH}', timeout=2)`,
 ];
 
 /** nginx health check: a script baked into nginx/Dockerfile (bash /dev/tcp, no curl needed). */
@@ -34,14 +60,43 @@ export function gunicornKeepaliveSec(nginx: NginxTuning): number {
 }
 
 /** Environment of one app service's containers / tasks (read by app/gunicorn.conf.py and app.py). */
-export function appEnvironment(service: ServiceSpec, nginx: NginxTuning): Record<string, string> {
+export function appEnvironment(service: ServiceSpec, nginx: NginxTuning, stop: AppStopTiming = LOCAL_APP_STOP): Record<string, string> {
     return {
         WEBSTACK_SERVICE: service.name,
+        WEBSTACK_APP_PORT: String(APP_PORT),
+        WEBSTACK_APP_HEALTH_PATH: APP_HEALTH_PATH,
+        WEBSTACK_LAME_DUCK_SEC: String(stop.lameDuckSec),
         GUNICORN_WORKERS: String(service.workers),
         GUNICORN_THREADS: String(service.threads),
         GUNICORN_KEEPALIVE_SEC: String(gunicornKeepaliveSec(nginx)),
+        GUNICORN_GRACEFUL_TIMEOUT_SEC: String(stop.drainSec),
     };
 }
 
 /** Environment variable that carries the rendered nginx.conf into the nginx container / task. */
 export const NGINX_CONF_ENV = "WEBSTACK_NGINX_CONF";
+
+/** Environment of the nginx container / task (read by nginx/webstack-healthcheck.sh). */
+export function nginxEnvironment(): Record<string, string> {
+    return { WEBSTACK_NGINX_PORT: String(NGINX_PORT), WEBSTACK_NGINX_HEALTH_PATH: NGINX_HEALTH_PATH };
+}
+
+/**
+ * Local target: folder (a Docker volume) where the config container publishes nginx.conf and the
+ * running nginx watches it. Set in WEBSTACK_NGINX_CONF_DIR; unset on ECS, where the config arrives
+ * in WEBSTACK_NGINX_CONF with each new task.
+ */
+export const NGINX_CONF_DIR = "/etc/nginx/webstack";
+export const NGINX_CONF_DIR_ENV = "WEBSTACK_NGINX_CONF_DIR";
+
+/** Local nginx container's environment: where to watch, how often, how long to wait at start. */
+export function localNginxEnvironment(): Record<string, string> {
+    return {
+        ...nginxEnvironment(),
+        [NGINX_CONF_DIR_ENV]: NGINX_CONF_DIR,
+        // A published config is picked up within half a second.
+        WEBSTACK_NGINX_CONF_POLL_SEC: "0.5",
+        // On a first `up` nginx and the config container start together; nginx waits for the file.
+        WEBSTACK_NGINX_CONF_WAIT_SEC: "60",
+    };
+}

@@ -1,5 +1,6 @@
 // Renders the whole nginx.conf from the services list. Pure: the same services and tuning always give
 // the same text, so a replica-count change never touches nginx (only names and weights are in here).
+import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../lib/types";
 import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT } from "../lib/runtime";
 
@@ -14,7 +15,7 @@ export interface RenderNginxArgs {
     readonly services: readonly Pick<ServiceSpec, "name" | "weight">[];
     /** nginx tuning. */
     readonly tuning: NginxTuning;
-    /** DNS suffix appended to each service name (".ns.local" for Cloud Map). Default "" (Docker alias). */
+    /** DNS suffix appended to each service name (the Cloud Map namespace, e.g. ".webstack-aws.local"). Default "" (Docker alias). */
     readonly domainSuffix?: string;
     /** `resolver` addresses. Default: the placeholder filled at container start from /etc/resolv.conf. */
     readonly resolvers?: string;
@@ -23,7 +24,28 @@ export interface RenderNginxArgs {
 /** The upstream block's name; also the `zone` name shared by nginx workers. */
 export const UPSTREAM_NAME = "webstack_app";
 
+/** Named location that re-sends an idempotent request nginx itself failed with 502 (see below). */
+export const RETRY_LOCATION = "@webstack_retry";
+
+/** Response header naming the config that answered (8 hex digits of sha256 of the rest of the text). */
+export const CONFIG_ID_HEADER = "X-Webstack-Config";
+const CONFIG_ID_SLOT = "@CONFIG_ID@";
+
+/** The id a rendered config announces in CONFIG_ID_HEADER. */
+export function configIdOf(config: string): string {
+    const m = new RegExp(`add_header ${CONFIG_ID_HEADER} "([0-9a-f]{8})" always;`).exec(config);
+    if (!m) {
+        throw new Error("not a config rendered by nginx/render.ts: no config id");
+    }
+    return m[1];
+}
+
 export function renderNginxConfig(args: RenderNginxArgs): string {
+    const text = renderWithSlot(args);
+    return text.replace(CONFIG_ID_SLOT, createHash("sha256").update(text).digest("hex").slice(0, 8));
+}
+
+function renderWithSlot(args: RenderNginxArgs): string {
     const t = args.tuning;
     const suffix = args.domainSuffix ?? "";
     // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
@@ -56,6 +78,10 @@ export function renderNginxConfig(args: RenderNginxArgs): string {
         "    sendfile on;",
         "    tcp_nodelay on;",
         "    keepalive_timeout 65s;",
+        "    # A graceful reload closes the old workers' idle keep-alive connections; a client sending its",
+        "    # next request at that instant would see it fail. Connections used within the last 2 s are",
+        "    # not closed: their next request is answered (with Connection: close) instead.",
+        "    keepalive_min_timeout 2s;",
         "",
         `    log_format upstreamlog '${UPSTREAM_LOG_FORMAT}';`,
         `    ${accessLog}`,
@@ -72,7 +98,12 @@ export function renderNginxConfig(args: RenderNginxArgs): string {
         "    }",
         "",
         "    server {",
-        `        listen ${NGINX_PORT} default_server;`,
+        // deferred: a connection is accepted only with its request, so a worker leaving on a reload
+        // never closes a just-accepted connection as idle before reading it (the client would see
+        // its first request fail).
+        `        listen ${NGINX_PORT} default_server deferred;`,
+        "        # Which config answered: a reload is visible to clients (and tests) as a new id.",
+        `        add_header ${CONFIG_ID_HEADER} "${CONFIG_ID_SLOT}" always;`,
         "",
         `        location = ${NGINX_HEALTH_PATH} {`,
         "            access_log off;",
@@ -80,21 +111,37 @@ export function renderNginxConfig(args: RenderNginxArgs): string {
         '            return 200 "ok\\n";',
         "        }",
         "",
+        "        # Settings shared by the first dispatch and the re-dispatch below.",
+        "        proxy_http_version 1.1;",
+        '        proxy_set_header Connection "";',
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header X-Real-IP $remote_addr;",
+        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        `        proxy_buffering ${t.proxyBuffering ? "on" : "off"};`,
+        `        proxy_connect_timeout ${t.proxyConnectTimeoutSec}s;`,
+        "        # Passive failover: a replica that refuses, resets or times out is skipped and the",
+        "        # request (idempotent ones only, as nginx does by default) goes to the next peer; the",
+        "        # number of tries is bounded by the peers and the timeout, not by a fixed count.",
+        "        proxy_next_upstream error timeout;",
+        "        proxy_next_upstream_tries 0;",
+        "        proxy_next_upstream_timeout 10s;",
+        "",
         "        location / {",
         `            proxy_pass http://${UPSTREAM_NAME};`,
-        "            proxy_http_version 1.1;",
-        '            proxy_set_header Connection "";',
-        "            proxy_set_header Host $host;",
-        "            proxy_set_header X-Real-IP $remote_addr;",
-        "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        "            proxy_set_header X-Forwarded-Proto $scheme;",
-        `            proxy_buffering ${t.proxyBuffering ? "on" : "off"};`,
-        `            proxy_connect_timeout ${t.proxyConnectTimeoutSec}s;`,
-        "            # Passive failover: a replica that refuses or times out is skipped and the request",
-        "            # (idempotent ones only, as nginx does by default) goes to the next peer.",
-        "            proxy_next_upstream error timeout;",
-        "            proxy_next_upstream_tries 3;",
-        "            proxy_next_upstream_timeout 10s;",
+        "            # A request snapshots the upstream's peer set when it starts. When `resolve` changes",
+        "            # that set (a replica started or stopped) while a try is failing, nginx refuses to",
+        '            # try another peer from the stale snapshot and answers 502 "no live upstreams".',
+        "            # One re-dispatch starts over with the current peer set.",
+        `            error_page 502 = ${RETRY_LOCATION};`,
+        "        }",
+        "",
+        `        location ${RETRY_LOCATION} {`,
+        "            # Only requests that are safe to send twice; others keep nginx's 502.",
+        "            if ($request_method !~ ^(GET|HEAD|OPTIONS)$) {",
+        "                return 502;",
+        "            }",
+        `            proxy_pass http://${UPSTREAM_NAME};`,
         "        }",
         "    }",
         "}",

@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../../lib/types";
-import { APP_HEALTHCHECK, APP_USER, appEnvironment } from "../../lib/runtime";
+import { APP_HEALTHCHECK, APP_USER, LOCAL_APP_STOP, appEnvironment } from "../../lib/runtime";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
@@ -12,6 +13,8 @@ export interface LocalAppServiceArgs {
     readonly nginx: NginxTuning;
     /** App image reference (BuiltImage.ref). */
     readonly image: pulumi.Input<string>;
+    /** What the image is built from (BuiltImage.sourceId); part of the replicas' generation. */
+    readonly imageSourceId: string;
     /** Docker network the replicas join. */
     readonly networkName: pulumi.Input<string>;
     /** Prefix of Docker container names, e.g. "webstack-dev". */
@@ -20,21 +23,42 @@ export interface LocalAppServiceArgs {
     readonly labels: Readonly<Record<string, string>>;
 }
 
-/** One weighted service on local Docker: a container per replica, all answering to the service name. */
+/**
+ * The generation of a service's replicas: 6 hex digits of sha256 over what a running replica is made
+ * of (image source and environment). Replicas of one generation differ only in their number.
+ */
+export function replicaGeneration(imageSourceId: string, env: readonly string[]): string {
+    return createHash("sha256")
+        .update(JSON.stringify([imageSourceId, ...env]))
+        .digest("hex")
+        .slice(0, 6);
+}
+
+/**
+ * One weighted service on local Docker: a container per replica, all answering to the service name.
+ *
+ * Names are a contract: replica i (from 1) of generation g is the resource `<component>-<g>-<i>` and
+ * the container `<prefix>-<service>-<g>-<i>`. A code or Gunicorn-settings change is a new generation,
+ * so the engine sees creates (new names, `wait`ed healthy) and deletes of the old replicas, which it
+ * runs at the end of the update: create-before-delete without colliding names. pulumi-docker
+ * replaces a container by deleting it first, which would leave a one-replica service with none.
+ * Scaling keeps the generation: scale-up adds the next numbers, scale-down removes the highest.
+ */
 export class LocalAppService extends pulumi.ComponentResource {
-    /** Docker names of the replicas, in order. */
+    /** Docker names of the replicas. */
     public readonly containerNames: pulumi.Output<string[]>;
+    /** The replicas' generation (see replicaGeneration). */
+    public readonly generation: string;
 
     constructor(name: string, args: LocalAppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:local:AppService", name, {}, opts);
         const s = args.service;
-        const env = envList(appEnvironment(s, args.nginx));
-        // Replicas are numbered from 1 like compose; scaling down removes the highest numbers, so the
-        // remaining containers keep their names and are not touched.
+        const env = envList(appEnvironment(s, args.nginx, LOCAL_APP_STOP));
+        this.generation = replicaGeneration(args.imageSourceId, env);
         const containers = Array.from({ length: s.replicas }, (_, i) => {
-            const dockerName = `${args.namePrefix}-${s.name}-${i + 1}`;
+            const dockerName = `${args.namePrefix}-${s.name}-${this.generation}-${i + 1}`;
             return new docker.Container(
-                `${name}-${i + 1}`,
+                `${name}-${this.generation}-${i + 1}`,
                 {
                     name: dockerName,
                     hostname: dockerName,
@@ -46,16 +70,15 @@ export class LocalAppService extends pulumi.ComponentResource {
                     readOnly: true,
                     tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
                     capabilities: { drops: ["ALL"] },
-                    // SIGTERM lets Gunicorn drain; the grace outlasts its graceful_timeout.
+                    // SIGTERM starts Gunicorn's refuse-then-drain stop; the grace outlasts it.
                     stopSignal: "SIGTERM",
-                    destroyGraceSeconds: 30,
+                    destroyGraceSeconds: LOCAL_APP_STOP.stopGraceSec,
                     labels: dockerLabels(args.labels, { [LABEL.role]: "app", [LABEL.service]: s.name, [LABEL.replica]: String(i + 1) }),
                     ...COMMON_CONTAINER,
                     logOpts: { ...COMMON_CONTAINER.logOpts },
                     securityOpts: [...COMMON_CONTAINER.securityOpts],
                 },
-                // Docker names are fixed, so a replacement (new image) must free the name first.
-                { parent: this, deleteBeforeReplace: true },
+                { parent: this },
             );
         });
         this.containerNames = pulumi.output(containers.map((c) => c.name));

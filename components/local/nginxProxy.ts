@@ -1,6 +1,15 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_CONF_ENV, NGINX_HEALTHCHECK, NGINX_PORT } from "../../lib/runtime";
+import {
+    NGINX_CONF_DIR,
+    NGINX_CONF_DIR_ENV,
+    NGINX_CONF_ENV,
+    NGINX_HEALTHCHECK,
+    NGINX_PORT,
+    NGINX_STOP_GRACE_SEC,
+    localNginxEnvironment,
+} from "../../lib/runtime";
+import { configIdOf } from "../../nginx/render";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
@@ -21,37 +30,79 @@ export interface LocalNginxArgs {
     readonly labels: Readonly<Record<string, string>>;
 }
 
-/** The reverse proxy and weighted balancer: the only container with a published port. */
+/**
+ * The reverse proxy and weighted balancer: the only container with a published port.
+ *
+ * A config change (weights, tuning) never touches the nginx container. The config travels in a
+ * one-shot config container, `<prefix>-nginx-config-<id>` (the id nginx announces in
+ * X-Webstack-Config), which checks it with `nginx -t` and
+ * publishes it on a volume; nginx's entrypoint sees the new file and reloads gracefully. A config
+ * that fails the check fails the config container, so the apply fails and nginx keeps serving the
+ * old one. The old config container is deleted at the end of the update (it only sleeps).
+ */
 export class LocalNginx extends pulumi.ComponentResource {
     /** Docker name of the nginx container (for `docker logs -f`). */
     public readonly containerName: pulumi.Output<string>;
+    /** Docker name of the container that published the current config. */
+    public readonly configContainerName: pulumi.Output<string>;
 
     constructor(name: string, args: LocalNginxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:local:Nginx", name, {}, opts);
         const dockerName = `${args.namePrefix}-nginx`;
+        const labels = (role: string) => dockerLabels(args.labels, { [LABEL.role]: role });
+        const volume = new docker.Volume(`${name}-conf`, { name: `${dockerName}-conf`, labels: labels("nginx-conf") }, { parent: this });
+        const mount = (readOnly: boolean) => [{ type: "volume", source: volume.name, target: NGINX_CONF_DIR, readOnly }];
+        const id = configIdOf(args.config);
+        const configName = `${dockerName}-config-${id}`;
+        const publisher = new docker.Container(
+            `${name}-config-${id}`,
+            {
+                name: configName,
+                hostname: configName,
+                image: args.image,
+                command: ["publish"],
+                envs: envList({ [NGINX_CONF_ENV]: args.config, [NGINX_CONF_DIR_ENV]: NGINX_CONF_DIR }),
+                mounts: mount(false),
+                // On the stack network, so `nginx -t` sees the same resolver as nginx.
+                networksAdvanced: [{ name: args.networkName }],
+                // Healthy once published; a config that fails `nginx -t` exits instead.
+                healthcheck: { tests: ["CMD", "test", "-f", "/tmp/published"], interval: "1s", timeout: "1s", retries: 1 },
+                restart: "no",
+                wait: true,
+                waitTimeout: 60,
+                destroyGraceSeconds: 1,
+                labels: labels("nginx-config"),
+                logDriver: COMMON_CONTAINER.logDriver,
+                logOpts: { ...COMMON_CONTAINER.logOpts },
+                securityOpts: [...COMMON_CONTAINER.securityOpts],
+            },
+            { parent: this },
+        );
         const container = new docker.Container(
             name,
             {
                 name: dockerName,
                 hostname: dockerName,
                 image: args.image,
-                // The config travels in the environment, exactly as in the ECS task definition.
-                envs: envList({ [NGINX_CONF_ENV]: args.config }),
+                envs: envList(localNginxEnvironment()),
+                mounts: mount(true),
                 ports: [{ internal: NGINX_PORT, external: args.httpPort, ip: args.bindAddress, protocol: "tcp" }],
                 networksAdvanced: [{ name: args.networkName }],
                 healthcheck: dockerHealthcheck(NGINX_HEALTHCHECK),
                 // SIGQUIT is nginx's graceful shutdown: open requests finish first.
                 stopSignal: "SIGQUIT",
-                destroyGraceSeconds: 15,
-                labels: dockerLabels(args.labels, { [LABEL.role]: "nginx" }),
+                destroyGraceSeconds: NGINX_STOP_GRACE_SEC,
+                labels: labels("nginx"),
                 ...COMMON_CONTAINER,
                 logOpts: { ...COMMON_CONTAINER.logOpts },
                 securityOpts: [...COMMON_CONTAINER.securityOpts],
             },
-            // The name and host port are fixed, so a replacement must free them first.
-            { parent: this, deleteBeforeReplace: true },
+            // The name and host port are fixed, so a replacement (a new nginx image) must free them
+            // first. The first config must exist before nginx starts.
+            { parent: this, deleteBeforeReplace: true, dependsOn: [publisher] },
         );
         this.containerName = container.name;
-        this.registerOutputs({ containerName: this.containerName });
+        this.configContainerName = publisher.name;
+        this.registerOutputs({ containerName: this.containerName, configContainerName: this.configContainerName });
     }
 }

@@ -47,6 +47,7 @@ export class LocalWebStack extends pulumi.ComponentResource {
                     service,
                     nginx: c.nginx,
                     image: appImage.ref,
+                    imageSourceId: appImage.sourceId,
                     networkName: network.networkName,
                     namePrefix: args.namePrefix,
                     labels: args.labels,

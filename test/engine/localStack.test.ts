@@ -8,6 +8,7 @@ import { api, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { formatPlan, planDiff } from "../../e2e/plan";
 import { applyPlan } from "../../e2e/replay";
 import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { BusyCore } from "../support/busyCore";
 import { ROOT, UpStack, addressBook, describeEngine, downStack, upStack } from "../support/engine";
 
 jest.setTimeout(300_000);
@@ -18,11 +19,21 @@ const services = (app2Replicas: number) => [
     { name: "application2", weight: 1, replicas: app2Replicas, workers: 3 },
 ];
 
+const isApp = (r: { type: string; inputs: Record<string, unknown> }) =>
+    r.type === "docker:index/container:Container" &&
+    ((r.inputs.labels ?? []) as { label: string; value: string }[]).some((l) => l.label === "webstack.role" && l.value === "app");
+
 /** Names of the app containers a stack declares. */
-const appContainers = (s: UpStack) =>
-    s.ev.resources
-        .filter((r) => r.type === "docker:index/container:Container" && !String(r.inputs.name).endsWith("-nginx"))
-        .map((r) => String(r.inputs.name));
+const appContainers = (s: Pick<UpStack, "ev">) => s.ev.resources.filter(isApp).map((r) => String(r.inputs.name));
+
+/** Docker name of replica `i` of `service` (names carry the replicas' generation). */
+const replicaName = (s: Pick<UpStack, "ev">, service: string, i: number) => {
+    const name = appContainers(s).find((n) => new RegExp(`-${service}-[0-9a-f]{6}-${i}$`).test(n));
+    if (!name) {
+        throw new Error(`no replica ${i} of ${service}`);
+    }
+    return name;
+};
 
 /** Services that answered the requests whose path carries `marker`, from nginx's upstreamlog. */
 async function answeredByMarker(s: UpStack, marker: string, names: readonly string[]): Promise<string[]> {
@@ -39,10 +50,11 @@ async function answeredByMarker(s: UpStack, marker: string, names: readonly stri
         });
 }
 
-/** nginx master and worker pids: a reload or restart changes them. */
+/** nginx master and worker pids (not the entrypoint's config watcher): a reload or restart changes them. */
 async function nginxProcesses(s: UpStack): Promise<string> {
     const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=${encodeURIComponent("-o pid,args")}`);
     return top.Processes.map((p) => p.join(" "))
+        .filter((p) => p.includes("nginx: "))
         .sort()
         .join("\n");
 }
@@ -100,7 +112,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const page = await getText(s.url);
         expect(page.status).toBe(200);
         expect(page.body).toMatch(/<h1>Hello from application[12]<\/h1>/);
-        expect(page.body).toMatch(/container <b>webstack-e2e-default-application[12]-1<\/b>/);
+        expect(page.body).toMatch(/container <b>webstack-e2e-default-application[12]-[0-9a-f]{6}-1<\/b>/);
         // X-Forwarded-For survived the proxy: the app sees the client, not nginx.
         const nginxIp = Object.values((await inspectContainer(s.nginx)).NetworkSettings.Networks)[0].IPAddress;
         expect(page.body).toMatch(/client (\d+\.){3}\d+ via http/);
@@ -176,22 +188,25 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const after = await evaluate({ ...s.config, services: services(2) }, { stack: s.stack });
         const plan = planDiff(s.ev, after);
         expect(plan.counts).toMatchObject({ create: 1, update: 0, replace: 0, delete: 0 });
-        expect(plan.steps[0].name).toBe("webstack-application2-2");
+        expect(plan.steps[0].name).toMatch(/^webstack-application2-[0-9a-f]{6}-2$/);
         const processes = await nginxProcesses(s);
         const nginxStarted = (await inspectContainer(s.nginx)).State.StartedAt;
 
+        const busy = new BusyCore(60);
         const loop = new LoadLoop(s.url, 4);
         await sleep(1000);
         await applyPlan(s.state, plan, after);
         s = { ...s, ev: after, config: { ...s.config, services: services(2) } };
-        const started = Date.parse((await inspectContainer("webstack-e2e-default-application2-2")).State.StartedAt);
+        const added = replicaName(s, "application2", 2);
+        const started = Date.parse((await inspectContainer(added)).State.StartedAt);
         const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline && !loop.replies.some((r) => r.container === "webstack-e2e-default-application2-2")) {
+        while (Date.now() < deadline && !loop.replies.some((r) => r.container === added)) {
             await sleep(100);
         }
         await sleep(2000);
         const replies = await loop.stop();
-        const first = replies.find((r) => r.container === "webstack-e2e-default-application2-2");
+        busy.stop();
+        const first = replies.find((r) => r.container === added);
         console.log(
             `scale up: ${replies.length} requests, ${loop.failures.length} failed; new replica first served ${first ? first.at - started : "never"} ms after its start`,
         );
@@ -206,35 +221,43 @@ describeEngine("local stack on the real engine (default config: the article)", (
     test("5. scale down by 1 under load (graceful SIGTERM stop): 0 failures", async () => {
         const after = await evaluate({ ...s.config, services: services(1) }, { stack: s.stack });
         const plan = planDiff(s.ev, after);
+        const removed = replicaName(s, "application2", 2);
         expect(plan.steps).toEqual([
-            { op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] },
+            {
+                op: "delete",
+                type: "docker:index/container:Container",
+                name: expect.stringMatching(/^webstack-application2-[0-9a-f]{6}-2$/),
+                changedKeys: [],
+            },
         ]);
+        const busy = new BusyCore(60);
         const loop = new LoadLoop(s.url, 4);
         await sleep(1000);
         await applyPlan(s.state, plan, after);
         s = { ...s, ev: after, config: { ...s.config, services: services(1) } };
         await sleep(7000); // past resolver valid=5s: nginx has dropped the address
         const replies = await loop.stop();
+        busy.stop();
         console.log(`scale down: ${replies.length} requests, ${loop.failures.length} failed`);
         expect(loop.failures).toEqual([]);
-        expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === "webstack-e2e-default-application2-2")).toBe(
-            false,
-        );
+        expect(replies.filter((r) => r.at > Date.now() - 1500).some((r) => r.container === removed)).toBe(false);
     });
 
     test("6. SIGKILL of a replica under load: nginx retries another peer, 0 failed GETs", async () => {
+        const busy = new BusyCore(60);
         const loop = new LoadLoop(s.url, 4);
         await sleep(1500);
-        await api("POST", `/containers/webstack-e2e-default-application1-1/kill?signal=SIGKILL`);
+        await api("POST", `/containers/${replicaName(s, "application1", 1)}/kill?signal=SIGKILL`);
         await sleep(4000);
         const replies = await loop.stop();
+        busy.stop();
         console.log(`kill: ${replies.length} requests, ${loop.failures.length} failed`);
         expect(loop.failures).toEqual([]);
         expect(replies.length).toBeGreaterThan(100);
     });
 
     test("7. restart policy: the app process dies, the container comes back and serves again", async () => {
-        const name = "webstack-e2e-default-application2-1";
+        const name = replicaName(s, "application2", 1);
         // Wait for anything test 6 disturbed to settle first.
         const before = await waitFor(async () => {
             const i = await inspectContainer(name);

@@ -1,8 +1,25 @@
 import { Evaluation, evaluate } from "../../e2e/evaluate";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { APP_HEALTHCHECK, NGINX_HEALTHCHECK } from "../../lib/runtime";
-import { renderNginxConfig } from "../../nginx/render";
+import { APP_HEALTHCHECK, LOCAL_APP_STOP, NGINX_CONF_DIR, NGINX_HEALTHCHECK } from "../../lib/runtime";
+import { configIdOf, renderNginxConfig } from "../../nginx/render";
+import { DeclaredResource } from "../../e2e/evaluate";
+import { DOCKER } from "../../e2e/resourceTypes";
 import { T, countByType, labelMap, one } from "../support/graph";
+
+/** Replica `i` of `service`, whatever its generation (names are `<component>-<generation>-<i>`). */
+function replica(ev: Evaluation, service: string, i: number): DeclaredResource {
+    const found = ev.resources.filter((r) => r.type === T.container && new RegExp(`^webstack-${service}-[0-9a-f]{6}-${i}$`).test(r.name));
+    if (found.length !== 1) {
+        throw new Error(`expected one replica ${i} of ${service}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+const envOf = (r: DeclaredResource) => r.inputs.envs as string[];
+const configOf = (ev: Evaluation) =>
+    envOf(ev.resources.find((r) => r.type === T.container && labelMap(r)["webstack.role"] === "nginx-config")!)
+        .find((e) => e.startsWith("WEBSTACK_NGINX_CONF="))!
+        .slice("WEBSTACK_NGINX_CONF=".length);
 
 const THREE = {
     httpPort: 18080,
@@ -31,7 +48,9 @@ describe("default config: the article's stack", () => {
             "webstack:local:Nginx": 1,
             [T.image]: 2,
             [T.network]: 1,
-            [T.container]: 3,
+            [DOCKER.volume]: 1,
+            // Two replicas, nginx and the container that publishes nginx's config.
+            [T.container]: 4,
         });
     });
 
@@ -41,23 +60,32 @@ describe("default config: the article's stack", () => {
                 .filter((r) => r.type === type)
                 .map((r) => r.name)
                 .sort();
-        expect(names(T.container)).toEqual(["webstack-application1-1", "webstack-application2-1", "webstack-nginx"]);
+        expect(names(T.container)).toEqual([
+            expect.stringMatching(/^webstack-application1-[0-9a-f]{6}-1$/),
+            expect.stringMatching(/^webstack-application2-[0-9a-f]{6}-1$/),
+            "webstack-nginx",
+            `webstack-nginx-config-${configIdOf(configOf(def))}`,
+        ]);
         expect(names(T.image)).toEqual(["webstack-app-image", "webstack-nginx-image"]);
         expect(names(T.network)).toEqual(["webstack-network"]);
-        expect(one(def, T.container, "webstack-application1-1").parent).toMatch(/webstack:local:AppService::webstack-application1$/);
+        expect(replica(def, "application1", 1).parent).toMatch(/webstack:local:AppService::webstack-application1$/);
     });
 
     test("images are our Dockerfiles on the configured base, never pushed", () => {
         expect(one(def, T.image, "webstack-app-image").inputs).toEqual({
             imageName: "webstack-app:dev",
-            build: { context: "app", dockerfile: "app/Dockerfile", args: { BASE_IMAGE: "python:3.13-slim" } },
+            build: {
+                context: "app",
+                dockerfile: "app/Dockerfile",
+                args: { BASE_IMAGE: "python:3.13-slim", WEBSTACK_SOURCE_DIGEST: expect.stringMatching(/^[0-9a-f]{64}$/) },
+            },
             skipPush: true,
             buildOnPreview: false,
         });
         expect(one(def, T.image, "webstack-nginx-image").inputs.build).toEqual({
             context: "nginx",
             dockerfile: "nginx/Dockerfile",
-            args: { BASE_IMAGE: "nginx:1.28" },
+            args: { BASE_IMAGE: "nginx:1.28", WEBSTACK_SOURCE_DIGEST: expect.stringMatching(/^[0-9a-f]{64}$/) },
         });
     });
 
@@ -68,11 +96,12 @@ describe("default config: the article's stack", () => {
     });
 
     test("app replicas: service name as alias, non-root, health check without curl, by image ID", () => {
-        const app1 = one(def, T.container, "webstack-application1-1");
+        const app1 = replica(def, "application1", 1);
         const appImage = one(def, T.image, "webstack-app-image");
+        const dockerName = app1.name.replace(/^webstack-/, "webstack-dev-");
         expect(app1.inputs).toMatchObject({
-            name: "webstack-dev-application1-1",
-            hostname: "webstack-dev-application1-1",
+            name: dockerName,
+            hostname: dockerName,
             image: appImage.state.repoDigest,
             user: "10001:10001",
             restart: "unless-stopped",
@@ -80,20 +109,22 @@ describe("default config: the article's stack", () => {
             capabilities: { drops: ["ALL"] },
             securityOpts: ["no-new-privileges:true"],
             stopSignal: "SIGTERM",
-            destroyGraceSeconds: 30,
+            destroyGraceSeconds: LOCAL_APP_STOP.stopGraceSec,
             networksAdvanced: [{ name: "webstack-dev", aliases: ["application1"] }],
             healthcheck: { tests: [...APP_HEALTHCHECK], interval: "5s", timeout: "3s", retries: 3, startPeriod: "10s" },
         });
         expect(app1.inputs.healthcheck).not.toEqual(
             expect.objectContaining({ tests: expect.arrayContaining([expect.stringMatching(/curl|wget/)]) }),
         );
-        expect(app1.inputs.envs).toEqual([
-            "WEBSTACK_SERVICE=application1",
-            "GUNICORN_WORKERS=6",
-            "GUNICORN_THREADS=4",
-            "GUNICORN_KEEPALIVE_SEC=75",
-        ]);
-        expect(one(def, T.container, "webstack-application2-1").inputs.envs).toContain("GUNICORN_WORKERS=3");
+        expect(app1.inputs.envs).toEqual(
+            expect.arrayContaining([
+                "WEBSTACK_SERVICE=application1",
+                "GUNICORN_WORKERS=6",
+                "GUNICORN_THREADS=4",
+                "GUNICORN_KEEPALIVE_SEC=75",
+            ]),
+        );
+        expect(envOf(replica(def, "application2", 1))).toContain("GUNICORN_WORKERS=3");
         expect(labelMap(app1)).toEqual({
             "webstack.project": "webstack",
             "webstack.stack": "dev",
@@ -102,7 +133,8 @@ describe("default config: the article's stack", () => {
             "webstack.replica": "1",
         });
         expect(app1.inputs.ports).toBeUndefined();
-        expect(app1.deleteBeforeReplace).toBe(true);
+        // Never replaced in place: a new generation is new names, created before the old are deleted.
+        expect(app1.deleteBeforeReplace).toBe(false);
     });
 
     test("nginx is the only container with a published port, on 127.0.0.1:8080", () => {
@@ -117,17 +149,20 @@ describe("default config: the article's stack", () => {
             healthcheck: { tests: [...NGINX_HEALTHCHECK] },
             stopSignal: "SIGQUIT",
         });
-        expect(nginx.inputs.envs).toEqual([
-            `WEBSTACK_NGINX_CONF=${renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX })}`,
+        // The config is not in nginx's inputs (a change must not replace it): it reads it from the volume.
+        expect(envOf(nginx).join("\n")).not.toContain("WEBSTACK_NGINX_CONF=");
+        expect(envOf(nginx)).toContain(`WEBSTACK_NGINX_CONF_DIR=${NGINX_CONF_DIR}`);
+        expect(nginx.inputs.mounts).toEqual([
+            { type: "volume", source: "webstack-dev-nginx-conf", target: NGINX_CONF_DIR, readOnly: true },
         ]);
+        expect(configOf(def)).toBe(renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX }));
         expect(nginx.deleteBeforeReplace).toBe(true);
     });
 
     test("gunicorn keep-alive outlives nginx's upstream keepalive_timeout", () => {
-        const env = one(def, T.container, "webstack-application1-1").inputs.envs as string[];
+        const env = envOf(replica(def, "application1", 1));
         const gunicorn = Number(env.find((e) => e.startsWith("GUNICORN_KEEPALIVE_SEC="))!.split("=")[1]);
-        const nginxEnv = (one(def, T.container, "webstack-nginx").inputs.envs as string[])[0];
-        const nginxTimeout = Number(/keepalive_timeout (\d+)s;\n {4}\}/.exec(nginxEnv)![1]);
+        const nginxTimeout = Number(/keepalive_timeout (\d+)s;\n {4}\}/.exec(configOf(def))![1]);
         expect(gunicorn).toBeGreaterThan(nginxTimeout);
     });
 
@@ -145,26 +180,27 @@ describe("default config: the article's stack", () => {
 
 describe("three services with replicas (one at 0)", () => {
     test("exact counts: a container per replica, a component per service", () => {
-        expect(countByType(three)).toMatchObject({ "webstack:local:AppService": 3, [T.container]: 6, [T.image]: 2, [T.network]: 1 });
+        expect(countByType(three)).toMatchObject({ "webstack:local:AppService": 3, [T.container]: 7, [T.image]: 2, [T.network]: 1 });
         const apps = three.resources.filter((r) => r.type === T.container && labelMap(r)["webstack.role"] === "app");
         expect(apps.map((r) => [r.inputs.name, (r.inputs.networksAdvanced as { aliases: string[] }[])[0].aliases[0]])).toEqual([
-            ["webstack-dev-alpha-1", "alpha"],
-            ["webstack-dev-alpha-2", "alpha"],
-            ["webstack-dev-beta-1", "beta"],
-            ["webstack-dev-beta-2", "beta"],
-            ["webstack-dev-beta-3", "beta"],
+            [expect.stringMatching(/^webstack-dev-alpha-[0-9a-f]{6}-1$/), "alpha"],
+            [expect.stringMatching(/^webstack-dev-alpha-[0-9a-f]{6}-2$/), "alpha"],
+            [expect.stringMatching(/^webstack-dev-beta-[0-9a-f]{6}-1$/), "beta"],
+            [expect.stringMatching(/^webstack-dev-beta-[0-9a-f]{6}-2$/), "beta"],
+            [expect.stringMatching(/^webstack-dev-beta-[0-9a-f]{6}-3$/), "beta"],
         ]);
-        expect(one(three, T.container, "webstack-beta-2").inputs.envs).toEqual([
-            "WEBSTACK_SERVICE=beta",
-            "GUNICORN_WORKERS=1",
-            "GUNICORN_THREADS=8",
-            "GUNICORN_KEEPALIVE_SEC=75",
-        ]);
+        // Replicas of one service share a generation; services with other settings do not.
+        const gen = (r: DeclaredResource) => /-([0-9a-f]{6})-\d+$/.exec(r.name)![1];
+        expect(new Set(apps.filter((r) => labelMap(r)["webstack.service"] === "beta").map(gen)).size).toBe(1);
+        expect(gen(replica(three, "alpha", 1))).not.toBe(gen(replica(three, "beta", 1)));
+        expect(envOf(replica(three, "beta", 2))).toEqual(
+            expect.arrayContaining(["WEBSTACK_SERVICE=beta", "GUNICORN_WORKERS=1", "GUNICORN_THREADS=8", "GUNICORN_KEEPALIVE_SEC=75"]),
+        );
     });
 
     test("nginx lists all three (gamma too, at 0 replicas) and publishes the configured port", () => {
         const nginx = one(three, T.container, "webstack-nginx");
-        const conf = (nginx.inputs.envs as string[])[0];
+        const conf = configOf(three);
         expect(conf.match(/server \S+ weight=\d+ max_fails=1 fail_timeout=2s resolve;/g)).toEqual([
             "server alpha:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
             "server beta:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",

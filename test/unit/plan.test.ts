@@ -22,41 +22,73 @@ describe("scale changes touch only that service's containers", () => {
     test("+1 replica is exactly one create, nothing else changes", () => {
         const plan = planDiff(base, up);
         expect(plan.steps).toEqual([
-            { op: "create", type: "docker:index/container:Container", name: "webstack-application2-3", changedKeys: [] },
+            {
+                op: "create",
+                type: "docker:index/container:Container",
+                name: expect.stringMatching(/^webstack-application2-[0-9a-f]{6}-3$/),
+                changedKeys: [],
+            },
         ]);
-        expect(plan.counts).toEqual({ create: 1, delete: 0, update: 0, replace: 0, same: 7 });
+        expect(plan.counts).toEqual({ create: 1, delete: 0, update: 0, replace: 0, same: 9 });
     });
 
     test("-1 replica is exactly one delete, of the highest-numbered replica", () => {
         const plan = planDiff(base, down);
         expect(plan.steps).toEqual([
-            { op: "delete", type: "docker:index/container:Container", name: "webstack-application2-2", changedKeys: [] },
+            {
+                op: "delete",
+                type: "docker:index/container:Container",
+                name: expect.stringMatching(/^webstack-application2-[0-9a-f]{6}-2$/),
+                changedKeys: [],
+            },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 1, update: 0, replace: 0, same: 6 });
+        expect(plan.counts).toEqual({ create: 0, delete: 1, update: 0, replace: 0, same: 8 });
     });
 
     test("scaling to 0 deletes that service's containers only", async () => {
         const zero = await evaluate({ services: services(0) });
         expect(planDiff(base, zero).steps.map((s) => `${s.op} ${s.name}`)).toEqual([
-            "delete webstack-application2-1",
-            "delete webstack-application2-2",
+            expect.stringMatching(/^delete webstack-application2-[0-9a-f]{6}-1$/),
+            expect.stringMatching(/^delete webstack-application2-[0-9a-f]{6}-2$/),
         ]);
     });
 
-    test("a weight change replaces nginx alone (its config), no app container or network", () => {
+    test("a weight change is a new config container (and the old one's delete); nginx and the apps stay", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: "docker:index/container:Container", name: "webstack-nginx", changedKeys: ["envs"] },
+            {
+                op: "create",
+                type: "docker:index/container:Container",
+                name: expect.stringMatching(/^webstack-nginx-config-[0-9a-f]{8}$/),
+                changedKeys: [],
+            },
+            {
+                op: "delete",
+                type: "docker:index/container:Container",
+                name: expect.stringMatching(/^webstack-nginx-config-[0-9a-f]{8}$/),
+                changedKeys: [],
+            },
+        ]);
+    });
+
+    test("a Gunicorn settings change of a one-replica service creates its new replica before deleting the old", async () => {
+        const more = await evaluate({ services: [services(2)[0], { ...services(2)[1], workers: 4 }] });
+        const steps = planDiff(base, more).steps.map((s) => `${s.op} ${s.name.replace(/-[0-9a-f]{6}-/, "-<gen>-")}`);
+        expect(steps).toEqual([
+            "create webstack-application2-<gen>-1",
+            "create webstack-application2-<gen>-2",
+            "delete webstack-application2-<gen>-1",
+            "delete webstack-application2-<gen>-2",
         ]);
     });
 
     test("the same config twice is an empty plan", () => {
-        expect(planDiff(base, base).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 7 });
+        expect(planDiff(base, base).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 9 });
     });
 
     test("the plan reads like preview", () => {
-        expect(formatPlan(planDiff(base, up))).toBe(
-            "+ create docker:index/container:Container webstack-application2-3\n1 to create, 0 to update, 0 to replace, 0 to delete, 7 unchanged",
+        expect(formatPlan(planDiff(base, up))).toMatch(
+            /^\+ create docker:index\/container:Container webstack-application2-[0-9a-f]{6}-3\n1 to create, 0 to update, 0 to replace, 0 to delete, 9 unchanged$/,
         );
     });
 });

@@ -1,6 +1,8 @@
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import type { NginxTuning } from "../../lib/types";
-import { RESOLVERS_PLACEHOLDER, renderNginxConfig } from "../../nginx/render";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { RESOLVERS_PLACEHOLDER, configIdOf, renderNginxConfig } from "../../nginx/render";
 
 const render = (tuning: Partial<NginxTuning> = {}, extra: { domainSuffix?: string; resolvers?: string } = {}) =>
     renderNginxConfig({ services: DEFAULT_SERVICES, tuning: { ...DEFAULT_NGINX, ...tuning }, ...extra });
@@ -38,12 +40,26 @@ describe("renderNginxConfig", () => {
         ["buffered access log", {}, {}, /^ {4}access_log \/dev\/stdout upstreamlog buffer=64k flush=1s;$/m],
         ["unbuffered access log", { accessLogBufferKiB: 0 }, {}, /^ {4}access_log \/dev\/stdout upstreamlog;$/m],
         ["upstream keepalive", {}, {}, /^ {8}keepalive 32;\n {8}keepalive_timeout 60s;$/m],
-        ["forwarded-for header", {}, {}, /^ {12}proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;$/m],
-        ["forwarded-proto header", {}, {}, /^ {12}proxy_set_header X-Forwarded-Proto \$scheme;$/m],
-        ["host header", {}, {}, /^ {12}proxy_set_header Host \$host;$/m],
-        ["keep-alive needs HTTP/1.1 and no Connection header", {}, {}, /proxy_http_version 1\.1;\n {12}proxy_set_header Connection "";/],
-        ["passive failover", {}, {}, /^ {12}proxy_next_upstream error timeout;$/m],
-        ["short connect timeout", { proxyConnectTimeoutSec: 2 }, {}, /^ {12}proxy_connect_timeout 2s;$/m],
+        ["forwarded-for header", {}, {}, /^ {8}proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;$/m],
+        ["forwarded-proto header", {}, {}, /^ {8}proxy_set_header X-Forwarded-Proto \$scheme;$/m],
+        ["host header", {}, {}, /^ {8}proxy_set_header Host \$host;$/m],
+        ["keep-alive needs HTTP/1.1 and no Connection header", {}, {}, /proxy_http_version 1\.1;\n {8}proxy_set_header Connection "";/],
+        ["passive failover", {}, {}, /^ {8}proxy_next_upstream error timeout;$/m],
+        ["tries bounded by the peers and the timeout, not a count", {}, {}, /^ {8}proxy_next_upstream_tries 0;$/m],
+        [
+            "nginx's own 502 (stale peer set after a resolve) is re-dispatched once",
+            {},
+            {},
+            /location \/ \{\n {12}proxy_pass http:\/\/webstack_app;\n(?: {12}#.*\n)+ {12}error_page 502 = @webstack_retry;\n {8}\}/,
+        ],
+        [
+            "only idempotent requests are re-dispatched",
+            {},
+            {},
+            /location @webstack_retry \{\n(?: {12}#.*\n)* {12}if \(\$request_method !~ \^\(GET\|HEAD\|OPTIONS\)\$\) \{\n {16}return 502;\n {12}\}\n {12}proxy_pass http:\/\/webstack_app;/,
+        ],
+        ["the config id on every response", {}, {}, /^ {8}add_header X-Webstack-Config "[0-9a-f]{8}" always;$/m],
+        ["short connect timeout", { proxyConnectTimeoutSec: 2 }, {}, /^ {8}proxy_connect_timeout 2s;$/m],
         [
             "failed replicas skipped briefly",
             { failTimeoutSec: 7 },
@@ -58,8 +74,10 @@ describe("renderNginxConfig", () => {
             /location = \/nginx-healthz \{\n {12}access_log off;\n {12}default_type text\/plain;\n {12}return 200 "ok\\n";/,
         ],
         ["worker processes", { workerProcesses: 2 }, {}, /^worker_processes 2;$/m],
+        ["a reload never closes a keep-alive connection a client is about to reuse", {}, {}, /^ {4}keepalive_min_timeout 2s;$/m],
+        ["connections accepted with their request (a reload never drops a fresh one)", {}, {}, /^ {8}listen 80 default_server deferred;$/m],
         ["worker connections", { workerConnections: 1024 }, {}, /^ {4}worker_connections 1024;$/m],
-        ["proxy buffering off", { proxyBuffering: false }, {}, /^ {12}proxy_buffering off;$/m],
+        ["proxy buffering off", { proxyBuffering: false }, {}, /^ {8}proxy_buffering off;$/m],
     ])("%s", (_label, tuning, extra, pattern) => {
         expect(render(tuning, extra)).toMatch(pattern);
     });
@@ -85,6 +103,22 @@ describe("renderNginxConfig", () => {
     });
 
     test("the placeholder is the one the entrypoint replaces", () => {
-        expect(RESOLVERS_PLACEHOLDER).toBe("${NGINX_LOCAL_RESOLVERS}");
+        const entrypoint = readFileSync(path.join(__dirname, "../../nginx/webstack-entrypoint.sh"), "utf8");
+        // The sed expression in the shell script, unescaped, must be the placeholder render writes.
+        const sed = /sed "s\/(.+?)\/\$r\/g"/.exec(entrypoint);
+        expect(sed).not.toBeNull();
+        expect(sed![1].replace(/\\/g, "")).toBe(RESOLVERS_PLACEHOLDER);
+        expect(render()).toContain(`resolver ${RESOLVERS_PLACEHOLDER} `);
+    });
+
+    test("the config id changes with any change of the text, and only then", () => {
+        expect(configIdOf(render())).toBe(configIdOf(render()));
+        expect(configIdOf(render({ upstreamKeepalive: 16 }))).not.toBe(configIdOf(render()));
+        const reweighted = renderNginxConfig({
+            services: [{ ...DEFAULT_SERVICES[0], weight: 2 }, DEFAULT_SERVICES[1]],
+            tuning: DEFAULT_NGINX,
+        });
+        expect(configIdOf(reweighted)).not.toBe(configIdOf(render()));
+        expect(() => configIdOf("http {}")).toThrow(/no config id/);
     });
 });

@@ -1,0 +1,89 @@
+// The runtime contract (lib/runtime.ts) against the files that must honour it, read as they ship:
+// the env vars app/ and nginx/ read are exactly the ones the program sets, and the ports, user and
+// paths baked into the Dockerfiles are the contract's.
+import { readFileSync } from "fs";
+import * as path from "path";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import {
+    APP_PORT,
+    APP_USER,
+    LOCAL_APP_STOP,
+    NGINX_CONF_DIR_ENV,
+    NGINX_CONF_ENV,
+    NGINX_HEALTHCHECK,
+    NGINX_PORT,
+    appEnvironment,
+    localNginxEnvironment,
+    nginxEnvironment,
+} from "../../lib/runtime";
+
+const read = (file: string) => readFileSync(path.join(__dirname, "../..", file), "utf8");
+
+/** Env var names a Python file reads (os.environ[...] / os.environ.get(...)). */
+const pythonEnvReads = (text: string) => [...text.matchAll(/os\.environ(?:\.get\()?\[?\(?["']([A-Z_]+)["']/g)].map((m) => m[1]);
+/** WEBSTACK_* names a shell script reads. */
+const shellEnvReads = (text: string) => [...new Set([...text.matchAll(/\$\{?(WEBSTACK_[A-Z_]+)/g)].map((m) => m[1]))];
+
+describe("app: environment in, nothing else", () => {
+    const env = appEnvironment(DEFAULT_SERVICES[0], DEFAULT_NGINX);
+    const reads = [...pythonEnvReads(read("app/gunicorn.conf.py")), ...pythonEnvReads(read("app/app.py"))];
+
+    test("everything gunicorn.conf.py and app.py read is set by appEnvironment()", () => {
+        expect(reads.length).toBeGreaterThan(5);
+        expect(reads.filter((k) => !(k in env))).toEqual([]);
+    });
+
+    test("everything appEnvironment() sets is read by the app", () => {
+        expect(Object.keys(env).filter((k) => !reads.includes(k))).toEqual([]);
+    });
+
+    test("reads are required (os.environ[...]), never defaulted in the app", () => {
+        expect(read("app/gunicorn.conf.py")).not.toMatch(/os\.environ\.get\(/);
+        expect(read("app/app.py")).not.toMatch(/os\.environ\.get\(/);
+    });
+
+    test("the Dockerfile exposes the contract's port and runs as its user", () => {
+        const dockerfile = read("app/Dockerfile");
+        expect(/^EXPOSE (\d+)$/m.exec(dockerfile)?.[1]).toBe(String(APP_PORT));
+        expect(/^USER (\S+)$/m.exec(dockerfile)?.[1]).toBe(APP_USER);
+    });
+
+    test("stop grace covers the lame duck and the drain, with a margin", () => {
+        expect(LOCAL_APP_STOP.stopGraceSec).toBeGreaterThanOrEqual(LOCAL_APP_STOP.lameDuckSec + LOCAL_APP_STOP.drainSec + 5);
+        expect(env.GUNICORN_GRACEFUL_TIMEOUT_SEC).toBe(String(LOCAL_APP_STOP.drainSec));
+        expect(env.WEBSTACK_LAME_DUCK_SEC).toBe(String(LOCAL_APP_STOP.lameDuckSec));
+    });
+});
+
+describe("nginx: scripts read what the program sets", () => {
+    const entrypoint = read("nginx/webstack-entrypoint.sh");
+    const healthcheck = read("nginx/webstack-healthcheck.sh");
+    const dockerfile = read("nginx/Dockerfile");
+
+    test("the health check script reads port and path from nginxEnvironment()", () => {
+        expect(shellEnvReads(healthcheck).sort()).toEqual(Object.keys(nginxEnvironment()).sort());
+        expect(healthcheck).not.toMatch(/\/dev\/tcp\/127\.0\.0\.1\/\d/);
+    });
+
+    test("the entrypoint reads only the config (ECS), or the local volume settings", () => {
+        const provided = new Set([NGINX_CONF_ENV, ...Object.keys(localNginxEnvironment())]);
+        expect(shellEnvReads(entrypoint).filter((k) => !provided.has(k))).toEqual([]);
+        expect(
+            Object.keys(localNginxEnvironment()).filter(
+                (k) => k.startsWith("WEBSTACK_NGINX_CONF") && !shellEnvReads(entrypoint).includes(k),
+            ),
+        ).toEqual([]);
+        expect(shellEnvReads(entrypoint)).toContain(NGINX_CONF_DIR_ENV);
+    });
+
+    test("the config container's command is one the entrypoint handles", () => {
+        expect(entrypoint).toMatch(/if \[ "\$\{1:-\}" = "publish" \]; then\n {4}publish\n/);
+    });
+
+    test("the Dockerfile exposes the contract's port, installs the health check where it is called, and uses the entrypoint", () => {
+        expect(/^EXPOSE (\d+)$/m.exec(dockerfile)?.[1]).toBe(String(NGINX_PORT));
+        expect(dockerfile).toContain(`COPY webstack-healthcheck.sh ${NGINX_HEALTHCHECK[1]}`);
+        expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/local\/bin\/webstack-entrypoint\.sh"\]$/m);
+        expect(dockerfile).toMatch(/^STOPSIGNAL SIGQUIT$/m);
+    });
+});

@@ -2,9 +2,8 @@
 // (ARN, URL, DNS name, ...) is a deterministic function of what the provider would derive it from:
 // usually the resource's own inputs, and for long-lived resources (ECS service, Cloud Map service) only
 // their identity, so scaling one service never changes an ARN that another resource references.
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { State } from "./mocks";
+import { State, digest } from "./hash";
 
 /** The account every mocked ARN belongs to. */
 export const MOCK_ACCOUNT = "123456789012";
@@ -14,15 +13,7 @@ export function mockRegion(): string {
     return new pulumi.Config("aws").get("region") ?? "us-east-1";
 }
 
-// Own hash (same scheme as mocks.ts digest) because mocks.ts imports this module at load time.
-function h(value: unknown, length = 8): string {
-    const stable = JSON.stringify(value, (_k, v: unknown) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-            : v,
-    );
-    return createHash("sha256").update(stable).digest("hex").slice(0, length);
-}
+const h = (value: unknown, length = 8) => digest(value, length);
 
 const arn = (service: string, resource: string, region = mockRegion()) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
 // The provider autonames resources without an explicit name: logical name plus a random suffix.
@@ -31,13 +22,6 @@ const nameOf = (name: string, i: State, suffix = 7) => (typeof i.name === "strin
 type Outputs = (name: string, inputs: State) => State;
 
 export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
-    // Once pushed, repoDigest is repository@sha256:<manifest digest>; an unpushed build keeps the local
-    // image ID form that e2e/mocks.ts gives it.
-    "docker:index/image:Image": (_n, i) => {
-        const sha = `sha256:${h(i, 64)}`;
-        const pushed = i.registry !== undefined && i.skipPush !== true;
-        return { repoDigest: pushed ? `${String(i.imageName).replace(/:[^:/]+$/, "")}@${sha}` : sha };
-    },
     "aws:ec2/vpc:Vpc": (n, i) => ({
         arn: arn("ec2", `vpc/vpc-${h({ n, i }, 17)}`),
         ownerId: MOCK_ACCOUNT,

@@ -24,13 +24,17 @@ export class DockerApiError extends Error {
 /** Calls the Engine API; returns parsed JSON (or text), throws DockerApiError on a status >= 400. */
 export function api<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
     return new Promise((resolve, reject) => {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
+        // A Buffer goes as a tar stream (archive uploads, as the provider sends them); anything else as JSON.
+        const raw = Buffer.isBuffer(body);
+        const payload = body === undefined ? undefined : raw ? body : JSON.stringify(body);
         const req = http.request(
             {
                 socketPath: socketPath(),
                 method,
                 path,
-                headers: payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {},
+                headers: payload
+                    ? { "Content-Type": raw ? "application/x-tar" : "application/json", "Content-Length": Buffer.byteLength(payload) }
+                    : {},
                 timeout: timeoutMs,
             },
             (res) => {
@@ -134,7 +138,13 @@ export async function networksByLabel(labels: Readonly<Record<string, string>>):
     return api("GET", `/networks?filters=${encodeURIComponent(filters)}`);
 }
 
-/** Stops (graceful, with `graceSec`) and removes a container; a missing one is fine. */
+/** Volumes carrying every given label. */
+export async function volumesByLabel(labels: Readonly<Record<string, string>>): Promise<{ Name: string }[]> {
+    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+    return (await api<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${encodeURIComponent(filters)}`)).Volumes ?? [];
+}
+
+/** Stops (with a grace, when given) and removes a container; a missing one is not an error. */
 export async function removeContainer(id: string, graceSec: number | undefined): Promise<void> {
     try {
         if (graceSec !== undefined) {

@@ -1,7 +1,13 @@
 // Evaluates the program under Pulumi's mock runtime and returns every resource it declares, with its
 // inputs and options. Tests use it to assert the graph and to diff plans; the replay applies it.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { checkImage } from "./dockerSchema";
 import { INVOKE_RESULTS, RESOURCE_OUTPUTS, State, mockId } from "./mocks";
+import { DOCKER } from "./resourceTypes";
+
+/** The program's folder (Pulumi.yaml): providers resolve relative paths, such as build contexts, from it. */
+export const PROGRAM_ROOT = path.resolve(__dirname, "..");
 
 /** One declared resource, as the engine would receive it. */
 export interface DeclaredResource {
@@ -11,6 +17,11 @@ export interface DeclaredResource {
     readonly custom: boolean;
     /** Inputs with every Output resolved (as the mock runtime resolved them). */
     readonly inputs: State;
+    /**
+     * The inputs after the provider's Check, which plans compare (pulumi-docker's Image adds
+     * build.contextDigest and defaults). Absent: same as `inputs`.
+     */
+    readonly checked?: State;
     /** Mocked outputs (inputs plus RESOURCE_OUTPUTS). */
     readonly state: State;
     /** Mocked physical ID. */
@@ -19,10 +30,16 @@ export interface DeclaredResource {
     readonly parent: string;
     /** URNs of resources this one depends on. */
     readonly dependencies: readonly string[];
-    /** The deleteBeforeReplace option. */
+    /** The deleteBeforeReplace option (false when unset). */
     readonly deleteBeforeReplace: boolean;
     /** Former types this resource is aliased to (the `aliases` option; "" keeps the type). Unset in hand-made fixtures. */
     readonly aliasTypes?: readonly string[];
+    /** True when the program set deleteBeforeReplace (true or false); unset leaves it to the provider. */
+    readonly deleteBeforeReplaceDefined?: boolean;
+    /** The replaceOnChanges option: property paths whose change forces a replacement. */
+    readonly replaceOnChanges?: readonly string[];
+    /** The ignoreChanges option: property paths whose change is ignored. */
+    readonly ignoreChanges?: readonly string[];
     /** URN of this resource. */
     readonly urn: string;
 }
@@ -40,6 +57,8 @@ export interface EvaluateOptions {
     readonly stack?: string;
     /** Project name. Default "webstack". */
     readonly project?: string;
+    /** Folder relative build contexts resolve from, as the provider's. Default PROGRAM_ROOT. */
+    readonly root?: string;
 }
 
 /** The options of one registration, keyed "<type>::<name>" by captureOptions. */
@@ -49,6 +68,9 @@ export interface Captured {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     aliasTypes: string[];
+    deleteBeforeReplaceDefined: boolean;
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
 }
 
 /**
@@ -65,7 +87,9 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const inputs = args.inputs as State;
-                const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, inputs) ?? {}) };
+                // The provider's Check runs before anything else sees the inputs (and computes outputs).
+                const checked = args.type === DOCKER.image ? checkImage(inputs, options.root ?? PROGRAM_ROOT) : inputs;
+                const state = { ...inputs, ...(RESOURCE_OUTPUTS[args.type]?.(args.name, checked) ?? {}) };
                 const id = args.custom === false ? "" : mockId(args.type, args.name, inputs);
                 const opts = captured.get(`${args.type}::${args.name}`) ?? {
                     urn: "",
@@ -73,8 +97,21 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     dependencies: [],
                     deleteBeforeReplace: false,
                     aliasTypes: [],
+                    deleteBeforeReplaceDefined: false,
+                    replaceOnChanges: [],
+                    ignoreChanges: [],
                 };
-                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs, state, id, ...opts });
+                const custom = args.custom !== false;
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    custom,
+                    inputs,
+                    ...(checked !== inputs ? { checked } : {}),
+                    state,
+                    id,
+                    ...opts,
+                });
                 return { id, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -139,6 +176,9 @@ export function captureOptions(captured: Map<string, Captured>): void {
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             aliasTypes: req.getAliasesList().map((a) => a.getSpec()?.getType() ?? ""),
+            deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            ignoreChanges: req.getIgnorechangesList(),
         });
         return original(req, cb);
     };
@@ -151,6 +191,9 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getDeletebeforereplace(): boolean;
     getAliasesList(): { getSpec(): { getType(): string } | undefined }[];
+    getDeletebeforereplacedefined(): boolean;
+    getReplaceonchangesList(): string[];
+    getIgnorechangesList(): string[];
 }
 
 /** The resources of one type, in declaration order. */

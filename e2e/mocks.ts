@@ -1,31 +1,25 @@
 // What the mock runtime answers for each resource type and invoke. Outputs are deterministic
 // functions of the inputs (like real IDs, they change when a replacement would change them), so two
 // evaluations can be diffed as a plan.
-import { createHash } from "crypto";
 import { AWS_INVOKE_RESULTS, AWS_RESOURCE_OUTPUTS } from "./awsMocks";
+import { State, digest, stableJson } from "./hash";
+import { DOCKER } from "./resourceTypes";
 
-export type State = Record<string, unknown>;
-
-/** Stable short hash of any JSON-able value. */
-export function digest(value: unknown, length = 12): string {
-    return createHash("sha256").update(stableJson(value)).digest("hex").slice(0, length);
-}
-
-/** JSON with sorted object keys, so equal values always give equal text. */
-export function stableJson(value: unknown): string {
-    return JSON.stringify(value, (_k, v: unknown) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-            : v,
-    );
-}
+export type { State };
+export { digest, stableJson };
 
 type Outputs = (name: string, inputs: State) => State;
 
-/** Extra outputs per resource type, beyond echoing the inputs. */
+/** Extra outputs per resource type, beyond echoing the inputs (the inputs after the provider's Check). */
 export const RESOURCE_OUTPUTS: Record<string, Outputs> = {
-    // Locally, repoDigest is the built image's ID; it stands for "this exact build".
-    "docker:index/image:Image": (_n, i) => ({ repoDigest: `sha256:${digest(i, 64)}` }),
+    // pulumi-docker provider/image.go: repoDigest is the local image ID when the image is not pushed, else
+    // repository@<manifest digest>. Both stand for "this exact build": a hash of the checked inputs,
+    // which include build.contextDigest, so an edit under the build context is a new image.
+    [DOCKER.image]: (_n, i) => {
+        const sha = `sha256:${digest(i, 64)}`;
+        const pushed = i.registry !== undefined && i.skipPush !== true;
+        return { repoDigest: pushed ? `${String(i.imageName).replace(/:[^:/]+$/, "")}@${sha}` : sha };
+    },
     ...AWS_RESOURCE_OUTPUTS,
 };
 

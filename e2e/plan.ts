@@ -1,7 +1,11 @@
 // A plan from two evaluations, the way `pulumi preview` would show it: which resources are created,
-// deleted, updated in place or replaced. Resources are matched by URN; inputs are compared as JSON.
+// deleted, updated in place or replaced, and how (delete-before-replace or not; which updates change
+// nothing on the running object). Resources are matched by URN; inputs are compared after the
+// provider's Check (e2e/dockerSchema.ts), with the resource options the engine applies on top.
+import { DOCKER_RULES, dockerEffect, normalizedInputs } from "./dockerSchema";
 import type { DeclaredResource, Evaluation } from "./evaluate";
-import { stableJson } from "./mocks";
+import { stableJson } from "./hash";
+import type { State } from "./hash";
 
 export type Op = "create" | "delete" | "update" | "replace";
 
@@ -11,6 +15,14 @@ export interface PlanStep {
     readonly name: string;
     /** Top-level input keys whose values differ (empty for create/delete). */
     readonly changedKeys: readonly string[];
+    /** replace (docker types): the keys that force it (provider ForceNew, plus the program's replaceOnChanges). */
+    readonly replaceKeys?: readonly string[];
+    /** replace: true = the old one is deleted first; false = the new one is created first, the old deleted at the end. */
+    readonly deleteBeforeReplace?: boolean;
+    /** update: keys the provider's Update applies to the running object. */
+    readonly inPlaceKeys?: readonly string[];
+    /** update: keys the provider only records in its state (e.g. a container's healthcheck): nothing changes. */
+    readonly noEffectKeys?: readonly string[];
 }
 
 export interface Plan {
@@ -19,28 +31,117 @@ export interface Plan {
 }
 
 /**
- * Which input changes force a replacement, per provider type, as the providers' schemas mark them
- * (ForceNew). "all" means every input except those listed in `updatable`.
+ * Replace rules of the AWS types the plans single out (the provider schema's ForceNew inputs).
+ * "all" means every input except those listed in `updatable`. Docker types follow e2e/dockerSchema.ts.
  */
 export const REPLACE_RULES: Readonly<Record<string, { forceNew: "all" | readonly string[]; updatable?: readonly string[] }>> = {
-    // The Docker provider recreates containers for nearly every change; a few limits update live.
-    "docker:index/container:Container": { forceNew: "all", updatable: ["restart", "maxRetryCount", "cpuShares", "memory", "memorySwap"] },
-    "docker:index/network:Network": { forceNew: "all" },
-    // A changed build is rebuilt (and re-pushed) in place.
-    "docker:index/image:Image": { forceNew: [] },
     // Task definitions are immutable: any change registers a new revision.
     "aws:ecs/taskDefinition:TaskDefinition": { forceNew: "all", updatable: ["tags"] },
     "aws:ecs/service:Service": { forceNew: ["name", "cluster", "launchType", "schedulingStrategy", "deploymentController"] },
 };
 
-/** Replace or update, for a change of the given keys on a resource of the given type. */
+/** Replace or update, for a change of the given keys on a resource of the given type (no resource options). */
 export function changeOp(type: string, changedKeys: readonly string[]): "update" | "replace" {
+    return providerReplaceKeys(type, changedKeys).length > 0 ? "replace" : "update";
+}
+
+/** The changed keys the provider itself says force a replacement. */
+function providerReplaceKeys(type: string, changedKeys: readonly string[]): string[] {
+    if (DOCKER_RULES[type]) {
+        return changedKeys.filter((k) => dockerEffect(type, k) === "replace");
+    }
     const rule = REPLACE_RULES[type];
     if (!rule) {
-        return "update";
+        return [];
     }
     const forces = (key: string) => (rule.forceNew === "all" ? !(rule.updatable ?? []).includes(key) : rule.forceNew.includes(key));
-    return changedKeys.some(forces) ? "replace" : "update";
+    return changedKeys.filter(forces);
+}
+
+/** The step for a resource declared before as `prev` and now as `next` (undefined: no change). */
+export function diffResource(prev: DeclaredResource, next: DeclaredResource): PlanStep | undefined {
+    const type = next.type;
+    const rules = DOCKER_RULES[type];
+    const oldIn = normalizedInputs(type, prev.checked ?? prev.inputs);
+    const newIn = { ...normalizedInputs(type, next.checked ?? next.inputs) };
+    // ignoreChanges: the engine keeps the old value of an ignored property before it asks the provider.
+    for (const p of next.ignoreChanges ?? []) {
+        const key = topKey(p);
+        if (key in oldIn) {
+            newIn[key] = oldIn[key];
+        } else {
+            delete newIn[key];
+        }
+    }
+    const keys = [...new Set([...Object.keys(oldIn), ...Object.keys(newIn)])].sort();
+    const changedKeys = keys.filter((k) => {
+        // An Optional+Computed input the program stops setting keeps its old value (no diff).
+        if (newIn[k] === undefined && rules?.optionalComputed.includes(k)) {
+            return false;
+        }
+        return stableJson(oldIn[k]) !== stableJson(newIn[k]);
+    });
+    if (changedKeys.length === 0) {
+        return undefined;
+    }
+    const byProvider = providerReplaceKeys(type, changedKeys);
+    const byOption = changedKeys.filter((k) => (next.replaceOnChanges ?? []).some((p) => pathForces(p, k, oldIn, newIn)));
+    const replaceKeys = [...new Set([...byProvider, ...byOption])].sort();
+    const base = { type, name: next.name, changedKeys };
+    if (!rules) {
+        // Types the replay does not apply (aws): the operation alone.
+        return { op: replaceKeys.length > 0 ? "replace" : "update", ...base };
+    }
+    if (replaceKeys.length > 0) {
+        return { op: "replace", ...base, replaceKeys, deleteBeforeReplace: deleteBeforeReplace(next, byProvider) };
+    }
+    const noEffectKeys = changedKeys.filter((k) => dockerEffect(type, k) === "none");
+    return { op: "update", ...base, inPlaceKeys: changedKeys.filter((k) => !noEffectKeys.includes(k)), noEffectKeys };
+}
+
+/**
+ * pulumi/pulumi pkg/resource/deploy/step_generator.go: the provider's DeleteBeforeReplace, unless the
+ * program set the option (true or false). The bridge (pulumi-terraform-bridge pkg/tfbridge/provider.go
+ * Diff) only asks for it when the provider's own replace keys are non-empty: a replacement caused only
+ * by replaceOnChanges is create-before-delete unless the program says otherwise.
+ */
+export function deleteBeforeReplace(
+    r: Pick<DeclaredResource, "type" | "deleteBeforeReplace" | "deleteBeforeReplaceDefined">,
+    providerKeys: readonly string[],
+): boolean {
+    // pkg/resource/deploy/source_eval.go: a true value counts as set even without the "defined" flag.
+    if (r.deleteBeforeReplaceDefined || r.deleteBeforeReplace) {
+        return r.deleteBeforeReplace;
+    }
+    return providerKeys.length > 0 && (DOCKER_RULES[r.type]?.deleteBeforeReplace ?? false);
+}
+
+/** replaceOnChanges path `p` forces a replace for a change of top-level `key` (engine applyReplaceOnChanges). */
+function pathForces(p: string, key: string, oldIn: State, newIn: State): boolean {
+    if (p === "*" || p === key) {
+        return true;
+    }
+    if (topKey(p) !== key) {
+        return false;
+    }
+    // A nested path: its value must be what changed (the engine matches it against the detailed diff).
+    return stableJson(valueAt(oldIn, p)) !== stableJson(valueAt(newIn, p));
+}
+
+function topKey(p: string): string {
+    return p.split(/[.[]/)[0];
+}
+
+function valueAt(obj: unknown, p: string): unknown {
+    const parts = p.replace(/\[(\d+|\*)\]/g, ".$1").split(".");
+    let cur: unknown = obj;
+    for (const part of parts) {
+        if (part === "*") {
+            return cur;
+        }
+        cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[part] : undefined;
+    }
+    return cur;
 }
 
 /** The plan that takes the stack declared by `before` to the one declared by `after`. */
@@ -56,11 +157,11 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
             steps.push({ op: "create", type: r.type, name: r.name, changedKeys: [] });
             continue;
         }
-        const changedKeys = changedInputs(prev, r);
-        if (changedKeys.length === 0) {
-            same++;
+        const step = diffResource(prev, r);
+        if (step) {
+            steps.push(step);
         } else {
-            steps.push({ op: changeOp(r.type, changedKeys), type: r.type, name: r.name, changedKeys });
+            same++;
         }
     }
     for (const [urn, r] of old) {
@@ -75,17 +176,19 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
     };
 }
 
-function changedInputs(a: DeclaredResource, b: DeclaredResource): string[] {
-    const keys = new Set([...Object.keys(a.inputs), ...Object.keys(b.inputs)]);
-    return [...keys].filter((k) => stableJson(a.inputs[k]) !== stableJson(b.inputs[k])).sort();
-}
-
 /** One line per step, like preview's summary: "+ create docker:index/container:Container web-app-3". */
 export function formatPlan(plan: Plan): string {
     const sign: Record<Op, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
-    const lines = plan.steps.map(
-        (s) => `${sign[s.op]} ${s.op} ${s.type} ${s.name}${s.changedKeys.length ? ` [${s.changedKeys.join(", ")}]` : ""}`,
-    );
+    const lines = plan.steps.map((s) => {
+        let detail = s.changedKeys.length ? ` [${s.changedKeys.join(", ")}]` : "";
+        if (s.deleteBeforeReplace !== undefined) {
+            detail += s.deleteBeforeReplace ? " (delete before create)" : " (create before delete)";
+        }
+        if (s.noEffectKeys?.length) {
+            detail += ` (no effect on the running object: ${s.noEffectKeys.join(", ")})`;
+        }
+        return `${sign[s.op]} ${s.op} ${s.type} ${s.name}${detail}`;
+    });
     const c = plan.counts;
     lines.push(`${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`);
     return lines.join("\n");

@@ -1,12 +1,17 @@
-// Replays the docker:* resources a mock evaluation declared on the real Docker engine, the way the
-// Pulumi Docker provider would create them. Every declared input is either applied or refused: an
-// input this file does not know fails the replay loudly instead of being silently dropped.
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+// Applies the docker:* resources a mock evaluation declared to the real Docker engine, the way
+// `pulumi up` with pulumi-docker would: the engine's step order (e2e/stepOrder.ts), and per resource
+// what the provider's Create, Update and Delete do (pulumi-docker provider/image.go and provider.go for
+// Image; kreuzwerker resource_docker_{container,network,volume}*.go for the rest, see
+// e2e/dockerSchema.ts). Every declared input is either applied or refused: an input this file does not
+// know fails the replay before anything changes.
+import { readFileSync } from "fs";
 import type { DeclaredResource, Evaluation } from "./evaluate";
-import { ContainerInfo, api, cli, containersByLabel, inspectContainer, networksByLabel, removeContainer, sleep } from "./docker";
-import { Plan } from "./plan";
+import { ContainerInfo, DockerApiError, api, containersByLabel, inspectContainer, networksByLabel, sleep, volumesByLabel } from "./docker";
+import { buildImage, imageId } from "./build";
+import { Plan, PlanStep, diffResource, planDiff } from "./plan";
+import { DOCKER } from "./resourceTypes";
+import { runPlan } from "./stepOrder";
+import { tarFile } from "./tar";
 
 export class ReplayError extends Error {
     constructor(resource: Pick<DeclaredResource, "type" | "name">, message: string) {
@@ -15,18 +20,15 @@ export class ReplayError extends Error {
     }
 }
 
-const IMAGE = "docker:index/image:Image";
-const NETWORK = "docker:index/network:Network";
-const CONTAINER = "docker:index/container:Container";
-const VOLUME = "docker:index/volume:Volume";
-/** Creation order: what containers refer to comes first. */
-const ORDER = [IMAGE, NETWORK, VOLUME, CONTAINER];
+const APPLIED = [DOCKER.image, DOCKER.network, DOCKER.volume, DOCKER.container] as readonly string[];
 
 export interface ReplayOptions {
     /** Folder the program runs in; build contexts are relative to it. */
     readonly root: string;
     /** Progress lines. Default: none. */
     readonly log?: (line: string) => void;
+    /** Steps at most in flight at once. Default: the engine's (4 x CPUs, or PULUMI_PARALLEL). */
+    readonly parallel?: number;
 }
 
 /** What a replay created, and how mocked outputs map to real values. */
@@ -35,65 +37,77 @@ export class ReplayState {
     readonly refs = new Map<string, string>();
     /** Resource URN -> real Docker ID. */
     readonly ids = new Map<string, string>();
-    /** Last applied declaration per URN. */
+    /** Last applied declaration per URN (the provider's state: an update without effect is recorded here). */
     readonly declared = new Map<string, DeclaredResource>();
+    /** What happened, in order: "create <name>", "update <name> (no effect: healthcheck)", "delete <name>"... */
+    readonly journal: string[] = [];
     constructor(readonly options: ReplayOptions) {}
     log(line: string): void {
+        this.journal.push(line);
         this.options.log?.(line);
     }
 }
 
-/** Creates every declared docker resource of an evaluation, in dependency order. */
+/** Creates every declared docker resource of an evaluation, in the engine's order. */
 export async function replay(ev: Evaluation, options: ReplayOptions): Promise<ReplayState> {
     if (ev.error) {
         throw new Error(`the program failed, nothing to replay: ${ev.error.message}`);
     }
     const state = new ReplayState(options);
-    const custom = ev.resources.filter((r) => r.custom);
-    const foreign = custom.filter((r) => !ORDER.includes(r.type));
-    if (foreign.length > 0) {
-        throw new ReplayError(foreign[0], "the replay applies docker images, networks and containers only");
-    }
-    for (const type of ORDER) {
-        // Containers start in parallel, as the engine would create them.
-        await Promise.all(custom.filter((r) => r.type === type).map((r) => create(state, r)));
-    }
+    await applyPlan(state, planDiff({ resources: [] }, ev), ev);
     return state;
 }
 
-/** Applies a plan (from planDiff) between the evaluation last replayed and `after`. */
+/** Applies a plan (from planDiff) between the declarations in `state` and `after`. */
 export async function applyPlan(state: ReplayState, plan: Plan, after: Evaluation): Promise<void> {
+    if (after.error) {
+        throw new Error(`the program failed, nothing to apply: ${after.error.message}`);
+    }
+    const before = [...state.declared.values()];
+    refuseUnknown(plan, after);
+    const ids = new Map(state.ids);
+    await runPlan(
+        plan,
+        before,
+        after.resources,
+        {
+            create: (r) => create(state, r),
+            update: (prev, next, step) => update(state, prev, next, step),
+            delete: (r, replacing) => destroy(state, r, ids.get(r.urn), replacing),
+            refine: (prev, next, planned) => {
+                // Compare with real values: a rebuild that gives the same image ID changes no container.
+                const step = diffResource(realize(state, prev), realize(state, next));
+                if (!step) {
+                    state.log(`same ${next.name}: planned ${planned.op} [${planned.changedKeys.join(", ")}], nothing changed once built`);
+                }
+                return step;
+            },
+        },
+        state.options.parallel,
+    );
+}
+
+/** Checks every resource a plan creates or changes before any step runs. */
+function refuseUnknown(plan: Plan, after: Evaluation): void {
     const byName = new Map(after.resources.map((r) => [`${r.type}::${r.name}`, r]));
-    const declaredByName = new Map([...state.declared.values()].map((r) => [`${r.type}::${r.name}`, r]));
     for (const step of plan.steps) {
-        const next = byName.get(`${step.type}::${step.name}`);
-        const prev = declaredByName.get(`${step.type}::${step.name}`);
-        if (step.op === "create") {
-            await create(state, next!);
-        } else if (step.op === "delete") {
-            await destroy(state, prev!);
-        } else if (step.op === "replace" && step.type === CONTAINER) {
-            // Fixed names and ports force delete-before-replace, as the program declares.
-            if (!next!.deleteBeforeReplace) {
-                throw new ReplayError(next!, "replacing a container without deleteBeforeReplace would collide on its name");
-            }
-            await destroy(state, prev!);
-            await create(state, next!);
-        } else if (step.op === "update" && step.type === IMAGE) {
-            await create(state, next!);
-        } else {
-            throw new ReplayError(next ?? prev!, `the replay cannot ${step.op} this resource (changed: ${step.changedKeys.join(", ")})`);
+        if (!APPLIED.includes(step.type)) {
+            throw new ReplayError(step, "the replay applies docker images, networks, volumes and containers only");
+        }
+        const r = byName.get(`${step.type}::${step.name}`);
+        if (r && step.op !== "delete") {
+            validate(r);
         }
     }
 }
 
 async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
     const inputs = substitute(state, r.inputs) as Record<string, unknown>;
-    if (r.type === IMAGE) {
-        await buildImage(state, r, inputs);
-    } else if (r.type === NETWORK) {
+    if (r.type === DOCKER.image) {
+        await build(state, r, inputs);
+    } else if (r.type === DOCKER.network) {
         await createNetwork(state, r, inputs);
-    } else if (r.type === VOLUME) {
+    } else if (r.type === DOCKER.volume) {
         await createVolume(state, r, inputs);
     } else {
         await createContainer(state, r, inputs);
@@ -101,37 +115,72 @@ async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
     state.declared.set(r.urn, r);
 }
 
-async function destroy(state: ReplayState, r: DeclaredResource): Promise<void> {
-    const id = state.ids.get(r.urn);
-    if (r.type === CONTAINER && id) {
-        // The provider stops with destroyGraceSeconds (stop signal, then SIGKILL) before removing.
-        const grace = r.inputs.destroyGraceSeconds as number | undefined;
-        state.log(`stop ${r.inputs.name} (grace ${grace ?? 0}s) and remove`);
-        await removeContainer(id, grace ?? 0);
-    } else if (r.type === NETWORK && id) {
-        await api("DELETE", `/networks/${id}`);
-    } else if (r.type === VOLUME && id) {
-        await api("DELETE", `/volumes/${encodeURIComponent(id)}`);
+async function update(state: ReplayState, prev: DeclaredResource, next: DeclaredResource, step: PlanStep): Promise<void> {
+    if (next.type === DOCKER.image) {
+        // provider.go Update: build (and push) again.
+        await build(state, next, substitute(state, next.inputs) as Record<string, unknown>);
+    } else if (next.type === DOCKER.container) {
+        const id = state.ids.get(next.urn)!;
+        if (step.inPlaceKeys?.length) {
+            await updateContainer(state, prev, next, id, step.inPlaceKeys);
+        }
+        if (step.noEffectKeys?.length) {
+            // Saved in the provider's state only: the running container keeps what it was created with.
+            state.log(`update ${next.inputs.name} recorded, no effect on the running container: ${step.noEffectKeys.join(", ")}`);
+        }
+    } else if (next.type === DOCKER.volume) {
+        state.log(`update ${next.name} recorded (cluster volumes only): ${step.changedKeys.join(", ")}`);
+    } else {
+        throw new ReplayError(next, `the provider cannot update this resource in place (changed: ${step.changedKeys.join(", ")})`);
     }
-    state.ids.delete(r.urn);
-    state.declared.delete(r.urn);
+    state.declared.set(next.urn, next);
 }
 
-/** Removes every container and network labelled with this project and stack, even after a failure. */
+async function destroy(state: ReplayState, r: DeclaredResource, oldId: string | undefined, replacing: boolean): Promise<void> {
+    const id = replacing ? oldId : state.ids.get(r.urn);
+    const what = replacing ? "replaced" : "deleted";
+    if (r.type === DOCKER.container && id) {
+        await deleteContainer(state, r, id);
+    } else if (r.type === DOCKER.network && id) {
+        await api("DELETE", `/networks/${id}`);
+        state.log(`delete network ${r.inputs.name} (${what})`);
+    } else if (r.type === DOCKER.volume && id) {
+        await deleteVolume(r, id);
+        state.log(`delete volume ${id} (${what})`);
+    } else if (r.type === DOCKER.image) {
+        // provider.go Delete does nothing: the built image stays in the local store.
+        state.log(`delete image ${r.inputs.imageName}: kept in the image store, as the provider does`);
+    }
+    if (!replacing || state.ids.get(r.urn) === id) {
+        state.ids.delete(r.urn);
+        state.declared.delete(r.urn);
+    }
+}
+
+/** Removes every container, network and volume labelled with this project and stack, even after a failure. */
 export async function teardown(project: string, stack: string, log?: (line: string) => void): Promise<number> {
     const labels = { "webstack.project": project, "webstack.stack": stack };
     const containers = await containersByLabel(labels);
-    await Promise.all(containers.map((c) => removeContainer(c.Id, undefined)));
+    await Promise.all(containers.map((c) => api("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(ignoreMissing)));
     const networks = await networksByLabel(labels);
     for (const n of networks) {
-        await api("DELETE", `/networks/${n.Id}`);
+        await api("DELETE", `/networks/${n.Id}`).catch(ignoreMissing);
     }
-    const volumes = await removeVolumesByLabel(labels);
-    log?.(`removed ${containers.length} containers, ${networks.length} networks and ${volumes} volumes of ${project}/${stack}`);
-    return containers.length + networks.length + volumes;
+    const volumes = await volumesByLabel(labels);
+    for (const v of volumes) {
+        await api("DELETE", `/volumes/${encodeURIComponent(v.Name)}?force=1`).catch(ignoreMissing);
+    }
+    log?.(`removed ${containers.length} containers, ${networks.length} networks and ${volumes.length} volumes of ${project}/${stack}`);
+    return containers.length + networks.length + volumes.length;
 }
 
-// ---- inputs -> Docker ----------------------------------------------------------------------------
+function ignoreMissing(e: unknown): void {
+    if (!(e instanceof DockerApiError && e.status === 404)) {
+        throw e;
+    }
+}
+
+// ---- inputs ------------------------------------------------------------------------------------
 
 /** Throws for any key of `obj` outside `known`: the replay never drops what was declared. */
 function only(r: DeclaredResource, where: string, obj: Record<string, unknown>, known: readonly string[]): void {
@@ -143,6 +192,75 @@ function only(r: DeclaredResource, where: string, obj: Record<string, unknown>, 
             );
         }
     }
+}
+
+const IMAGE_KEYS = ["imageName", "build", "skipPush", "buildOnPreview", "registry"];
+const BUILD_KEYS = ["context", "dockerfile", "args", "platform", "target", "builderVersion", "network", "addHosts"];
+const NETWORK_KEYS = [
+    "name",
+    "driver",
+    "labels",
+    "internal",
+    "attachable",
+    "options",
+    "ipv6",
+    "ingress",
+    "ipamDriver",
+    "ipamOptions",
+    "ipamConfigs",
+];
+const VOLUME_KEYS = ["name", "driver", "driverOpts", "labels"];
+// prettier-ignore
+const CONTAINER_KEYS = [
+    "name", "image", "command", "entrypoints", "envs", "user", "hostname", "domainname", "workingDir", "labels",
+    "ports", "networkMode", "networksAdvanced", "healthcheck", "restart", "maxRetryCount", "readOnly", "tmpfs",
+    "capabilities", "securityOpts", "logDriver", "logOpts", "stopSignal", "stopTimeout", "memory",
+    "memoryReservation", "memorySwap", "cpuShares", "cpuSet", "cpus", "cpuPeriod", "cpuQuota", "init", "mounts",
+    "volumes", "uploads", "dns", "dnsOpts", "dnsSearches", "hosts", "shmSize", "ulimits", "sysctls", "groupAdds",
+    "privileged", "publishAllPorts", "tty", "stdinOpen", "ipcMode", "pidMode", "usernsMode",
+    // Provider-side behaviour, applied by this file.
+    "wait", "waitTimeout", "mustRun", "start", "rm", "attach", "logs", "destroyGraceSeconds", "removeVolumes",
+    "containerReadRefreshTimeoutMilliseconds",
+];
+
+/** Refuses anything the replay would not apply, before a single step runs. */
+function validate(r: DeclaredResource): void {
+    const i = r.inputs;
+    if (r.type === DOCKER.image) {
+        only(r, "", i, IMAGE_KEYS);
+        if (i.skipPush !== true) {
+            throw new ReplayError(r, "the replay cannot push to a registry (skipPush must be true)");
+        }
+        only(r, "build.", (i.build ?? {}) as Record<string, unknown>, BUILD_KEYS);
+    } else if (r.type === DOCKER.network) {
+        only(r, "", i, NETWORK_KEYS);
+    } else if (r.type === DOCKER.volume) {
+        only(r, "", i, VOLUME_KEYS);
+    } else if (r.type === DOCKER.container) {
+        only(r, "", i, CONTAINER_KEYS);
+        const list = (k: string) => (i[k] ?? []) as Record<string, unknown>[];
+        list("ports").forEach((p) => only(r, "ports[].", p, ["internal", "external", "ip", "protocol"]));
+        list("networksAdvanced").forEach((n) => only(r, "networksAdvanced[].", n, ["name", "aliases", "ipv4Address", "ipv6Address"]));
+        list("mounts").forEach((m) => only(r, "mounts[].", m, ["target", "type", "source", "readOnly", "tmpfsOptions", "bindOptions"]));
+        list("volumes").forEach((v) => only(r, "volumes[].", v, ["containerPath", "hostPath", "volumeName", "readOnly", "fromContainer"]));
+        list("uploads").forEach((u) =>
+            only(r, "uploads[].", u, ["file", "content", "contentBase64", "source", "executable", "permissions"]),
+        );
+        list("hosts").forEach((h) => only(r, "hosts[].", h, ["host", "ip"]));
+        list("ulimits").forEach((u) => only(r, "ulimits[].", u, ["name", "soft", "hard"]));
+        if (i.healthcheck) {
+            const hc = i.healthcheck as Record<string, unknown>;
+            only(r, "healthcheck.", hc, ["tests", "interval", "timeout", "retries", "startPeriod", "startInterval"]);
+            ["interval", "timeout", "startPeriod", "startInterval"].forEach((k) => durationNs(r, hc[k]));
+        }
+        only(r, "capabilities.", (i.capabilities ?? {}) as Record<string, unknown>, ["adds", "drops"]);
+    }
+}
+
+/** A declaration with mocked outputs replaced by the real values they stand for. */
+function realize(state: ReplayState, r: DeclaredResource): DeclaredResource {
+    const inputs = substitute(state, r.inputs) as Record<string, unknown>;
+    return { ...r, inputs, ...(r.checked ? { checked: substitute(state, r.checked) as Record<string, unknown> } : {}) };
 }
 
 function substitute(state: ReplayState, value: unknown): unknown {
@@ -158,251 +276,328 @@ function substitute(state: ReplayState, value: unknown): unknown {
     return value;
 }
 
-async function buildImage(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    // buildOnPreview only matters to `pulumi preview`; a replay is an apply.
-    only(r, "", i, ["imageName", "build", "skipPush", "buildOnPreview"]);
-    if (i.skipPush !== true) {
-        throw new ReplayError(r, "the replay cannot push to a registry (skipPush must be true)");
-    }
-    const b = (i.build ?? {}) as Record<string, unknown>;
-    only(r, "build.", b, ["context", "dockerfile", "args", "platform", "target"]);
-    const context = path.resolve(state.options.root, (b.context as string | undefined) ?? ".");
-    // v4+ resolves a relative dockerfile against the program's folder, not the context.
-    const dockerfile = path.resolve(state.options.root, (b.dockerfile as string | undefined) ?? path.join(context, "Dockerfile"));
-    const args = ["build", "--tag", i.imageName as string, "--file", dockerfile];
-    for (const [k, v] of Object.entries((b.args ?? {}) as Record<string, string>)) {
-        args.push("--build-arg", `${k}=${v}`);
-    }
-    if (b.platform) {
-        args.push("--platform", b.platform as string);
-    }
-    if (b.target) {
-        args.push("--target", b.target as string);
-    }
-    // No network for RUN steps: proves the build needs nothing from outside this machine.
-    args.push("--network", "none", context);
+// ---- images, networks, volumes -----------------------------------------------------------------
+
+async function build(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
     const started = Date.now();
-    await cli(args);
-    const id = (await cli(["image", "inspect", "--format", "{{.Id}}", i.imageName as string])).trim();
+    const b = ((r.checked ?? r.inputs).build ?? {}) as Record<string, unknown>;
+    const id = await buildImage(state.options.root, i.imageName as string, {
+        ...((i.build ?? {}) as Record<string, unknown>),
+        platform: b.platform,
+    });
     state.log(`built ${i.imageName} (${id.slice(0, 19)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     state.refs.set(r.state.repoDigest as string, id);
     state.ids.set(r.urn, id);
 }
 
 async function createNetwork(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    only(r, "", i, ["name", "driver", "labels", "internal", "attachable", "options"]);
     const res = await api<{ Id: string }>("POST", "/networks/create", {
         Name: i.name,
         Driver: i.driver ?? "bridge",
         Internal: i.internal ?? false,
         Attachable: i.attachable ?? false,
+        Ingress: i.ingress ?? false,
+        EnableIPv6: i.ipv6 ?? false,
         Options: i.options ?? {},
         Labels: labelsOf(i.labels),
+        IPAM: {
+            Driver: i.ipamDriver ?? "default",
+            Options: i.ipamOptions ?? {},
+            Config: ((i.ipamConfigs ?? []) as Record<string, unknown>[]).map((c) => ({
+                Subnet: c.subnet,
+                IPRange: c.ipRange,
+                Gateway: c.gateway,
+                AuxAddress: c.auxAddress,
+            })),
+        },
         CheckDuplicate: true,
     });
     state.ids.set(r.urn, res.Id);
-    state.log(`network ${i.name}`);
+    state.log(`create network ${i.name}`);
 }
 
-// ---- volumes (the local nginx config volume) ------------------------------------------------------
-
 async function createVolume(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    only(r, "", i, ["name", "labels", "driver", "driverOpts"]);
     const res = await api<{ Name: string }>("POST", "/volumes/create", {
-        Name: i.name,
+        Name: i.name ?? "",
         Driver: i.driver ?? "local",
         DriverOpts: i.driverOpts ?? {},
         Labels: labelsOf(i.labels),
     });
     state.ids.set(r.urn, res.Name);
-    state.log(`volume ${res.Name}`);
+    state.log(`create volume ${res.Name}`);
 }
 
-/** Removes the volumes carrying every given label; returns how many. */
-async function removeVolumesByLabel(labels: Readonly<Record<string, string>>): Promise<number> {
-    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
-    const found = await api<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${encodeURIComponent(filters)}`);
-    const volumes = found.Volumes ?? [];
-    for (const v of volumes) {
-        await api("DELETE", `/volumes/${encodeURIComponent(v.Name)}`);
+/** resource_docker_volume.go Delete: force-remove, retried while the volume is in use, for up to 30 s. */
+async function deleteVolume(r: DeclaredResource, name: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        try {
+            await api("DELETE", `/volumes/${encodeURIComponent(name)}?force=1`);
+            return;
+        } catch (e) {
+            if (e instanceof DockerApiError && e.status === 404) {
+                return;
+            }
+            if (!(e instanceof DockerApiError && /in use/.test(e.message)) || Date.now() > deadline) {
+                throw new ReplayError(r, (e as Error).message);
+            }
+            await sleep(2000);
+        }
     }
-    return volumes.length;
 }
 
-const CONTAINER_KEYS = [
-    "name",
-    "image",
-    "command",
-    "entrypoints",
-    "envs",
-    "user",
-    "hostname",
-    "workingDir",
-    "labels",
-    "ports",
-    "networksAdvanced",
-    "healthcheck",
-    "restart",
-    "maxRetryCount",
-    "readOnly",
-    "tmpfs",
-    "capabilities",
-    "securityOpts",
-    "logDriver",
-    "logOpts",
-    "stopSignal",
-    "stopTimeout",
-    "memory",
-    "memorySwap",
-    "cpuShares",
-    "init",
-    "mounts",
-    "uploads",
-    "dns",
-    "hosts",
-    "shmSize",
-    // Provider-side behaviour, applied by this file: waiting, start, teardown grace.
-    "wait",
-    "waitTimeout",
-    "mustRun",
-    "start",
-    "destroyGraceSeconds",
-    "removeVolumes",
-] as const;
+// ---- containers ---------------------------------------------------------------------------------
 
+/** resource_docker_container_funcs.go Create: create, join networks, upload, start, wait for healthy. */
 async function createContainer(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    only(r, "", i, CONTAINER_KEYS);
-    const ports = (i.ports ?? []) as Record<string, unknown>[];
-    const networks = (i.networksAdvanced ?? []) as Record<string, unknown>[];
-    ports.forEach((p) => only(r, "ports[].", p, ["internal", "external", "ip", "protocol"]));
-    networks.forEach((n) => only(r, "networksAdvanced[].", n, ["name", "aliases"]));
-    const hc = i.healthcheck as Record<string, unknown> | undefined;
-    if (hc) {
-        only(r, "healthcheck.", hc, ["tests", "interval", "timeout", "retries", "startPeriod"]);
-    }
-    const caps = (i.capabilities ?? {}) as Record<string, unknown>;
-    only(r, "capabilities.", caps, ["adds", "drops"]);
-    const mounts = (i.mounts ?? []) as Record<string, unknown>[];
-    mounts.forEach((m) => only(r, "mounts[].", m, ["target", "type", "source", "readOnly"]));
-    const hosts = (i.hosts ?? []) as { host: string; ip: string }[];
+    const list = (k: string) => (i[k] ?? []) as Record<string, unknown>[];
+    const ports = list("ports");
     const portKey = (p: Record<string, unknown>) => `${p.internal}/${(p.protocol as string | undefined) ?? "tcp"}`;
-    const restart = (i.restart as string | undefined) ?? "no";
-
-    const body = {
-        Hostname: i.hostname,
-        User: i.user,
-        Env: i.envs ?? [],
-        Cmd: i.command,
-        Entrypoint: i.entrypoints,
+    const hc = i.healthcheck as Record<string, unknown> | undefined;
+    const caps = (i.capabilities ?? {}) as Record<string, unknown>;
+    const mb = (v: unknown) => (v === undefined ? undefined : (v as number) * 1024 * 1024);
+    const volumes = list("volumes");
+    const config = {
         Image: i.image,
-        WorkingDir: i.workingDir,
-        Labels: labelsOf(i.labels),
+        Hostname: i.hostname,
+        Domainname: i.domainname,
+        Tty: i.tty ?? false,
+        OpenStdin: i.stdinOpen ?? false,
         StopSignal: i.stopSignal,
         StopTimeout: i.stopTimeout,
-        ExposedPorts: Object.fromEntries(ports.map((p) => [portKey(p), {}])),
+        Env: i.envs,
+        Cmd: i.command,
+        Entrypoint: i.entrypoints,
+        User: i.user,
+        WorkingDir: i.workingDir,
+        Labels: labelsOf(i.labels),
+        ExposedPorts: ports.length ? Object.fromEntries(ports.map((p) => [portKey(p), {}])) : undefined,
+        Volumes: Object.fromEntries(
+            volumes.filter((v) => !v.hostPath && !v.volumeName && v.containerPath).map((v) => [v.containerPath, {}]),
+        ),
         Healthcheck: hc
             ? {
                   Test: hc.tests,
                   Interval: durationNs(r, hc.interval),
                   Timeout: durationNs(r, hc.timeout),
-                  Retries: hc.retries ?? 0,
                   StartPeriod: durationNs(r, hc.startPeriod),
+                  StartInterval: durationNs(r, hc.startInterval),
+                  Retries: hc.retries ?? 0,
               }
             : undefined,
-        HostConfig: {
-            PortBindings: Object.fromEntries(
-                ports.map((p) => [
-                    portKey(p),
-                    [{ HostIp: (p.ip as string | undefined) ?? "0.0.0.0", HostPort: p.external === undefined ? "" : String(p.external) }],
-                ]),
-            ),
-            RestartPolicy: {
-                Name: restart,
-                MaximumRetryCount: restart === "on-failure" ? ((i.maxRetryCount as number | undefined) ?? 0) : 0,
-            },
-            ReadonlyRootfs: i.readOnly ?? false,
-            Tmpfs: i.tmpfs,
-            CapAdd: caps.adds,
-            CapDrop: caps.drops,
-            SecurityOpt: i.securityOpts,
-            LogConfig: { Type: (i.logDriver as string | undefined) ?? "json-file", Config: i.logOpts ?? {} },
-            // The provider takes memory and shm sizes in MB.
-            Memory: i.memory !== undefined ? (i.memory as number) * 1024 * 1024 : undefined,
-            MemorySwap: i.memorySwap !== undefined ? (i.memorySwap as number) * 1024 * 1024 : undefined,
-            ShmSize: i.shmSize !== undefined ? (i.shmSize as number) * 1024 * 1024 : undefined,
-            CpuShares: i.cpuShares,
-            Init: i.init,
-            Dns: i.dns,
-            ExtraHosts: hosts.map((h) => `${h.host}:${h.ip}`),
-            Mounts: mounts.map((m) => ({ Target: m.target, Source: m.source, Type: m.type ?? "volume", ReadOnly: m.readOnly ?? false })),
-            NetworkMode: networks[0]?.name ?? "bridge",
-        },
-        NetworkingConfig: networks[0]
-            ? { EndpointsConfig: { [networks[0].name as string]: { Aliases: networks[0].aliases ?? [] } } }
+    };
+    const restart = (i.restart as string | undefined) ?? "no";
+    const swap = i.memorySwap as number | undefined;
+    const hostConfig = {
+        Privileged: i.privileged ?? false,
+        PublishAllPorts: i.publishAllPorts ?? false,
+        RestartPolicy: { Name: restart, MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0 },
+        Mounts: list("mounts").map((m) => ({
+            Type: m.type,
+            Target: m.target,
+            Source: m.source ?? "",
+            ReadOnly: m.readOnly ?? false,
+            ...(m.type === "tmpfs" && m.tmpfsOptions
+                ? {
+                      TmpfsOptions: {
+                          SizeBytes: (m.tmpfsOptions as Record<string, unknown>).sizeBytes,
+                          Mode: (m.tmpfsOptions as Record<string, unknown>).mode,
+                      },
+                  }
+                : {}),
+            ...(m.type === "bind" && m.bindOptions
+                ? { BindOptions: { Propagation: (m.bindOptions as Record<string, unknown>).propagation } }
+                : {}),
+        })),
+        Binds: volumes
+            .filter((v) => v.hostPath || v.volumeName)
+            .map((v) => `${(v.hostPath ?? v.volumeName) as string}:${v.containerPath as string}${v.readOnly ? ":ro" : ""}`),
+        VolumesFrom: volumes.filter((v) => v.fromContainer).map((v) => v.fromContainer),
+        AutoRemove: i.rm ?? false,
+        ReadonlyRootfs: i.readOnly ?? false,
+        LogConfig: { Type: (i.logDriver as string | undefined) ?? "", Config: i.logOpts },
+        Tmpfs: i.tmpfs,
+        PortBindings: ports.length
+            ? Object.fromEntries(
+                  ports.map((p) => [
+                      portKey(p),
+                      [{ HostIp: (p.ip as string | undefined) ?? "0.0.0.0", HostPort: p.external === undefined ? "" : String(p.external) }],
+                  ]),
+              )
             : undefined,
+        ExtraHosts: list("hosts").map((h) => `${h.host}:${h.ip}`),
+        Ulimits: list("ulimits").map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+        CapAdd: caps.adds,
+        CapDrop: caps.drops,
+        Dns: i.dns,
+        DnsOptions: i.dnsOpts,
+        DnsSearch: i.dnsSearches,
+        SecurityOpt: i.securityOpts,
+        Memory: mb(i.memory),
+        MemoryReservation: mb(i.memoryReservation),
+        // The provider converts swap from MB only when positive (-1 means unlimited).
+        MemorySwap: swap === undefined ? undefined : swap > 0 ? swap * 1024 * 1024 : swap,
+        ShmSize: mb(i.shmSize),
+        NanoCpus: i.cpus !== undefined ? Math.round(Number(i.cpus) * 1e9) : undefined,
+        CpuPeriod: i.cpus === undefined ? i.cpuPeriod : undefined,
+        CpuQuota: i.cpus === undefined ? i.cpuQuota : undefined,
+        CpuShares: i.cpuShares,
+        CpusetCpus: i.cpuSet,
+        NetworkMode: (i.networkMode as string | undefined) ?? "bridge",
+        UsernsMode: i.usernsMode,
+        PidMode: i.pidMode,
+        IpcMode: i.ipcMode,
+        Sysctls: i.sysctls,
+        GroupAdd: i.groupAdds,
+        // Always sent: an unset init is false.
+        Init: i.init ?? false,
     };
     const name = i.name as string;
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, body);
+    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, {
+        ...config,
+        HostConfig: hostConfig,
+    });
     state.ids.set(r.urn, res.Id);
-    for (const n of networks.slice(1)) {
-        await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, {
-            Container: res.Id,
-            EndpointConfig: { Aliases: n.aliases ?? [] },
+    const networks = list("networksAdvanced");
+    if (networks.length) {
+        // Created on network_mode (bridge), then moved to the declared networks before it starts.
+        await api("POST", `/networks/bridge/disconnect`, { Container: res.Id, Force: false }).catch((e: Error) => {
+            if (!/is not connected/.test(e.message)) {
+                throw e;
+            }
         });
+        for (const n of networks) {
+            await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, {
+                Container: res.Id,
+                EndpointConfig: {
+                    Aliases: n.aliases ?? [],
+                    IPAMConfig: { IPv4Address: n.ipv4Address ?? "", IPv6Address: n.ipv6Address ?? "" },
+                },
+            });
+        }
     }
-    await upload(r, res.Id, (i.uploads ?? []) as Record<string, unknown>[]);
+    for (const u of list("uploads")) {
+        await upload(r, res.Id, u);
+    }
     if (i.start === false) {
-        state.log(`created ${name} (not started)`);
+        state.log(`create ${name} (not started)`);
         return;
     }
     await api("POST", `/containers/${res.Id}/start`);
-    if (i.mustRun !== false) {
-        const info = await inspectContainer(res.Id);
-        if (!info.State.Running) {
-            throw new ReplayError(r, `container exited at start (code ${info.State.ExitCode})`);
-        }
-    }
     if (i.wait === true) {
         await waitHealthy(r, res.Id, ((i.waitTimeout as number | undefined) ?? 60) * 1000);
     }
-    state.log(`started ${name}${i.wait === true ? " (healthy)" : ""}`);
-}
-
-async function upload(r: DeclaredResource, id: string, uploads: Record<string, unknown>[]): Promise<void> {
-    for (const u of uploads) {
-        only(r, "uploads[].", u, ["file", "content", "contentBase64", "executable", "permissions"]);
-        const dir = mkdtempSync(path.join(tmpdir(), "webstack-upload-"));
-        try {
-            const local = path.join(dir, path.basename(u.file as string));
-            const data =
-                u.contentBase64 !== undefined
-                    ? Buffer.from(u.contentBase64 as string, "base64")
-                    : Buffer.from((u.content as string | undefined) ?? "");
-            const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o755 : 0o644;
-            writeFileSync(local, data, { mode });
-            await cli(["cp", local, `${id}:${u.file as string}`]);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+    if (i.attach === true) {
+        await api("POST", `/containers/${res.Id}/wait?condition=not-running`, undefined, 20 * 60_000);
     }
+    const info = await inspectContainer(res.Id);
+    if (!info.State.Running && i.mustRun !== false && i.attach !== true) {
+        // The provider's Read records must_run=false (a diff on the next preview); it does not fail.
+        state.log(`create ${name}: exited at start (code ${info.State.ExitCode}); the provider records mustRun=false`);
+        return;
+    }
+    state.log(`create ${name}${i.wait === true ? " (healthy)" : ""}`);
 }
 
-/** Waits for the container's health check to pass, as the provider does with `wait: true`. */
+/** resource_docker_container_funcs.go upload: one tar entry at the declared path, mode 0644 (0744 executable). */
+async function upload(r: DeclaredResource, id: string, u: Record<string, unknown>): Promise<void> {
+    let content: Buffer;
+    if (u.contentBase64 !== undefined) {
+        content = Buffer.from(u.contentBase64 as string, "base64");
+    } else if (u.source !== undefined) {
+        content = readFileSync(u.source as string);
+    } else {
+        content = Buffer.from((u.content as string | undefined) ?? "");
+    }
+    const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o744 : 0o644;
+    await api("PUT", `/containers/${id}/archive?path=/`, tarFile(u.file as string, content, mode)).catch((e: Error) => {
+        throw new ReplayError(r, `upload of ${u.file}: ${e.message}`);
+    });
+}
+
+/** resource_docker_container_funcs.go Update: the in-place attributes, sent in one ContainerUpdate. */
+async function updateContainer(
+    state: ReplayState,
+    prev: DeclaredResource,
+    next: DeclaredResource,
+    id: string,
+    keys: readonly string[],
+): Promise<void> {
+    const i = next.inputs;
+    if (keys.includes("mustRun") && prev.inputs.mustRun === false && i.mustRun !== false && i.start !== false) {
+        await api("POST", `/containers/${id}/start`);
+    }
+    if (keys.some((k) => k !== "mustRun")) {
+        const mb = (v: unknown) => ((v as number | undefined) ?? 0) * 1024 * 1024;
+        const swap = i.memorySwap as number | undefined;
+        await api("POST", `/containers/${id}/update`, {
+            RestartPolicy: {
+                Name: (i.restart as string | undefined) ?? "no",
+                MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0,
+            },
+            CpuShares: (i.cpuShares as number | undefined) ?? 0,
+            Memory: mb(i.memory),
+            MemoryReservation: mb(i.memoryReservation),
+            CpusetCpus: (i.cpuSet as string | undefined) ?? "",
+            ...(swap ? { MemorySwap: swap > 0 ? swap * 1024 * 1024 : swap } : {}),
+        });
+    }
+    state.log(`update ${i.name} in place: ${keys.join(", ")}`);
+}
+
+/**
+ * resource_docker_container_funcs.go Delete: stop with destroyGraceSeconds (0 when unset: the stop
+ * signal, then SIGKILL at once), force-remove (volumes too unless removeVolumes is false), wait until gone.
+ */
+async function deleteContainer(state: ReplayState, r: DeclaredResource, id: string): Promise<void> {
+    const i = r.inputs;
+    const grace = Math.max(0, (i.destroyGraceSeconds as number | undefined) ?? 0);
+    const started = Date.now();
+    if (i.attach !== true) {
+        await api("POST", `/containers/${id}/stop?t=${grace}`, undefined, (grace + 30) * 1000).catch((e: unknown) => {
+            if (!(e instanceof DockerApiError && (e.status === 404 || e.status === 304))) {
+                throw e;
+            }
+        });
+    }
+    await api("DELETE", `/containers/${id}?force=1&v=${i.removeVolumes === false ? 0 : 1}`).catch((e: unknown) => {
+        if (!(e instanceof DockerApiError && (e.status === 404 || /already in progress/.test(e.message)))) {
+            throw e;
+        }
+    });
+    state.log(
+        `delete ${i.name} (stop signal ${(i.stopSignal as string | undefined) ?? "default"}, grace ${grace}s) in ${Date.now() - started} ms`,
+    );
+}
+
+/**
+ * Waits for the container's health check to pass, as the provider does with `wait: true`: it polls
+ * every second, fails when the container has no health check, and gives up after the timeout. (The
+ * replay also gives up early when the container has exited for good, which the provider would only
+ * notice at the timeout.)
+ */
 export async function waitHealthy(r: Pick<DeclaredResource, "type" | "name">, id: string, timeoutMs: number): Promise<ContainerInfo> {
     const deadline = Date.now() + timeoutMs;
-    let info = await inspectContainer(id);
-    while (Date.now() < deadline) {
-        info = await inspectContainer(id);
-        if (info.State.Health?.Status === "healthy" || (!info.State.Health && info.State.Running)) {
+    for (;;) {
+        const info = await inspectContainer(id);
+        if (!info.State.Health) {
+            throw new ReplayError(r, "'wait' needs a health check: the container has none (the provider refuses it too)");
+        }
+        if (info.State.Health.Status === "healthy") {
             return info;
         }
-        if (!info.State.Running && info.State.Status !== "created") {
-            // The provider's wait gives up when the container stops (e.g. a config check failed).
+        const policy = (info.HostConfig.RestartPolicy as { Name?: string } | undefined)?.Name ?? "no";
+        if ((info.State.Status === "exited" || info.State.Status === "dead") && (policy === "no" || policy === "")) {
             throw new ReplayError(r, `exited (code ${info.State.ExitCode}) before it was healthy`);
         }
-        await sleep(250);
+        if (Date.now() >= deadline) {
+            throw new ReplayError(
+                r,
+                `not healthy after ${timeoutMs / 1000}s (state ${info.State.Status}, health ${info.State.Health.Status})`,
+            );
+        }
+        await sleep(1000);
     }
-    throw new ReplayError(r, `not healthy after ${timeoutMs / 1000}s (state ${info.State.Status}, health ${info.State.Health?.Status})`);
 }
 
 function labelsOf(labels: unknown): Record<string, string> {
@@ -426,22 +621,22 @@ export function durationNs(r: Pick<DeclaredResource, "type" | "name">, text: unk
 }
 
 /**
- * A ReplayState for a stack that is already running (replayed by an earlier process): real IDs are
- * looked up by the declared names, so a plan can be applied to it.
+ * A ReplayState for a stack that is already running (replayed by an earlier process), from the
+ * declarations it was last applied with: real IDs are looked up by the declared names.
  */
-export async function adopt(ev: Evaluation, options: ReplayOptions): Promise<ReplayState> {
+export async function adopt(last: Pick<Evaluation, "resources">, options: ReplayOptions): Promise<ReplayState> {
     const state = new ReplayState(options);
-    for (const r of ev.resources.filter((x) => x.custom)) {
-        if (r.type === IMAGE) {
-            const id = (await cli(["image", "inspect", "--format", "{{.Id}}", r.inputs.imageName as string])).trim();
+    for (const r of last.resources.filter((x) => x.custom && APPLIED.includes(x.type))) {
+        if (r.type === DOCKER.image) {
+            const id = await imageId(r.inputs.imageName as string);
             state.refs.set(r.state.repoDigest as string, id);
             state.ids.set(r.urn, id);
-        } else if (r.type === NETWORK) {
+        } else if (r.type === DOCKER.network) {
             state.ids.set(r.urn, (await api<{ Id: string }>("GET", `/networks/${encodeURIComponent(r.inputs.name as string)}`)).Id);
-        } else if (r.type === CONTAINER) {
-            state.ids.set(r.urn, (await inspectContainer(r.inputs.name as string)).Id);
-        } else if (r.type === VOLUME) {
+        } else if (r.type === DOCKER.volume) {
             state.ids.set(r.urn, r.inputs.name as string);
+        } else {
+            state.ids.set(r.urn, (await inspectContainer(r.inputs.name as string)).Id);
         }
         state.declared.set(r.urn, r);
     }

@@ -1,4 +1,5 @@
-// The replay refuses what it cannot apply, before it touches the engine: these run without Docker.
+// The replay refuses what it cannot apply, before it touches the engine: these run without Docker
+// (every check runs before the first step, so nothing here reaches the engine).
 import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
 import { ReplayError, durationNs, replay } from "../../e2e/replay";
 
@@ -18,11 +19,11 @@ const only = (...resources: DeclaredResource[]): Evaluation => ({ resources, out
 
 describe("replay fails loudly on anything it would not apply", () => {
     test.each([
-        ["an unknown container input", { privileged: true }, "declared input privileged = true is not applied by the replay"],
+        ["an unknown container input", { gpus: "all" }, 'declared input gpus = "all" is not applied by the replay'],
         [
             "an unknown health check field",
-            { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } },
-            'declared input healthcheck.startInterval = "1s"',
+            { healthcheck: { tests: ["CMD", "true"], startDelay: "1s" } },
+            'declared input healthcheck.startDelay = "1s"',
         ],
         [
             "an unknown port field",
@@ -31,8 +32,8 @@ describe("replay fails loudly on anything it would not apply", () => {
         ],
         [
             "an unknown network field",
-            { networksAdvanced: [{ name: "n", ipv4Address: "10.0.0.9" }] },
-            'declared input networksAdvanced[].ipv4Address = "10.0.0.9"',
+            { networksAdvanced: [{ name: "n", macAddress: "02:42:ac:11:00:02" }] },
+            'declared input networksAdvanced[].macAddress = "02:42:ac:11:00:02"',
         ],
         [
             "an unknown mount field",
@@ -49,7 +50,7 @@ describe("replay fails loudly on anything it would not apply", () => {
     test("a resource of another provider", async () => {
         const bucket = { ...container({}), type: "aws:s3/bucket:Bucket", name: "b" };
         await expect(replay(only(bucket), { root: "." })).rejects.toThrow(
-            "aws:s3/bucket:Bucket b: the replay applies docker images, networks and containers only",
+            "aws:s3/bucket:Bucket b: the replay applies docker images, networks, volumes and containers only",
         );
     });
 

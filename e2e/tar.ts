@@ -1,0 +1,26 @@
+// One-file tar archive (ustar), what the provider sends to PUT /containers/{id}/archive for an upload.
+/** A tar stream holding `content` at `file` with permission bits `mode`, owned by root. */
+export function tarFile(file: string, content: Buffer, mode: number): Buffer {
+    const header = Buffer.alloc(512, 0);
+    const name = file.replace(/^\/+/, "");
+    if (Buffer.byteLength(name) > 100) {
+        throw new Error(`upload path too long for a plain tar header: ${file}`);
+    }
+    const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, "0") + "\0";
+    header.write(name, 0, 100, "utf8");
+    header.write(octal(mode, 8), 100, 8, "ascii");
+    header.write(octal(0, 8), 108, 8, "ascii");
+    header.write(octal(0, 8), 116, 8, "ascii");
+    header.write(octal(content.length, 12), 124, 12, "ascii");
+    header.write(octal(Math.floor(Date.now() / 1000), 12), 136, 12, "ascii");
+    header.write("        ", 148, 8, "ascii");
+    header.write("0", 156, 1, "ascii");
+    header.write("ustar\u000000", 257, 8, "ascii");
+    let sum = 0;
+    for (const byte of header) {
+        sum += byte;
+    }
+    header.write(octal(sum, 7) + " ", 148, 8, "ascii");
+    const pad = Buffer.alloc((512 - (content.length % 512)) % 512, 0);
+    return Buffer.concat([header, content, pad, Buffer.alloc(1024, 0)]);
+}

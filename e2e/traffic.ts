@@ -132,9 +132,34 @@ export interface LogLine {
     readonly answeredBy: string;
     readonly request: string;
     readonly status: number;
+    /** The answering app's X-Webstack-Service (`svc=`), when the line has it and an app answered. */
+    readonly service?: string;
+    /** The answering app's X-Webstack-Version (`ver=`), when the line has it and an app answered. */
+    readonly version?: string;
+    /** nginx's $request_time in ms (`rt=`), when the line has it. */
+    readonly requestMs?: number;
 }
 
-const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})$/;
+// The article's fields, then optional key=value fields others append (nginx/render.ts).
+const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})((?: \S+=\S*)*)$/;
+
+/** The key=value fields after the status; nginx writes "-" for an empty variable, which counts as absent. */
+function extraFields(text: string): Pick<LogLine, "service" | "version" | "requestMs"> {
+    const kv = new Map(
+        text
+            .trim()
+            .split(" ")
+            .filter((x) => x.includes("="))
+            .map((x) => [x.slice(0, x.indexOf("=")), x.slice(x.indexOf("=") + 1)] as const)
+            .filter(([, v]) => v !== "" && v !== "-"),
+    );
+    const rt = kv.get("rt");
+    return {
+        ...(kv.has("svc") ? { service: kv.get("svc") } : {}),
+        ...(kv.has("ver") ? { version: kv.get("ver") } : {}),
+        ...(rt !== undefined && Number.isFinite(Number(rt)) ? { requestMs: Number(rt) * 1000 } : {}),
+    };
+}
 
 /** Parses the article's `upstreamlog` lines; other lines (errors, entrypoint) are skipped. */
 export function parseUpstreamLog(text: string): LogLine[] {
@@ -149,7 +174,7 @@ export function parseUpstreamLog(text: string): LogLine[] {
         if (addrs.length === 0) {
             continue;
         }
-        out.push({ host: m[2], addrs, answeredBy: addrs[addrs.length - 1], request: m[4], status: Number(m[5]) });
+        out.push({ host: m[2], addrs, answeredBy: addrs[addrs.length - 1], request: m[4], status: Number(m[5]), ...extraFields(m[6]) });
     }
     return out;
 }

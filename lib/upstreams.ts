@@ -13,11 +13,14 @@ export interface UpstreamShare {
 }
 
 /** Per-service expected shares; all 0 when no service has a replica. */
-export function computeUpstreams(services: readonly Pick<ServiceSpec, "name" | "weight" | "replicas">[]): Record<string, UpstreamShare> {
-    const total = services.reduce((sum, s) => sum + s.weight * s.replicas, 0);
+export function computeUpstreams(
+    services: readonly Pick<ServiceSpec, "name" | "weight" | "replicas" | "backup">[],
+): Record<string, UpstreamShare> {
+    // A backup service answers only when no primary can, so it expects no share.
+    const total = services.reduce((sum, s) => sum + (s.backup ? 0 : s.weight * s.replicas), 0);
     const out: Record<string, UpstreamShare> = {};
     for (const s of services) {
-        const share = total === 0 ? 0 : (s.weight * s.replicas) / total;
+        const share = total === 0 || s.backup ? 0 : (s.weight * s.replicas) / total;
         out[s.name] = { weight: s.weight, replicas: s.replicas, expectedShare: Math.round(share * 10000) / 10000 };
     }
     return out;

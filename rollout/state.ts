@@ -137,10 +137,17 @@ export function transition(state: RolloutState, event: RolloutEvent): RolloutSta
             if (state.steps[event.step]?.status !== "baking") {
                 throw new Error(`step ${event.step} was not baking`);
             }
-            const judged = withStep(state, event.step, { status: event.judgement.passed ? "passed" : "failed", judgement: event.judgement });
+            const judged = withStep(state, event.step, {
+                status: event.judgement.passed ? "passed" : "failed",
+                judgement: event.judgement,
+            });
             if (!event.judgement.passed) {
                 const pct = state.steps[event.step].targetPercent;
-                return { ...judged, status: "restoring", reason: `step ${event.step + 1} (${pct} %) failed: ${event.judgement.reasons.join("; ")}` };
+                return {
+                    ...judged,
+                    status: "restoring",
+                    reason: `step ${event.step + 1} (${pct} %) failed: ${event.judgement.reasons.join("; ")}`,
+                };
             }
             if (judged.steps.every((s) => s.status === "passed")) {
                 return { ...judged, status: state.promote ? "promoting" : "succeeded" };

@@ -66,7 +66,9 @@ export function weightsForPercent(
         const out = services.map((x) => (x.name === canary ? { ...x, backup: false } : { ...x, backup: true }));
         return { targetPercent: percent, expectedShare: expectedShareOf(out, canary), services: out };
     }
-    const others = services.filter((x) => x.name !== stable && x.name !== canary && !x.backup).reduce((sum, x) => sum + x.weight * x.replicas, 0);
+    const others = services
+        .filter((x) => x.name !== stable && x.name !== canary && !x.backup)
+        .reduce((sum, x) => sum + x.weight * x.replicas, 0);
     const target = percent / 100;
     let best: { ws: number; wc: number; share: number } | undefined;
     for (let wc = 1; wc <= maxWeight; wc++) {

@@ -54,7 +54,8 @@ export function withWeights(entries: readonly ServiceEntry[], weights: readonly 
         if (!w) {
             return e;
         }
-        const { backup: _drop, ...rest } = e;
+        const rest: Record<string, unknown> = { ...e };
+        delete rest.backup;
         return { ...rest, weight: w.weight, ...(w.backup ? { backup: true } : {}) };
     });
 }
@@ -70,7 +71,9 @@ export function withSourceOf(entries: readonly ServiceEntry[], from: string, to:
         if (e.name !== to) {
             return e;
         }
-        const { app: _a, image: _i, ...rest } = e;
+        const rest: Record<string, unknown> = { ...e };
+        delete rest.app;
+        delete rest.image;
         return { ...rest, ...source };
     });
 }

@@ -5,6 +5,7 @@ import { NGINX_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
+import { appSources, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
@@ -87,17 +88,29 @@ export class AwsWebStack extends pulumi.ComponentResource {
             username: token.userName,
             password: pulumi.secret(token.password),
         });
-        const appImage = new BuiltImage(
-            `${name}-app-image`,
-            {
-                context: "app",
-                baseImage: c.appBaseImage,
-                imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}`,
-                platform: a.platform,
-                registry: push(appRepo),
-            },
-            parent,
-        );
+        // One image per distinct app source (components/appSources.ts), tagged apart in the one app
+        // repository; a prebuilt image is used by its reference.
+        const appImages = new Map<string, { ref: pulumi.Input<string>; version: string }>();
+        for (const source of appSources(c.services, process.cwd())) {
+            const slug = sourceSlug(source);
+            const ref =
+                source.kind === "image"
+                    ? source.ref
+                    : new BuiltImage(
+                          `${name}-app-image${slug ? `-${slug}` : ""}`,
+                          {
+                              context: source.context,
+                              baseImage: c.appBaseImage,
+                              imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}${slug ? `-${slug}` : ""}`,
+                              platform: a.platform,
+                              registry: push(appRepo),
+                          },
+                          parent,
+                      ).ref;
+            for (const service of source.services) {
+                appImages.set(service, { ref, version: source.version });
+            }
+        }
         const nginxImage = new BuiltImage(
             `${name}-nginx-image`,
             {
@@ -155,8 +168,14 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     ...common,
                     serviceName: s.name,
                     family: `${prefix}-${s.name}`,
-                    container: appContainer({ service: s, nginx: c.nginx, logGroupName: logs.groupNames[s.name], region: a.region }),
-                    image: appImage.ref,
+                    container: appContainer({
+                        service: s,
+                        nginx: c.nginx,
+                        logGroupName: logs.groupNames[s.name],
+                        region: a.region,
+                        version: appImages.get(s.name)!.version,
+                    }),
+                    image: appImages.get(s.name)!.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
                     desiredCount: s.replicas,

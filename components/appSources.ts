@@ -29,9 +29,14 @@ export type AppSource =
           readonly services: readonly string[];
       };
 
+/** A context folder as one spelling: "./app/" and "app" are the same folder. */
+function normalContext(folder: string): string {
+    return path.posix.normalize(folder.replace(/\\/g, "/")).replace(/\/+$/, "");
+}
+
 /** The source key of a service: "build:<folder>" or "image:<ref>". */
 export function sourceKey(service: Pick<ServiceSpec, "app" | "image">): string {
-    return service.image !== undefined ? `image:${service.image}` : `build:${path.normalize(service.app ?? DEFAULT_APP_CONTEXT)}`;
+    return service.image !== undefined ? `image:${service.image}` : `build:${normalContext(service.app ?? DEFAULT_APP_CONTEXT)}`;
 }
 
 /** The version an image reference names: its digest (12 hex), else its tag, else "latest". */
@@ -70,7 +75,7 @@ export function appSources(services: readonly Pick<ServiceSpec, "name" | "app" |
         first.image !== undefined
             ? { kind: "image", ref: first.image, version: imageVersion(first.image), services: names }
             : (() => {
-                  const context = path.normalize(first.app ?? DEFAULT_APP_CONTEXT);
+                  const context = normalContext(first.app ?? DEFAULT_APP_CONTEXT);
                   return { kind: "build", context, version: contextVersion(root, context), services: names };
               })(),
     );

@@ -14,6 +14,8 @@ export interface RolloutArgs {
     readonly to?: string;
     readonly steps: number[];
     readonly bakeSec: number;
+    /** Seconds from an applied step to the start of its bake. Default 5 (nginx polls each second, then reloads). */
+    readonly settleSec: number;
     readonly maxErrorRatePercent: number;
     readonly maxP99Ms?: number;
     /** Default 20: fewer canary requests in a bake cannot show a 1 % error rate. */
@@ -25,7 +27,7 @@ export interface RolloutArgs {
 
 const USAGE =
     "usage: npm run rollout -- --stack S --from SERVICE --to SERVICE --steps 5,25,50,100 --bake SEC --max-error-rate PCT " +
-    "[--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]";
+    "[--settle SEC] [--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]";
 
 function num(flag: string, text: string | undefined, min: number): number {
     const n = Number(text);
@@ -42,7 +44,9 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
         const k = argv[i];
         if (["--promote", "--replay", "--resume", "--rollback"].includes(k)) {
             flags.add(k);
-        } else if (["--stack", "--from", "--to", "--steps", "--bake", "--max-error-rate", "--max-p99-ms", "--min-requests"].includes(k)) {
+        } else if (
+            ["--stack", "--from", "--to", "--steps", "--bake", "--settle", "--max-error-rate", "--max-p99-ms", "--min-requests"].includes(k)
+        ) {
             a[k] = argv[++i];
         } else {
             throw new Error(`unknown argument '${k}'\n${USAGE}`);
@@ -68,6 +72,7 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
         to: a["--to"],
         steps: a["--steps"] !== undefined ? parseSteps(a["--steps"]) : [],
         bakeSec: a["--bake"] !== undefined ? num("--bake", a["--bake"], 1) : 60,
+        settleSec: a["--settle"] !== undefined ? num("--settle", a["--settle"], 0) : 5,
         maxErrorRatePercent: a["--max-error-rate"] !== undefined ? num("--max-error-rate", a["--max-error-rate"], 0) : 1,
         ...(a["--max-p99-ms"] !== undefined ? { maxP99Ms: num("--max-p99-ms", a["--max-p99-ms"], 1) } : {}),
         minRequests: a["--min-requests"] !== undefined ? num("--min-requests", a["--min-requests"], 0) : 20,
@@ -88,6 +93,7 @@ function pulumiCliPresent(): boolean {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+    const started = Date.now();
     const args = parseRolloutArgs(argv);
     if (!args.replay && !pulumiCliPresent()) {
         throw new Error("the Pulumi CLI is not installed: pass --replay to drive the local replay instead");
@@ -123,6 +129,7 @@ export async function main(argv: readonly string[], log: (line: string) => void 
         deployer,
         watcher: new DockerLogWatcher(args.stack),
         bakeSec: content.bakeSec,
+        settleSec: args.settleSec,
         limits: content.limits,
         save,
         log,
@@ -131,6 +138,7 @@ export async function main(argv: readonly string[], log: (line: string) => void 
     });
     log("");
     log(formatRolloutReport(end));
+    log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
     return end.status === "succeeded" || end.status === "promoted" ? 0 : 1;
 }
 

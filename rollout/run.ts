@@ -27,6 +27,12 @@ export interface RunOptions {
     readonly watcher: Watcher;
     /** Bake time per step, in seconds. */
     readonly bakeSec: number;
+    /**
+     * Seconds between the end of an apply and the start of its bake: a deployer may return before the
+     * proxy serves the change (locally nginx polls for the published config, then reloads), and
+     * requests of the previous weights must not be judged as this step's. Default 0.
+     */
+    readonly settleSec?: number;
     readonly limits: BakeLimits;
     /** Persists the state (the state file). */
     readonly save: (state: RolloutState) => void;
@@ -98,6 +104,7 @@ export async function runRollout(start: RolloutState, o: RunOptions): Promise<Ro
                 );
                 step({ type: "applying", step: action.step });
                 await o.deployer.apply(withWeights(state.original, s.services));
+                await sleep((o.settleSec ?? 0) * 1000);
                 step({ type: "applied", step: action.step, at: new Date(now()).toISOString() });
             } else if (action.kind === "bake") {
                 const s = state.steps[action.step];

@@ -23,6 +23,11 @@ function asEntries(value: unknown): ServiceEntry[] {
     return list as ServiceEntry[];
 }
 
+/** The key the replay config holds the services under (files use the namespace; tests may not). */
+export function servicesKey(config: Readonly<Record<string, unknown>>): string {
+    return SERVICES_KEY in config || !("services" in config) ? SERVICES_KEY : "services";
+}
+
 /** `npm run replay -- apply --set services=...`, in process: evaluate, plan against what was applied, apply. */
 export class ReplayDeployer implements Deployer {
     readonly name = "replay";
@@ -32,7 +37,8 @@ export class ReplayDeployer implements Deployer {
     ) {}
 
     async services(): Promise<ServiceEntry[]> {
-        return asEntries(loadReplayState(this.stack).config[SERVICES_KEY]);
+        const { config } = loadReplayState(this.stack);
+        return asEntries(config[servicesKey(config)]);
     }
 
     async apply(services: readonly ServiceEntry[]): Promise<void> {
@@ -40,7 +46,7 @@ export class ReplayDeployer implements Deployer {
         const before = last.resources
             ? { resources: last.resources }
             : await evaluate(last.config, { stack: this.stack, project: PROJECT });
-        const config = { ...last.config, [SERVICES_KEY]: services };
+        const config = { ...last.config, [servicesKey(last.config)]: services };
         const after = await evaluate(config, { stack: this.stack, project: PROJECT });
         if (after.error) {
             throw after.error;

@@ -6,7 +6,7 @@ import * as path from "path";
 import { LoadLoop, getText, sendRequests } from "../../e2e/traffic";
 import { loadReplayConfig } from "../../e2e/replayState";
 import { main } from "../../rollout/cli";
-import { PROJECT_ROOT } from "../../rollout/deployers";
+import { PROJECT_ROOT, servicesKey } from "../../rollout/deployers";
 import { loadRolloutFile, rolloutFilePath } from "../../rollout/stateFile";
 import { makeAppVariant } from "../support/appVariant";
 import { BusyCore } from "../support/busyCore";
@@ -83,7 +83,8 @@ describeEngine("canary rollout by weight (local target, replay, busy core)", () 
         expect(state.steps.map((x) => x.status)).toEqual(["failed", "pending", "pending"]);
         expect(state.steps[0].judgement!.reasons.join()).toMatch(/canary 5xx rate/);
         // Restored: the applied config is the original, and nginx serves the original split again.
-        expect(loadReplayConfig(STACK)["webstack:services"]).toEqual(original);
+        const applied = loadReplayConfig(STACK);
+        expect(applied[servicesKey(applied)]).toEqual(original);
         const after = await sendRequests(s.url, 2000, 4);
         expect(after.filter((r) => r.service === "canary").length / after.length).toBeLessThan(0.02);
         // What users saw: only the canary's errors, no more than its share of the requests while it

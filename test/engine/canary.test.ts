@@ -25,7 +25,7 @@ const services = (canaryApp: string) => [
     { name: "canary", weight: 1, replicas: 1, workers: 2, app: canaryApp },
 ];
 
-async function rollout(url: string, steps: string): Promise<{ code: number; log: string[]; loop: LoadLoop }> {
+async function rollout(url: string, steps: string, extra: string[] = []): Promise<{ code: number; log: string[]; loop: LoadLoop }> {
     const file = rolloutFilePath(PROJECT_ROOT, STACK);
     if (existsSync(file)) {
         rmSync(file);
@@ -35,12 +35,12 @@ async function rollout(url: string, steps: string): Promise<{ code: number; log:
     const loop = new LoadLoop(url, 4, 600);
     try {
         const argv = ["--stack", STACK, "--from", "stable", "--to", "canary", "--steps", steps, "--bake", String(BAKE_SEC)];
-        const code = await main([...argv, "--max-error-rate", "1", "--replay"], (l) => log.push(l));
+        const code = await main([...argv, "--max-error-rate", "1", "--replay", ...extra], (l) => log.push(l));
         return { code, log, loop };
     } finally {
         await loop.stop();
         busy.stop();
-        const out = path.join(PROJECT_ROOT, ".webstack", `canary-${steps.replace(/,/g, "-")}.log`);
+        const out = path.join(PROJECT_ROOT, ".webstack", `canary-${steps.replace(/,/g, "-")}${extra.join("")}.log`);
         mkdirSync(path.dirname(out), { recursive: true });
         writeFileSync(out, log.join("\n"));
     }
@@ -58,6 +58,7 @@ describeEngine("canary rollout by weight (local target, replay, busy core)", () 
         console.log(log.join("\n"));
         const { state } = loadRolloutFile(rolloutFilePath(PROJECT_ROOT, STACK))!;
         expect([code, state.status]).toEqual([0, "succeeded"]);
+        console.log(`good canary: ${loop.failures.length} failed of ${loop.replies.length}`);
         expect(loop.failures).toEqual([]);
         expect(loop.replies.length).toBeGreaterThan(3000);
         for (const step of state.steps) {
@@ -95,5 +96,23 @@ describeEngine("canary rollout by weight (local target, replay, busy core)", () 
         const bound = (state.steps[0].expectedShare + MARGIN_PP / 100) * loop.replies.length;
         console.log(`bad canary: ${failures.length} failed of ${loop.replies.length}; bound ${bound.toFixed(0)}`);
         expect(failures.length).toBeLessThanOrEqual(bound);
+    });
+
+    test("--promote: after 100 %, the stable service takes the canary's source, then the original weights come back; no request lost", async () => {
+        const good = makeAppVariant("e2e-good", { version: "2.0.0-good" });
+        const original = services(good);
+        const s = await upStack(STACK, { httpPort: PORT, services: original, nginx: {} });
+        const { code, log, loop } = await rollout(s.url, "100", ["--promote"]);
+        console.log(log.join("\n"));
+        console.log(`promote: ${loop.failures.length} failed of ${loop.replies.length}`);
+        const { state } = loadRolloutFile(rolloutFilePath(PROJECT_ROOT, STACK))!;
+        expect([code, state.status]).toEqual([0, "promoted"]);
+        expect(loop.failures).toEqual([]);
+        const applied = loadReplayConfig(STACK);
+        expect(applied[servicesKey(applied)]).toEqual([{ ...original[0], app: good }, original[1]]);
+        // Both services now answer with the canary's version, at the original weights.
+        const after = await sendRequests(s.url, 1000, 4);
+        expect(new Set(after.map((r) => r.version))).toEqual(new Set(["2.0.0-good"]));
+        expect(after.filter((r) => r.service === "stable").length / after.length).toBeGreaterThan(0.95);
     });
 });

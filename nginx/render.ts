@@ -27,7 +27,7 @@ export interface RenderNginxArgs {
 /** The upstream block's name; also the `zone` name shared by nginx workers. */
 export const UPSTREAM_NAME = "webstack_app";
 
-/** Named location that re-sends an idempotent request nginx itself failed with 502 (see below). */
+/** Named location that re-sends an idempotent request nginx itself failed with 502 or 504 (see below). */
 export const RETRY_LOCATION = "@webstack_retry";
 
 /** Response header naming the config that answered (8 hex digits of sha256 of the rest of the text). */
@@ -134,13 +134,14 @@ function renderWithSlot(args: RenderNginxArgs): string {
         `            proxy_pass http://${UPSTREAM_NAME};`,
         "            # A request snapshots the upstream's peer set when it starts. When `resolve` changes",
         "            # that set (a replica started or stopped) while a try is failing, nginx refuses to",
-        '            # try another peer from the stale snapshot and answers 502 "no live upstreams".',
-        "            # One re-dispatch starts over with the current peer set.",
-        `            error_page 502 = ${RETRY_LOCATION};`,
+        '            # try another peer from the stale snapshot and answers 502 "no live upstreams" (or',
+        "            # 504 when that try was a connect timeout to an address that has vanished). One",
+        "            # re-dispatch of nginx's own 502/504 starts over with the current peer set.",
+        `            error_page 502 504 = ${RETRY_LOCATION};`,
         "        }",
         "",
         `        location ${RETRY_LOCATION} {`,
-        "            # Only requests that are safe to send twice; others keep nginx's 502.",
+        "            # Only requests that are safe to send twice; others keep nginx's error.",
         "            if ($request_method !~ ^(GET|HEAD|OPTIONS)$) {",
         "                return 502;",
         "            }",

@@ -1,13 +1,12 @@
 // The kinds of change the local target must roll out with zero failed requests, on one stack brought
 // up from a private copy of app/ and nginx/ (so a code change edits the copy, never the real app/).
-import { execFileSync } from "child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { inspectContainer, removeContainer } from "../../e2e/docker";
+import { api, removeContainer } from "../../e2e/docker";
 import { planDiff } from "../../e2e/plan";
-import { ReplayState, applyPlan, replay, teardown } from "../../e2e/replay";
+import { ReplayState, applyPlan, replay, teardown, waitHealthy } from "../../e2e/replay";
 import { DOCKER } from "../../e2e/resourceTypes";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { NGINX_CONF_ENV } from "../../lib/runtime";
@@ -145,12 +144,17 @@ export function changeOf(s: ChangeStack, kind: Kind): ChangeSpec {
             let victim = "";
             return {
                 kind,
+                // SIGKILL through the engine, as in `docker kill`: the replica is gone (Docker does not
+                // restart a container it killed itself) and its address vanishes while nginx still has it.
                 apply: async () => {
                     victim = appNames(s.ev, "application1")[0];
-                    // As the kernel's OOM killer would: SIGKILL to the app's PID 1, from the host.
-                    execFileSync("kill", ["-9", String((await inspectContainer(victim)).State.Pid)]);
+                    await api("POST", `/containers/${victim}/kill?signal=SIGKILL`);
                 },
-                servingAt: (replies, applied) => firstAfter(replies, applied + 100, (r) => r.container === victim),
+                servingAt: (replies, applied) => allAfter(replies, applied, (r) => r.container !== victim),
+                restore: async () => {
+                    await api("POST", `/containers/${victim}/start`);
+                    await waitHealthy({ type: DOCKER.container, name: victim }, victim, 60_000);
+                },
             };
         }
         case "weight change":

@@ -32,6 +32,8 @@ export interface ChangeSpec {
     readonly servingAt: (replies: readonly TimedReply[], appliedAt: number) => number | undefined;
     /** Body text to look for (sets Reply.marked). */
     readonly bodyMarker?: string;
+    /** Puts the stack back after the measurement (e.g. starts a killed replica again). */
+    readonly restore?: () => Promise<void>;
 }
 
 /** Loop options: clients, the least number of requests, and how long to keep going once serving. */
@@ -73,6 +75,7 @@ export async function measureChange(url: string, spec: ChangeSpec): Promise<Chan
     } finally {
         busy.stop();
         await loop.stop();
+        await spec.restore?.();
     }
 }
 

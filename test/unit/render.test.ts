@@ -47,10 +47,10 @@ describe("renderNginxConfig", () => {
         ["passive failover", {}, {}, /^ {8}proxy_next_upstream error timeout;$/m],
         ["tries bounded by the peers and the timeout, not a count", {}, {}, /^ {8}proxy_next_upstream_tries 0;$/m],
         [
-            "nginx's own 502 (stale peer set after a resolve) is re-dispatched once",
+            "nginx's own 502/504 (stale peer set after a resolve) is re-dispatched once",
             {},
             {},
-            /location \/ \{\n {12}proxy_pass http:\/\/webstack_app;\n(?: {12}#.*\n)+ {12}error_page 502 = @webstack_retry;\n {8}\}/,
+            /location \/ \{\n {12}proxy_pass http:\/\/webstack_app;\n(?: {12}#.*\n)+ {12}error_page 502 504 = @webstack_retry;\n {8}\}/,
         ],
         [
             "only idempotent requests are re-dispatched",

@@ -91,7 +91,7 @@ export async function applyPlan(state: ReplayState, plan: Plan, after: Evaluatio
 function refuseUnknown(plan: Plan, after: Evaluation): void {
     const byName = new Map(after.resources.map((r) => [`${r.type}::${r.name}`, r]));
     for (const step of plan.steps) {
-        if (!APPLIED.includes(step.type)) {
+        if (!APPLIED.includes(step.type) && !isProvider(step.type)) {
             throw new ReplayError(step, "the replay applies docker images, networks, volumes and containers only");
         }
         const r = byName.get(`${step.type}::${step.name}`);
@@ -101,9 +101,14 @@ function refuseUnknown(plan: Plan, after: Evaluation): void {
     }
 }
 
+/** An explicit provider resource (`new docker.Provider(...)`): configuration only, nothing on the engine. */
+const isProvider = (type: string) => type === "pulumi:providers:docker";
+
 async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
     const inputs = substitute(state, r.inputs) as Record<string, unknown>;
-    if (r.type === DOCKER.image) {
+    if (isProvider(r.type)) {
+        only(r, "", inputs, ["host", "version"]);
+    } else if (r.type === DOCKER.image) {
         await build(state, r, inputs);
     } else if (r.type === DOCKER.network) {
         await createNetwork(state, r, inputs);
@@ -116,7 +121,9 @@ async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
 }
 
 async function update(state: ReplayState, prev: DeclaredResource, next: DeclaredResource, step: PlanStep): Promise<void> {
-    if (next.type === DOCKER.image) {
+    if (isProvider(next.type)) {
+        state.log(`update provider ${next.name}: ${step.changedKeys.join(", ")}`);
+    } else if (next.type === DOCKER.image) {
         // provider.go Update: build (and push) again.
         await build(state, next, substitute(state, next.inputs) as Record<string, unknown>);
     } else if (next.type === DOCKER.container) {

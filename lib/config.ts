@@ -241,12 +241,22 @@ function parseService(
 function parseSource(p: Problems, key: string, entry: Record<string, unknown>, root: string): { app?: string } | { image?: string } {
     const { app, image } = entry;
     if (app !== undefined && image !== undefined) {
-        p.add(`${key}.app`, app, "and `image` are mutually exclusive: build from a folder, or run a prebuilt image", `drop ${key}.image or ${key}.app`);
+        p.add(
+            `${key}.app`,
+            app,
+            "and `image` are mutually exclusive: build from a folder, or run a prebuilt image",
+            `drop ${key}.image or ${key}.app`,
+        );
         return {};
     }
     if (image !== undefined) {
         if (typeof image !== "string" || !IMAGE_REF.test(image)) {
-            p.add(`${key}.image`, image, "must be an image reference like repo/name:tag or repo/name@sha256:<64 hex>", setCommand(`${key}.image`, "webstack-app:v2"));
+            p.add(
+                `${key}.image`,
+                image,
+                "must be an image reference like repo/name:tag or repo/name@sha256:<64 hex>",
+                setCommand(`${key}.image`, "webstack-app:v2"),
+            );
             return {};
         }
         return { image };
@@ -259,7 +269,12 @@ function parseSource(p: Problems, key: string, entry: Record<string, unknown>, r
         return {};
     }
     if (!existsSync(join(root, app, "Dockerfile"))) {
-        p.add(`${key}.app`, app, `must be a folder with a Dockerfile; ${join(root, app, "Dockerfile")} does not exist`, "copy app/ there and edit the copy");
+        p.add(
+            `${key}.app`,
+            app,
+            `must be a folder with a Dockerfile; ${join(root, app, "Dockerfile")} does not exist`,
+            "copy app/ there and edit the copy",
+        );
         return {};
     }
     return { app };

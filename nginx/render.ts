@@ -54,7 +54,8 @@ function renderWithSlot(args: RenderNginxArgs): string {
     // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
     // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
     const servers = args.services.map(
-        (s) => `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
+        (s) =>
+            `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
     );
     const accessLog =
         t.accessLogBufferKiB > 0

@@ -3,7 +3,7 @@
 import { execFileSync } from "child_process";
 import { formatRolloutReport } from "./report";
 import { AutomationDeployer, DockerLogWatcher, PROJECT_ROOT, ReplayDeployer } from "./deployers";
-import { Deployer, runRollout, weightsOf } from "./run";
+import { Deployer, Watcher, runRollout, weightsOf } from "./run";
 import { RolloutState, initialState, isFinal, transition } from "./state";
 import { RolloutFile, loadRolloutFile, rolloutFilePath, saveRolloutFile } from "./stateFile";
 import { parseSteps, weightsForPercent } from "./weights";
@@ -92,13 +92,19 @@ function pulumiCliPresent(): boolean {
 }
 
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    log: (line: string) => void = console.log,
+    /** Tests only: a deployer and watcher instead of the real ones. */
+    inject: { deployer?: Deployer; watcher?: Watcher } = {},
+): Promise<number> {
     const started = Date.now();
     const args = parseRolloutArgs(argv);
-    if (!args.replay && !pulumiCliPresent()) {
+    if (!inject.deployer && !args.replay && !pulumiCliPresent()) {
         throw new Error("the Pulumi CLI is not installed: pass --replay to drive the local replay instead");
     }
-    const deployer: Deployer = args.replay ? new ReplayDeployer(args.stack, log) : new AutomationDeployer(args.stack, log);
+    const deployer: Deployer =
+        inject.deployer ?? (args.replay ? new ReplayDeployer(args.stack, log) : new AutomationDeployer(args.stack, log));
     const file = rolloutFilePath(PROJECT_ROOT, args.stack);
     const saved = loadRolloutFile(file);
     let content: RolloutFile;
@@ -127,7 +133,7 @@ export async function main(argv: readonly string[], log: (line: string) => void 
     log(`rollout state: ${file}`);
     const end = await runRollout(content.state, {
         deployer,
-        watcher: new DockerLogWatcher(args.stack),
+        watcher: inject.watcher ?? new DockerLogWatcher(args.stack),
         bakeSec: content.bakeSec,
         settleSec: args.settleSec,
         limits: content.limits,

@@ -89,3 +89,11 @@ export function sourceSlug(source: AppSource): string {
     const key = source.kind === "build" ? `build:${source.context}` : `image:${source.ref}`;
     return createHash("sha256").update(key).digest("hex").slice(0, 8);
 }
+
+const ECR_REF = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9._/-]+?)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/;
+
+/** The ARN of the private ECR repository an image reference points into; undefined for any other registry. */
+export function ecrRepositoryArn(ref: string): string | undefined {
+    const m = ECR_REF.exec(ref);
+    return m ? `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}

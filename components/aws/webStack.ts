@@ -5,7 +5,7 @@ import { NGINX_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
-import { appSources, sourceSlug } from "../appSources";
+import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
@@ -91,7 +91,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
         // One image per distinct app source (components/appSources.ts), tagged apart in the one app
         // repository; a prebuilt image is used by its reference.
         const appImages = new Map<string, { ref: pulumi.Input<string>; version: string }>();
-        for (const source of appSources(c.services, process.cwd())) {
+        const sources = appSources(c.services, process.cwd());
+        const prebuiltEcrArns = [
+            ...new Set(
+                sources.flatMap((x) => (x.kind === "image" ? [ecrRepositoryArn(x.ref)].filter((a): a is string => a !== undefined) : [])),
+            ),
+        ];
+        for (const source of sources) {
             const slug = sourceSlug(source);
             const ref =
                 source.kind === "image"
@@ -136,7 +142,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const role = new AwsExecutionRole(
             `${name}-execution`,
             // The registry's ID is the account the stack deploys to; no extra lookup needed.
-            { accountId: appRepo.registryId, repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags },
+            {
+                accountId: appRepo.registryId,
+                // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
+                repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
+                logGroupArns: logs.arns,
+                tags,
+            },
             parent,
         );
         const cluster = new AwsCluster(

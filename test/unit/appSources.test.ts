@@ -1,7 +1,7 @@
 import { evaluate } from "../../e2e/evaluate";
 import { planDiff } from "../../e2e/plan";
 import { AWS, DOCKER } from "../../e2e/resourceTypes";
-import { appSources, imageVersion, sourceKey } from "../../components/appSources";
+import { appSources, ecrRepositoryArn, imageVersion, sourceKey } from "../../components/appSources";
 import { weightsForPercent } from "../../rollout/weights";
 import { weightsOf, withWeights } from "../../rollout/run";
 import { problemsOf } from "../support/problems";
@@ -42,6 +42,35 @@ describe("app sources", () => {
     test("app/ and ./app/ are one source", () => {
         expect(sourceKey({ app: "./app/" })).toBe(sourceKey({}));
     });
+});
+
+describe("a prebuilt image in a private ECR repository", () => {
+    test.each([
+        [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v2`, "arn:aws:ecr:eu-west-1:123456789012:repository/team/app"],
+        [`123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"ab".repeat(32)}`, "arn:aws:ecr:us-east-1:123456789012:repository/app"],
+        ["public.ecr.aws/nginx/nginx:1.27", undefined],
+        ["webstack-app:v2", undefined],
+    ])("%s -> %s", (ref, arn) => {
+        expect(ecrRepositoryArn(ref)).toBe(arn);
+    });
+
+    test("on aws, the execution role may pull it; the task runs it as given", async () => {
+        const ref = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v2";
+        const ev = await evaluate({
+            target: "aws",
+            "aws:region": "us-east-1",
+            services: [{ name: "stable" }, { name: "canary", image: ref }] as unknown as string,
+        });
+        expect(ev.error).toBeUndefined();
+        const policy = JSON.parse(ev.resources.find((r) => r.type === AWS.rolePolicy)!.inputs.policy as string) as {
+            Statement: { Sid: string; Resource: string[] }[];
+        };
+        expect(policy.Statement.find((x) => x.Sid === "PullImages")!.Resource).toContain(
+            "arn:aws:ecr:us-east-1:123456789012:repository/team/app",
+        );
+        const td = ev.resources.find((r) => r.type === AWS.taskDefinition && r.name === "webstack-canary")!;
+        expect((JSON.parse(td.inputs.containerDefinitions as string) as { image: string }[])[0].image).toBe(ref);
+    }, 60_000);
 });
 
 describe("validation of services[].app and image", () => {

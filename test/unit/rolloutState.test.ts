@@ -3,6 +3,7 @@ import { Deployer, Watcher, runRollout, weightsOf, withSourceOf, withWeights } f
 import { RolloutState, ServiceEntry, initialState, nextAction, transition } from "../../rollout/state";
 import { Judgement, judgeBake, percentile } from "../../rollout/watch";
 import { weightsForPercent } from "../../rollout/weights";
+import { formatRolloutReport } from "../../rollout/report";
 
 const ORIGINAL: ServiceEntry[] = [
     { name: "stable", weight: 3, replicas: 2, workers: 4 },
@@ -230,5 +231,38 @@ describe("runRollout (the abort path and the deployer it drives)", () => {
         expect(promoteSource[0]).toEqual({ ...atHundred[0], app: "fixtures/v2" });
         expect(promoteSource[1]).toEqual(atHundred[1]);
         expect(promoteWeights).toEqual([{ ...ORIGINAL[0], app: "fixtures/v2" }, ORIGINAL[1]]);
+    });
+});
+
+describe("the report", () => {
+    test("a row per step: weights (a backup says so), expected and observed shares, requests, 5xx, p99, result", () => {
+        let s = start([10, 100]);
+        s = transition(s, { type: "applying", step: 0 });
+        s = transition(s, { type: "applied", step: 0, at: "2026-01-01T00:00:00Z" });
+        s = transition(s, {
+            type: "judged",
+            step: 0,
+            judgement: judgeBake([...Array(97).fill(line("canary", 200, 12)), ...Array(3).fill(line("canary", 502))], "canary", {
+                maxErrorRatePercent: 1,
+                minRequests: 20,
+            }),
+        });
+        const rows = formatRolloutReport(s).split("\n");
+        expect(rows).toHaveLength(4);
+        expect(rows[1].split(/\s{2,}/)).toEqual([
+            "1",
+            "10 %",
+            "9:2",
+            "10.00 %",
+            "100.00 %",
+            "100",
+            "100",
+            "3",
+            "3.00 %",
+            "12 ms",
+            "failed",
+        ]);
+        expect(rows[2].split(/\s{2,}/)).toEqual(["2", "100 %", "backup:1", "100.00 %", "-", "-", "-", "-", "-", "-", "pending"]);
+        expect(rows[3]).toMatch(/^rollout stable -> canary on t: restoring \(step 1 \(10 %\) failed: canary 5xx rate 3\.00 % > 1 %/);
     });
 });

@@ -33,6 +33,6 @@ def index():
     return body, 200, _identity_headers()
 
 
-@app.get(os.environ["WEBSTACK_APP_HEALTH_PATH"])
+@app.get("/healthz")  # lib/runtime.ts APP_HEALTH_PATH (checked by test/unit/runtimeContract.test.ts)
 def healthz():
     return jsonify(status="ok", service=SERVICE, version=VERSION, container=CONTAINER), 200, _identity_headers()

@@ -72,6 +72,8 @@ export async function upArticle(o: ArticleOptions, f: ArticleFixture = loadArtic
             "HOME=/tmp",
             "-e",
             `WEBSTACK_SERVICE=${s.name}`,
+            "-e",
+            "WEBSTACK_VERSION=article",
             o.appImage,
             ...s.command,
         ]);

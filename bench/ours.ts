@@ -5,7 +5,7 @@ import { DeclaredResource, Evaluation, evaluate } from "../e2e/evaluate";
 import { ReplayState, replay, teardown } from "../e2e/replay";
 import { OFFLINE_BASES } from "../e2e/stackFile";
 import { waitServing } from "./host";
-import { DeclarationPatch, patchEvaluation } from "./patch";
+import { DeclarationPatch, patchEvaluation, roleOf } from "./patch";
 
 export const ROOT = path.resolve(__dirname, "..");
 const CONTAINER = "docker:index/container:Container";
@@ -24,9 +24,9 @@ export interface OursUp {
     readonly appImage: string;
 }
 
-/** The declared app containers (everything but nginx). */
+/** The declared app containers (role label "app"; not nginx nor its config container). */
 export function appContainers(ev: Evaluation): DeclaredResource[] {
-    return ev.resources.filter((r) => r.type === CONTAINER && !String(r.inputs.name).endsWith("-nginx"));
+    return ev.resources.filter((r) => r.type === CONTAINER && roleOf(r) === "app");
 }
 
 /** The declared app image. */

@@ -13,6 +13,11 @@ export interface DeclarationPatch {
 
 const CONTAINER = "docker:index/container:Container";
 
+/** A declared container's webstack.role label. */
+export function roleOf(r: DeclaredResource): string | undefined {
+    return ((r.inputs.labels ?? []) as { label: string; value: string }[]).find((l) => l.label === "webstack.role")?.value;
+}
+
 /** Replaces KEY=... in place, or appends it. */
 function setEnv(envs: readonly string[], key: string, value: string): string[] {
     const i = envs.findIndex((e) => e.startsWith(`${key}=`));
@@ -26,7 +31,9 @@ export function patchEvaluation(ev: Evaluation, patch: DeclarationPatch): Evalua
             return r;
         }
         let envs = (r.inputs.envs ?? []) as string[];
-        if (String(r.inputs.name).endsWith("-nginx")) {
+        const role = roleOf(r);
+        if (role === "nginx-config") {
+            // The rendered config travels in the container that publishes it to nginx (local target).
             const entry = envs.find((e) => e.startsWith(`${NGINX_CONF_ENV}=`));
             if (entry !== undefined && patch.nginxConf) {
                 let conf = entry.slice(NGINX_CONF_ENV.length + 1);
@@ -38,7 +45,7 @@ export function patchEvaluation(ev: Evaluation, patch: DeclarationPatch): Evalua
                 }
                 envs = setEnv(envs, NGINX_CONF_ENV, conf);
             }
-        } else {
+        } else if (role === "app") {
             for (const [k, v] of Object.entries(patch.appEnv ?? {})) {
                 envs = setEnv(envs, k, v);
             }

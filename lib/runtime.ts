@@ -6,7 +6,7 @@ import type { NginxTuning, ServiceSpec } from "./types";
 
 /** Port Gunicorn binds inside every app container / task. */
 export const APP_PORT = 8000;
-/** App health endpoint (Flask route), used by the container health check. */
+/** App health endpoint: app/app.py's route, used by the container health check. */
 export const APP_HEALTH_PATH = "/healthz";
 /** Port nginx listens on inside its container / task. */
 export const NGINX_PORT = 80;
@@ -71,7 +71,6 @@ export function appEnvironment(
         // components/appSources.ts: the VERSION file of the build context, or the image's digest or tag.
         WEBSTACK_VERSION: version,
         WEBSTACK_APP_PORT: String(APP_PORT),
-        WEBSTACK_APP_HEALTH_PATH: APP_HEALTH_PATH,
         WEBSTACK_LAME_DUCK_SEC: String(stop.lameDuckSec),
         GUNICORN_WORKERS: String(service.workers),
         GUNICORN_THREADS: String(service.threads),

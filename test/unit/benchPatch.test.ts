@@ -1,11 +1,11 @@
 import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
 import { patchEvaluation } from "../../bench/patch";
 
-const container = (name: string, envs: string[]): DeclaredResource => ({
+const container = (name: string, envs: string[], role = ""): DeclaredResource => ({
     type: "docker:index/container:Container",
     name,
     custom: true,
-    inputs: { name, envs },
+    inputs: { name, envs, labels: [{ label: "webstack.role", value: role }] },
     state: {},
     id: name,
     parent: "",
@@ -15,8 +15,9 @@ const container = (name: string, envs: string[]): DeclaredResource => ({
 });
 const ev: Evaluation = {
     resources: [
-        container("webstack-dev-nginx", ["WEBSTACK_NGINX_CONF=events {}\n    keepalive 32;\n"]),
-        container("webstack-dev-application1-1", ["WEBSTACK_SERVICE=application1", "GUNICORN_THREADS=4"]),
+        // The local target's config container carries the rendered config (nginx reads it from a volume).
+        container("webstack-dev-nginx-config-0123abcd", ["WEBSTACK_NGINX_CONF=events {}\n    keepalive 32;\n"], "nginx-config"),
+        container("webstack-dev-application1-abc123-1", ["WEBSTACK_SERVICE=application1", "GUNICORN_THREADS=4"], "app"),
         { ...container("img", []), type: "docker:index/image:Image" },
     ],
 };

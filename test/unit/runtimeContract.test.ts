@@ -5,6 +5,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import {
+    APP_HEALTH_PATH,
     APP_PORT,
     APP_USER,
     LOCAL_APP_STOP,
@@ -40,6 +41,10 @@ describe("app: environment in, nothing else", () => {
     test("reads are required (os.environ[...]), never defaulted in the app", () => {
         expect(read("app/gunicorn.conf.py")).not.toMatch(/os\.environ\.get\(/);
         expect(read("app/app.py")).not.toMatch(/os\.environ\.get\(/);
+    });
+
+    test("app.py serves the health check on the contract's path", () => {
+        expect([...read("app/app.py").matchAll(/@app\.get\("([^"]+)"\)/g)].map((m) => m[1])).toContain(APP_HEALTH_PATH);
     });
 
     test("the Dockerfile exposes the contract's port and runs as its user", () => {

@@ -7,6 +7,7 @@ from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 SERVICE = os.environ["WEBSTACK_SERVICE"]
+VERSION = os.environ["WEBSTACK_VERSION"]
 CONTAINER = socket.gethostname()
 
 app = Flask(__name__)
@@ -17,7 +18,7 @@ app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
 def _identity_headers():
-    return {"X-Webstack-Service": SERVICE, "X-Webstack-Container": CONTAINER}
+    return {"X-Webstack-Service": SERVICE, "X-Webstack-Version": VERSION, "X-Webstack-Container": CONTAINER}
 
 
 @app.get("/")
@@ -25,6 +26,7 @@ def index():
     body = (
         "<!doctype html><title>webstack</title>"
         f"<h1>Hello from {escape(SERVICE)}</h1>"
+        f"<p>version <b>{escape(VERSION)}</b></p>"
         f"<p>container <b>{escape(CONTAINER)}</b>, worker pid {os.getpid()}</p>"
         f"<p>client {escape(request.remote_addr or '-')} via {escape(request.scheme)}</p>"
     )
@@ -33,4 +35,4 @@ def index():
 
 @app.get("/healthz")  # lib/runtime.ts APP_HEALTH_PATH (checked by test/unit/runtimeContract.test.ts)
 def healthz():
-    return jsonify(status="ok", service=SERVICE, container=CONTAINER), 200, _identity_headers()
+    return jsonify(status="ok", service=SERVICE, version=VERSION, container=CONTAINER), 200, _identity_headers()

@@ -131,7 +131,7 @@ export async function upArticle(f: ArticleFixture, o: { runId: string; appImage:
         // Working dir "/" with the code on PYTHONPATH: the article's image had no gunicorn.conf.py,
         // and Gunicorn reads ./gunicorn.conf.py from its working dir. HOME: Gunicorn 26 opens a
         // control socket there (the article's Gunicorn had none).
-        const env = ["-e", "PYTHONPATH=/app", "-e", "HOME=/tmp", "-e", `WEBSTACK_SERVICE=${s.name}`];
+        const env = ["-e", "PYTHONPATH=/app", "-e", "HOME=/tmp", "-e", `WEBSTACK_SERVICE=${s.name}`, "-e", "WEBSTACK_VERSION=article"];
         await cli([
             "run",
             "-d",

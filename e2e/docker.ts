@@ -144,6 +144,20 @@ export async function volumesByLabel(labels: Readonly<Record<string, string>>): 
     return (await api<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${encodeURIComponent(filters)}`)).Volumes ?? [];
 }
 
+/** Stops (with a grace, when given) and removes a container; a missing one is not an error. */
+export async function removeContainer(id: string, graceSec: number | undefined): Promise<void> {
+    try {
+        if (graceSec !== undefined) {
+            await api("POST", `/containers/${encodeURIComponent(id)}/stop?t=${graceSec}`, undefined, (graceSec + 30) * 1000);
+        }
+        await api("DELETE", `/containers/${encodeURIComponent(id)}?force=1&v=1`);
+    } catch (e) {
+        if (!(e instanceof DockerApiError && e.status === 404)) {
+            throw e;
+        }
+    }
+}
+
 /** Output of a command run inside a container (docker exec). */
 export function exec(container: string, command: readonly string[]): Promise<string> {
     return cli(["exec", container, ...command]);

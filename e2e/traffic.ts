@@ -6,6 +6,8 @@ export interface Reply {
     readonly status: number;
     readonly service?: string;
     readonly container?: string;
+    /** The app's X-Webstack-Version. */
+    readonly version?: string;
     /** nginx's X-Webstack-Config: which published config answered. */
     readonly config?: string;
     /** Whether the body contained the marker asked for (undefined when none was). */
@@ -33,6 +35,7 @@ export function get(url: string, agent?: http.Agent, timeoutMs = 10_000, bodyMar
                     status: res.statusCode ?? 0,
                     service: res.headers["x-webstack-service"] as string | undefined,
                     container: res.headers["x-webstack-container"] as string | undefined,
+                    version: res.headers["x-webstack-version"] as string | undefined,
                     config: res.headers["x-webstack-config"] as string | undefined,
                     marked: bodyMarker === undefined ? undefined : body.includes(bodyMarker),
                     ms: performance.now() - started,
@@ -132,9 +135,34 @@ export interface LogLine {
     readonly answeredBy: string;
     readonly request: string;
     readonly status: number;
+    /** The answering app's X-Webstack-Service (`svc=`), when the line has it and an app answered. */
+    readonly service?: string;
+    /** The answering app's X-Webstack-Version (`ver=`), when the line has it and an app answered. */
+    readonly version?: string;
+    /** nginx's $request_time (ms resolution) in ms (`rt=`), when the line has it. */
+    readonly requestMs?: number;
 }
 
-const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})(?: client: \S+)?$/;
+// The article's fields, then optional key=value fields others append (nginx/render.ts).
+const UPSTREAM_LINE = /^\[([^\]]+)\] (\S*) to: (.*): (\S+ \S+ \S+) (\d{3})((?: \S+=\S*)*)$/;
+
+/** The key=value fields after the status; nginx writes "-" for an empty variable, which counts as absent. */
+function extraFields(text: string): Pick<LogLine, "service" | "version" | "requestMs"> {
+    const kv = new Map(
+        text
+            .trim()
+            .split(" ")
+            .filter((x) => x.includes("="))
+            .map((x) => [x.slice(0, x.indexOf("=")), x.slice(x.indexOf("=") + 1)] as const)
+            .filter(([, v]) => v !== "" && v !== "-"),
+    );
+    const rt = kv.get("rt");
+    return {
+        ...(kv.has("svc") ? { service: kv.get("svc") } : {}),
+        ...(kv.has("ver") ? { version: kv.get("ver") } : {}),
+        ...(rt !== undefined && Number.isFinite(Number(rt)) ? { requestMs: Math.round(Number(rt) * 1000) } : {}),
+    };
+}
 
 /** Parses the article's `upstreamlog` lines; other lines (errors, entrypoint) are skipped. */
 export function parseUpstreamLog(text: string): LogLine[] {
@@ -149,7 +177,7 @@ export function parseUpstreamLog(text: string): LogLine[] {
         if (addrs.length === 0) {
             continue;
         }
-        out.push({ host: m[2], addrs, answeredBy: addrs[addrs.length - 1], request: m[4], status: Number(m[5]) });
+        out.push({ host: m[2], addrs, answeredBy: addrs[addrs.length - 1], request: m[4], status: Number(m[5]), ...extraFields(m[6]) });
     }
     return out;
 }
@@ -201,4 +229,33 @@ export function formatReport(rows: readonly ShareRow[], width = 40): string {
     const total = rows.reduce((s, r) => s + r.count, 0);
     lines.push(`${total} requests; worst delta ${worstDeltaPp(rows).toFixed(2)}pp`);
     return lines.join("\n");
+}
+
+/** Requests per (service, version), most first: which versions each service answered with. */
+export function countByVersion(
+    answers: readonly { service?: string; version?: string }[],
+): { service: string; version: string; count: number }[] {
+    const counts = new Map<string, { service: string; version: string; count: number }>();
+    for (const a of answers) {
+        const service = a.service ?? "unknown";
+        const version = a.version ?? "unknown";
+        const key = `${service}\0${version}`;
+        const row = counts.get(key) ?? { service, version, count: 0 };
+        counts.set(key, { ...row, count: row.count + 1 });
+    }
+    return [...counts.values()].sort((a, b) => b.count - a.count || a.service.localeCompare(b.service));
+}
+
+/** The per-version table under the share report. */
+export function formatVersions(rows: readonly { service: string; version: string; count: number }[]): string {
+    const total = rows.reduce((s, r) => s + r.count, 0);
+    const name = Math.max(7, ...rows.map((r) => r.service.length));
+    const ver = Math.max(7, ...rows.map((r) => r.version.length));
+    return [
+        `${"service".padEnd(name)}  ${"version".padEnd(ver)}  requests   share`,
+        ...rows.map(
+            (r) =>
+                `${r.service.padEnd(name)}  ${r.version.padEnd(ver)}  ${String(r.count).padStart(8)}  ${`${((r.count / Math.max(1, total)) * 100).toFixed(1)}%`.padStart(6)}`,
+        ),
+    ].join("\n");
 }

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import { evaluate } from "./evaluate";
 import { containersByLabel, inspectContainer, logs, sleep } from "./docker";
 import { loadReplayConfig } from "./replayState";
-import { compareShares, formatReport, parseUpstreamLog, sendRequests } from "./traffic";
+import { compareShares, countByVersion, formatReport, formatVersions, parseUpstreamLog, sendRequests } from "./traffic";
 
 interface Options {
     stack: string;
@@ -51,8 +51,8 @@ async function stackOutputs(o: Options): Promise<{ url: string; upstreams: Upstr
     }
 }
 
-/** Which service answered each request carrying `marker`, from nginx's access log (local target). */
-async function fromLog(stack: string, marker: string): Promise<string[]> {
+/** Which service (and version) answered each request carrying `marker`, from nginx's access log (local target). */
+async function fromLog(stack: string, marker: string): Promise<{ service: string; version?: string }[]> {
     await sleep(1500); // the access log is buffered (flush=1s)
     const book = new Map<string, string>();
     for (const c of await containersByLabel({ "webstack.stack": stack, "webstack.role": "app" })) {
@@ -63,7 +63,7 @@ async function fromLog(stack: string, marker: string): Promise<string[]> {
     }
     return parseUpstreamLog(await logs(`webstack-${stack}-nginx`))
         .filter((l) => l.request.includes(marker))
-        .map((l) => book.get(l.answeredBy) ?? `unknown ${l.answeredBy}`);
+        .map((l) => ({ service: l.service ?? book.get(l.answeredBy) ?? `unknown ${l.answeredBy}`, version: l.version }));
 }
 
 async function main(): Promise<void> {
@@ -75,8 +75,16 @@ async function main(): Promise<void> {
     const failed = replies.filter((r) => r.status !== 200);
     const answered = o.fromLog
         ? await fromLog(o.stack, marker)
-        : replies.filter((r) => r.status === 200).map((r) => r.service ?? "unknown");
-    console.log(formatReport(compareShares(upstreams, answered)));
+        : replies.filter((r) => r.status === 200).map((r) => ({ service: r.service ?? "unknown", version: r.version }));
+    console.log(
+        formatReport(
+            compareShares(
+                upstreams,
+                answered.map((a) => a.service),
+            ),
+        ),
+    );
+    console.log(`\n${formatVersions(countByVersion(answered))}`);
     const ms = replies.map((r) => r.ms).sort((a, b) => a - b);
     console.log(
         `failed: ${failed.length}; latency p50 ${ms[Math.floor(ms.length * 0.5)].toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(1)} ms; counted from ${o.fromLog ? "nginx's access log" : "X-Webstack-Service"}`,

@@ -2,6 +2,8 @@
 // is a LocalStackConfig or an AwsStackConfig; a key that only means something on the other target is an
 // error that names the key, the target and the fix.
 import { parseAutoscaling } from "./autoscaling";
+import { existsSync } from "fs";
+import { isAbsolute, join } from "path";
 import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
@@ -21,7 +23,19 @@ const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>>
     autoscaling: { target: "aws", meaning: "Application Auto Scaling of the ECS service; locally, set replicas" },
 };
 
-const SERVICE_KEYS = ["name", "weight", "replicas", "workers", "threads", "cpu", "memoryMiB", "autoscaling"] as const;
+const SERVICE_KEYS = [
+    "name",
+    "weight",
+    "replicas",
+    "workers",
+    "threads",
+    "backup",
+    "app",
+    "image",
+    "cpu",
+    "memoryMiB",
+    "autoscaling",
+] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -30,6 +44,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 export interface ProviderConfig {
     /** `aws:region`; required when target is aws. */
     readonly awsRegion?: string;
+    /** Folder `services[].app` build contexts are relative to. Default the working directory (Pulumi runs the program there). */
+    readonly projectRoot?: string;
 }
 
 /**
@@ -61,7 +77,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     if (target === "aws") {
         checkRegion(p, provider.awsRegion);
     }
-    const services = parseServices(p, raw.services, target);
+    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd());
     const httpPort =
         raw.httpPort === undefined
             ? STACK_DEFAULTS.httpPort
@@ -109,7 +125,12 @@ function wrongTarget(p: Problems, key: string, short: string, value: unknown, ta
     );
 }
 
-function parseServices(p: Problems, value: string | undefined, target: Target | undefined): (ServiceSpec | AwsServiceSpec)[] | undefined {
+function parseServices(
+    p: Problems,
+    value: string | undefined,
+    target: Target | undefined,
+    root: string,
+): (ServiceSpec | AwsServiceSpec)[] | undefined {
     if (value === undefined) {
         return target === "aws" ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS })) : [...DEFAULT_SERVICES];
     }
@@ -135,7 +156,7 @@ function parseServices(p: Problems, value: string | undefined, target: Target | 
     }
     const before = p.count;
     const seen = new Set<string>();
-    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target));
+    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root));
     return p.count === before ? (services as ServiceSpec[]) : undefined;
 }
 
@@ -145,6 +166,7 @@ function parseService(
     entry: unknown,
     seen: Set<string>,
     target: Target | undefined,
+    root: string,
 ): ServiceSpec | AwsServiceSpec | undefined {
     if (!isRecord(entry)) {
         p.add(
@@ -188,7 +210,19 @@ function parseService(
     );
     const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
     const threads = intIn(p, `${key}.threads`, entry.threads ?? d.threads, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
-    const spec = { name: name as string, weight: weight!, replicas: replicas!, workers: workers!, threads: threads! };
+    const source = parseSource(p, key, entry, root);
+    if (entry.backup !== undefined && typeof entry.backup !== "boolean") {
+        p.add(`${key}.backup`, entry.backup, "must be true or false", setCommand(`${key}.backup`, false));
+    }
+    const spec = {
+        name: name as string,
+        weight: weight!,
+        replicas: replicas!,
+        workers: workers!,
+        threads: threads!,
+        ...(entry.backup === true ? { backup: true } : {}),
+        ...source,
+    };
     if (target !== "aws") {
         for (const k of ["cpu", "memoryMiB", "autoscaling"]) {
             if (target && entry[k] !== undefined) {
@@ -223,6 +257,49 @@ function parseService(
         cloudMap: true,
     });
     return p.count === before ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, ...(autoscaling ? { autoscaling } : {}) } : undefined;
+}
+
+/** `app` (a build context with a Dockerfile) or `image` (a prebuilt reference), never both; neither means `app`. */
+function parseSource(p: Problems, key: string, entry: Record<string, unknown>, root: string): { app?: string } | { image?: string } {
+    const { app, image } = entry;
+    if (app !== undefined && image !== undefined) {
+        p.add(
+            `${key}.app`,
+            app,
+            "and `image` are mutually exclusive: build from a folder, or run a prebuilt image",
+            `drop ${key}.image or ${key}.app`,
+        );
+        return {};
+    }
+    if (image !== undefined) {
+        if (typeof image !== "string" || !IMAGE_REF.test(image)) {
+            p.add(
+                `${key}.image`,
+                image,
+                "must be an image reference like repo/name:tag or repo/name@sha256:<64 hex>",
+                setCommand(`${key}.image`, "webstack-app:v2"),
+            );
+            return {};
+        }
+        return { image };
+    }
+    if (app === undefined) {
+        return {};
+    }
+    if (typeof app !== "string" || app === "" || isAbsolute(app) || app.split(/[\\/]/).includes("..")) {
+        p.add(`${key}.app`, app, "must be a folder inside the project, e.g. app or releases/v2", setCommand(`${key}.app`, "app"));
+        return {};
+    }
+    if (!existsSync(join(root, app, "Dockerfile"))) {
+        p.add(
+            `${key}.app`,
+            app,
+            `must be a folder with a Dockerfile; ${join(root, app, "Dockerfile")} does not exist`,
+            "copy app/ there and edit the copy",
+        );
+        return {};
+    }
+    return { app };
 }
 
 function imageRef(p: Problems, key: string, value: string | undefined, fallback: string): string {

@@ -66,9 +66,16 @@ export function gunicornKeepaliveSec(nginx: NginxTuning): number {
 }
 
 /** Environment of one app service's containers / tasks (read by app/gunicorn.conf.py and app.py). */
-export function appEnvironment(service: ServiceSpec, nginx: NginxTuning, stop: AppStopTiming = LOCAL_APP_STOP): Record<string, string> {
+export function appEnvironment(
+    service: ServiceSpec,
+    nginx: NginxTuning,
+    stop: AppStopTiming = LOCAL_APP_STOP,
+    version = "unknown",
+): Record<string, string> {
     return {
         WEBSTACK_SERVICE: service.name,
+        // components/appSources.ts: the VERSION file of the build context, or the image's digest or tag.
+        WEBSTACK_VERSION: version,
         WEBSTACK_APP_PORT: String(APP_PORT),
         WEBSTACK_LAME_DUCK_SEC: String(stop.lameDuckSec),
         GUNICORN_WORKERS: String(service.workers),

@@ -16,6 +16,12 @@ export interface ServiceSpec {
     readonly workers: number;
     /** Threads per Gunicorn gthread worker, 1..64. Default 4. */
     readonly threads: number;
+    /** nginx `backup`: gets requests only when no other service can answer (a canary's 100 % step). Default false. */
+    readonly backup?: boolean;
+    /** Build-context folder of this service's app, relative to the project. Default "app" (unless `image`). */
+    readonly app?: string;
+    /** Prebuilt image reference instead of a build; exclusive with `app`. Default none. */
+    readonly image?: string;
 }
 
 /**

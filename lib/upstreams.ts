@@ -19,7 +19,7 @@ export interface UpstreamShare {
 }
 
 /** A service as computeUpstreams reads it; `autoscaling` only on the aws target. */
-export type UpstreamInput = Pick<ServiceSpec, "name" | "weight" | "replicas"> & {
+export type UpstreamInput = Pick<ServiceSpec, "name" | "weight" | "replicas" | "backup"> & {
     readonly autoscaling?: { readonly min: number; readonly max: number };
 };
 
@@ -28,7 +28,9 @@ const share = (mine: number, others: number) => (mine + others === 0 ? 0 : mine 
 
 /** Per-service expected shares (all 0 when no service has a replica), with ranges when counts float. */
 export function computeUpstreams(services: readonly UpstreamInput[]): Record<string, UpstreamShare> {
-    const total = services.reduce((sum, s) => sum + s.weight * s.replicas, 0);
+    // A backup service answers only when no primary can, so it counts for no share.
+    const weightOf = (s: UpstreamInput) => (s.backup ? 0 : s.weight);
+    const total = services.reduce((sum, s) => sum + weightOf(s) * s.replicas, 0);
     const floats = services.some((s) => s.autoscaling !== undefined);
     const range = (s: UpstreamInput): [number, number] =>
         s.autoscaling ? [s.autoscaling.min, s.autoscaling.max] : [s.replicas, s.replicas];
@@ -37,19 +39,19 @@ export function computeUpstreams(services: readonly UpstreamInput[]): Record<str
         const base = {
             weight: s.weight,
             replicas: s.replicas,
-            expectedShare: round(share(s.weight * s.replicas, total - s.weight * s.replicas)),
+            expectedShare: round(share(weightOf(s) * s.replicas, total - weightOf(s) * s.replicas)),
         };
         if (!floats) {
             out[s.name] = base;
             continue;
         }
         const others = services.filter((o) => o !== s);
-        const othersAt = (end: 0 | 1) => others.reduce((sum, o) => sum + o.weight * range(o)[end], 0);
+        const othersAt = (end: 0 | 1) => others.reduce((sum, o) => sum + weightOf(o) * range(o)[end], 0);
         const [lo, hi] = range(s);
         out[s.name] = {
             ...base,
             replicasRange: [lo, hi],
-            shareRange: [round(share(s.weight * lo, othersAt(1))), round(share(s.weight * hi, othersAt(0)))],
+            shareRange: [round(share(weightOf(s) * lo, othersAt(1))), round(share(weightOf(s) * hi, othersAt(0)))],
         };
     }
     return out;

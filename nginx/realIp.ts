@@ -13,7 +13,7 @@ export interface ClientAddressArgs {
 }
 
 /** What the aws access log adds after the article's fields: the client address nginx took from the header. */
-export const CLIENT_LOG_SUFFIX = " client: $remote_addr";
+export const CLIENT_LOG_SUFFIX = " client=$remote_addr";
 
 /** Lines for nginx's server block (8-space indent, like nginx/render.ts). */
 export function clientAddressDirectives(a: ClientAddressArgs): string[] {

@@ -9,11 +9,14 @@ import { CLIENT_LOG_SUFFIX, ClientAddressArgs, clientAddressDirectives } from ".
 export const RESOLVERS_PLACEHOLDER = "${NGINX_LOCAL_RESOLVERS}";
 
 /** The article's log format: which upstream address answered each request. */
-export const UPSTREAM_LOG_FORMAT = "[$time_local] $host to: $upstream_addr: $request $status";
+// The article's fields first; then, as key=value, the answering service and version (the app's response
+// headers) and nginx's request time, which the canary rollout judges a bake by (rollout/watch.ts).
+export const UPSTREAM_LOG_FORMAT =
+    "[$time_local] $host to: $upstream_addr: $request $status svc=$upstream_http_x_webstack_service ver=$upstream_http_x_webstack_version rt=$request_time";
 
 export interface RenderNginxArgs {
     /** Services to balance over; only name and weight are read. */
-    readonly services: readonly Pick<ServiceSpec, "name" | "weight">[];
+    readonly services: readonly Pick<ServiceSpec, "name" | "weight" | "backup">[];
     /** nginx tuning. */
     readonly tuning: NginxTuning;
     /** DNS suffix appended to each service name (the Cloud Map namespace, e.g. ".webstack-aws.local"). Default "" (Docker alias). */
@@ -54,7 +57,8 @@ function renderWithSlot(args: RenderNginxArgs): string {
     // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
     // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
     const servers = args.services.map(
-        (s) => `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve;`,
+        (s) =>
+            `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
     );
     const accessLog =
         t.accessLogBufferKiB > 0

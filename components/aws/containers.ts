@@ -95,6 +95,8 @@ export interface AppContainerArgs {
     readonly logGroupName: string;
     /** AWS region (for the awslogs driver). */
     readonly region: string;
+    /** WEBSTACK_VERSION the app reports (components/appSources.ts). Default "unknown". */
+    readonly version?: string;
 }
 
 /** The app's container: the same command, user, environment and health check as the local container. */
@@ -105,7 +107,7 @@ export function appContainer(args: AppContainerArgs): ContainerSpec {
         // The image's CMD (gunicorn --config /app/gunicorn.conf.py wsgi) runs unchanged.
         portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
         // The lame duck outlasts Cloud Map's TTL and nginx's valid= (components/aws/timing.ts).
-        environment: ecsEnvironment(appEnvironment(args.service, args.nginx, ecsAppStop(args.nginx))),
+        environment: ecsEnvironment(appEnvironment(args.service, args.nginx, ecsAppStop(args.nginx), args.version)),
         user: APP_USER,
         // Gunicorn's heartbeat files go to /dev/shm. /tmp is a small tmpfs as locally: ECS supports
         // linuxParameters.tmpfs on Fargate since January 2026 (aws/containers-roadmap#736).

@@ -8,6 +8,7 @@ import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
+import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
@@ -92,17 +93,35 @@ export class AwsWebStack extends pulumi.ComponentResource {
             username: token.userName,
             password: pulumi.secret(token.password),
         });
-        const appImage = new BuiltImage(
-            `${name}-app-image`,
-            {
-                context: "app",
-                baseImage: c.appBaseImage,
-                imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}`,
-                platform: a.platform,
-                registry: push(appRepo),
-            },
-            parent,
-        );
+        // One image per distinct app source (components/appSources.ts), tagged apart in the one app
+        // repository; a prebuilt image is used by its reference.
+        const appImages = new Map<string, { ref: pulumi.Input<string>; version: string }>();
+        const sources = appSources(c.services, process.cwd());
+        const prebuiltEcrArns = [
+            ...new Set(
+                sources.flatMap((x) => (x.kind === "image" ? [ecrRepositoryArn(x.ref)].filter((a): a is string => a !== undefined) : [])),
+            ),
+        ];
+        for (const source of sources) {
+            const slug = sourceSlug(source);
+            const ref =
+                source.kind === "image"
+                    ? source.ref
+                    : new BuiltImage(
+                          `${name}-app-image${slug ? `-${slug}` : ""}`,
+                          {
+                              context: source.context,
+                              baseImage: c.appBaseImage,
+                              imageName: pulumi.interpolate`${appRepo.repositoryUrl}:${tag}${slug ? `-${slug}` : ""}`,
+                              platform: a.platform,
+                              registry: push(appRepo),
+                          },
+                          parent,
+                      ).ref;
+            for (const service of source.services) {
+                appImages.set(service, { ref, version: source.version });
+            }
+        }
         const nginxImage = new BuiltImage(
             `${name}-nginx-image`,
             {
@@ -128,7 +147,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const role = new AwsExecutionRole(
             `${name}-execution`,
             // The registry's ID is the account the stack deploys to; no extra lookup needed.
-            { accountId: appRepo.registryId, repositoryArns: [appRepo.arn, nginxRepo.arn], logGroupArns: logs.arns, tags },
+            {
+                accountId: appRepo.registryId,
+                // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
+                repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
+                logGroupArns: logs.arns,
+                tags,
+            },
             parent,
         );
         const cluster = new AwsCluster(
@@ -186,8 +211,14 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     ...common,
                     serviceName: s.name,
                     family: `${prefix}-${s.name}`,
-                    container: appContainer({ service: s, nginx: c.nginx, logGroupName: logs.groupNames[s.name], region: a.region }),
-                    image: appImage.ref,
+                    container: appContainer({
+                        service: s,
+                        nginx: c.nginx,
+                        logGroupName: logs.groupNames[s.name],
+                        region: a.region,
+                        version: appImages.get(s.name)!.version,
+                    }),
+                    image: appImages.get(s.name)!.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
                     ...rollout(s.replicas, s.autoscaling, percents, appStop.stopTimeoutSec),

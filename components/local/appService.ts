@@ -15,6 +15,8 @@ export interface LocalAppServiceArgs {
     readonly image: pulumi.Input<string>;
     /** What the image is built from (BuiltImage.sourceId); part of the replicas' generation. */
     readonly imageSourceId: string;
+    /** WEBSTACK_VERSION the app reports (components/appSources.ts). */
+    readonly version: string;
     /** Docker network the replicas join. */
     readonly networkName: pulumi.Input<string>;
     /** Prefix of Docker container names, e.g. "webstack-dev". */
@@ -53,7 +55,7 @@ export class LocalAppService extends pulumi.ComponentResource {
     constructor(name: string, args: LocalAppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:local:AppService", name, {}, opts);
         const s = args.service;
-        const env = envList(appEnvironment(s, args.nginx, LOCAL_APP_STOP));
+        const env = envList(appEnvironment(s, args.nginx, LOCAL_APP_STOP, args.version));
         this.generation = replicaGeneration(args.imageSourceId, env);
         const containers = Array.from({ length: s.replicas }, (_, i) => {
             const dockerName = `${args.namePrefix}-${s.name}-${this.generation}-${i + 1}`;

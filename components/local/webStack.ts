@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import type { LocalStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
+import { appSources, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { LocalAppService } from "./appService";
 import { LocalNetwork } from "./network";
@@ -29,11 +31,22 @@ export class LocalWebStack extends pulumi.ComponentResource {
         super("webstack:local:WebStack", name, {}, opts);
         const c = args.config;
         const tag = pulumi.getStack();
-        const appImage = new BuiltImage(
-            `${name}-app-image`,
-            { context: "app", baseImage: c.appBaseImage, imageName: `webstack-app:${tag}` },
-            { parent: this },
-        );
+        // One image per distinct app source (components/appSources.ts); the default app keeps its names.
+        const images = new Map<string, { ref: pulumi.Input<string>; sourceId: string; version: string }>();
+        for (const source of appSources(c.services, process.cwd())) {
+            const slug = sourceSlug(source);
+            const image =
+                source.kind === "build"
+                    ? new BuiltImage(
+                          `${name}-app-image${slug ? `-${slug}` : ""}`,
+                          { context: source.context, baseImage: c.appBaseImage, imageName: `webstack-app${slug ? `-${slug}` : ""}:${tag}` },
+                          { parent: this },
+                      )
+                    : { ref: source.ref, sourceId: createHash("sha256").update(source.ref).digest("hex") };
+            for (const service of source.services) {
+                images.set(service, { ref: image.ref, sourceId: image.sourceId, version: source.version });
+            }
+        }
         const nginxImage = new BuiltImage(
             `${name}-nginx-image`,
             { context: "nginx", baseImage: c.nginxBaseImage, imageName: `webstack-nginx:${tag}` },
@@ -46,8 +59,9 @@ export class LocalWebStack extends pulumi.ComponentResource {
                 {
                     service,
                     nginx: c.nginx,
-                    image: appImage.ref,
-                    imageSourceId: appImage.sourceId,
+                    image: images.get(service.name)!.ref,
+                    imageSourceId: images.get(service.name)!.sourceId,
+                    version: images.get(service.name)!.version,
                     networkName: network.networkName,
                     namePrefix: args.namePrefix,
                     labels: args.labels,

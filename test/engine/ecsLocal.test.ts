@@ -406,7 +406,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         expect(await rawRequest(proxyPorts[0], "GET / HTTP/1.0\r\n\r\n", "none")).toBe("");
         await sleep(1500); // the access log is buffered with flush=1s
         const logged = (await Promise.all(containers.get("nginx")!.map((n) => logs(n, since)))).join("\n");
-        expect(logged.match(/ GET \/ HTTP\/1\.0 200 client: 203\.0\.113\.7$/gm)).toHaveLength(proxyPorts.length);
+        expect(logged.match(/ GET \/ HTTP\/1\.0 200 svc=\S+ ver=\S+ rt=\S+ client=203\.0\.113\.7$/gm)).toHaveLength(proxyPorts.length);
         expect(logged).toContain("broken header");
     });
 

@@ -25,11 +25,11 @@ test("the PROXY protocol listener and real_ip follow the plain listener, in the 
         ].join("\n"),
     );
     expect(conf).toContain(`log_format upstreamlog '${UPSTREAM_LOG_FORMAT}${CLIENT_LOG_SUFFIX}';`);
-    expect(CLIENT_LOG_SUFFIX).toBe(" client: $remote_addr");
+    expect(CLIENT_LOG_SUFFIX).toBe(" client=$remote_addr");
 });
 
 test("the traffic tools still read the aws log line, client suffix and all", () => {
-    const line = "[28/Nov/2026:02:54:26 +0000] example to: 10.231.0.2:8000: GET / HTTP/1.0 200 client: 203.0.113.7";
+    const line = "[28/Nov/2026:02:54:26 +0000] example to: 10.231.0.2:8000: GET / HTTP/1.0 200 client=203.0.113.7";
     expect(parseUpstreamLog(line)).toEqual([
         { host: "example", addrs: ["10.231.0.2:8000"], answeredBy: "10.231.0.2:8000", request: "GET / HTTP/1.0", status: 200 },
     ]);

@@ -35,7 +35,7 @@ describe("renderNginxConfig", () => {
             "the article's log format",
             {},
             {},
-            /^ {4}log_format upstreamlog '\[\$time_local\] \$host to: \$upstream_addr: \$request \$status';$/m,
+            /^ {4}log_format upstreamlog '\[\$time_local\] \$host to: \$upstream_addr: \$request \$status svc=\$upstream_http_x_webstack_service ver=\$upstream_http_x_webstack_version rt=\$request_time';$/m,
         ],
         ["buffered access log", {}, {}, /^ {4}access_log \/dev\/stdout upstreamlog buffer=64k flush=1s;$/m],
         ["unbuffered access log", { accessLogBufferKiB: 0 }, {}, /^ {4}access_log \/dev\/stdout upstreamlog;$/m],

@@ -1,4 +1,4 @@
-import { compareShares, formatReport, parseUpstreamLog, worstDeltaPp } from "../../e2e/traffic";
+import { compareShares, countByVersion, formatReport, formatVersions, parseUpstreamLog, worstDeltaPp } from "../../e2e/traffic";
 
 describe("parseUpstreamLog (the article's upstreamlog format)", () => {
     test.each([
@@ -66,4 +66,32 @@ test("formatReport: table and bars (snapshot of rendered text)", () => {
         ...Array<string>(490).fill("application2"),
     ]);
     expect(formatReport(rows, 20)).toMatchSnapshot();
+});
+
+describe("versions (canary releases)", () => {
+    test("the appended svc/ver/rt fields are read; '-' (nginx answered itself or no header) is absent", () => {
+        const [withFields, bare] = parseUpstreamLog(
+            [
+                "[28/Nov/2026:02:00:00 +0000] localhost to: 172.18.0.3:8000: GET / HTTP/1.1 200 svc=canary ver=2.0.0 rt=0.012",
+                "[28/Nov/2026:02:00:00 +0000] localhost to: 172.18.0.4:8000: GET / HTTP/1.1 502 svc=- ver=- rt=1.001",
+            ].join("\n"),
+        );
+        expect(withFields).toMatchObject({ status: 200, service: "canary", version: "2.0.0", requestMs: 12 });
+        expect([bare.status, bare.service, bare.version, bare.requestMs]).toEqual([502, undefined, undefined, 1001]);
+    });
+
+    test("requests are grouped by service and version, most first", () => {
+        const rows = countByVersion([
+            { service: "stable", version: "1" },
+            { service: "canary", version: "2" },
+            { service: "stable", version: "1" },
+            { service: "stable", version: "2" },
+        ]);
+        expect(rows.map((r) => [r.service, r.version, r.count])).toEqual([
+            ["stable", "1", 2],
+            ["canary", "2", 1],
+            ["stable", "2", 1],
+        ]);
+        expect(formatVersions(rows).split("\n")[1]).toMatch(/^stable\s+1\s+2\s+50\.0%$/);
+    });
 });

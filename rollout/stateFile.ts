@@ -1,0 +1,28 @@
+// The rollout's progress beside the stack (.webstack/rollout-<stack>.json), never in the stack config, so
+// an interrupted rollout can be resumed or rolled back with the limits it started with.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
+import * as path from "path";
+import type { RolloutState } from "./state";
+import type { BakeLimits } from "./watch";
+
+export interface RolloutFile {
+    readonly state: RolloutState;
+    /** Bake time per step, in seconds. */
+    readonly bakeSec: number;
+    readonly limits: BakeLimits;
+}
+
+export function rolloutFilePath(root: string, stack: string): string {
+    return path.join(root, ".webstack", `rollout-${stack}.json`);
+}
+
+/** Writes atomically (write, then rename), so a crash mid-write leaves the previous state readable. */
+export function saveRolloutFile(file: string, content: RolloutFile): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(content, null, 2));
+    renameSync(`${file}.tmp`, file);
+}
+
+export function loadRolloutFile(file: string): RolloutFile | undefined {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RolloutFile) : undefined;
+}

@@ -164,10 +164,47 @@ function extraFields(text: string): Pick<LogLine, "service" | "version" | "reque
     };
 }
 
-/** Parses the article's `upstreamlog` lines; other lines (errors, entrypoint) are skipped. */
+/** One `upstreamjson` line (nginx/render.ts JSON_LOG_FIELDS) as the text line's fields; undefined if it is not one. */
+function jsonLine(raw: string): LogLine | undefined {
+    let o: Record<string, unknown>;
+    try {
+        o = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+        return undefined;
+    }
+    if (typeof o.upstream_addr !== "string" || typeof o.status !== "number" || typeof o.request !== "string") {
+        return undefined;
+    }
+    const addrs = o.upstream_addr.split(/, | : /).filter((a) => a !== "" && a !== "-");
+    if (addrs.length === 0) {
+        return undefined;
+    }
+    const text = (k: string) => (typeof o[k] === "string" && o[k] !== "" && o[k] !== "-" ? (o[k] as string) : undefined);
+    const service = text("svc");
+    const version = text("ver");
+    return {
+        host: String(o.host ?? ""),
+        addrs,
+        answeredBy: addrs[addrs.length - 1],
+        request: o.request,
+        status: o.status,
+        ...(service ? { service } : {}),
+        ...(version ? { version } : {}),
+        ...(typeof o.rt === "number" ? { requestMs: Math.round(o.rt * 1000) } : {}),
+    };
+}
+
+/** Parses nginx's access log, text (`upstreamlog`) or JSON (`upstreamjson`); other lines (errors, entrypoint) are skipped. */
 export function parseUpstreamLog(text: string): LogLine[] {
     const out: LogLine[] = [];
     for (const raw of text.split("\n")) {
+        if (raw.trim().startsWith("{")) {
+            const line = jsonLine(raw.trim());
+            if (line) {
+                out.push(line);
+            }
+            continue;
+        }
         const m = UPSTREAM_LINE.exec(raw.trim());
         if (!m) {
             continue;

@@ -25,7 +25,31 @@ export interface RenderNginxArgs {
     readonly resolvers?: string;
     /** aws only: take the client address from the load balancer's PROXY v2 header (nginx/realIp.ts). Default: none. */
     readonly clientAddress?: ClientAddressArgs;
+    /** Access log format: the article's text line, or one JSON object per line (what CloudWatch metric filters parse). Default "text". */
+    readonly logFormat?: "text" | "json";
 }
+
+/**
+ * The JSON access log: the article's fields first, in its order, then what each request did. Numbers
+ * stay numbers ($status, $request_time) so CloudWatch metric filters can compare and sum them;
+ * $upstream_response_time can list several tries ("0.004, 0.001"), so it stays a string.
+ */
+export const JSON_LOG_FIELDS: readonly (readonly [key: string, variable: string, kind: "string" | "number"])[] = [
+    ["time_local", "$time_local", "string"],
+    ["host", "$host", "string"],
+    ["upstream_addr", "$upstream_addr", "string"],
+    ["request", "$request", "string"],
+    ["status", "$status", "number"],
+    ["svc", "$upstream_http_x_webstack_service", "string"],
+    ["ver", "$upstream_http_x_webstack_version", "string"],
+    ["rt", "$request_time", "number"],
+    ["urt", "$upstream_response_time", "string"],
+    ["client", "$remote_addr", "string"],
+];
+
+/** The `log_format upstreamjson escape=json` body. */
+export const JSON_LOG_FORMAT =
+    "{" + JSON_LOG_FIELDS.map(([k, v, kind]) => (kind === "number" ? `"${k}":${v}` : `"${k}":"${v}"`)).join(",") + "}";
 
 /** The upstream block's name; also the `zone` name shared by nginx workers. */
 export const UPSTREAM_NAME = "webstack_app";
@@ -60,10 +84,12 @@ function renderWithSlot(args: RenderNginxArgs): string {
         (s) =>
             `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
     );
+    const json = args.logFormat === "json";
+    const format = json ? "upstreamjson" : "upstreamlog";
     const accessLog =
         t.accessLogBufferKiB > 0
-            ? `access_log /dev/stdout upstreamlog buffer=${t.accessLogBufferKiB}k flush=${t.accessLogFlushSec}s;`
-            : "access_log /dev/stdout upstreamlog;";
+            ? `access_log /dev/stdout ${format} buffer=${t.accessLogBufferKiB}k flush=${t.accessLogFlushSec}s;`
+            : `access_log /dev/stdout ${format};`;
     const keepalive =
         t.upstreamKeepalive > 0
             ? [`        keepalive ${t.upstreamKeepalive};`, `        keepalive_timeout ${t.upstreamKeepaliveTimeoutSec}s;`]
@@ -90,7 +116,9 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "    # not closed: their next request is answered (with Connection: close) instead.",
         "    keepalive_min_timeout 2s;",
         "",
-        `    log_format upstreamlog '${UPSTREAM_LOG_FORMAT}${args.clientAddress ? CLIENT_LOG_SUFFIX : ""}';`,
+        json
+            ? `    log_format upstreamjson escape=json '${JSON_LOG_FORMAT}';`
+            : `    log_format upstreamlog '${UPSTREAM_LOG_FORMAT}${args.clientAddress ? CLIENT_LOG_SUFFIX : ""}';`,
         `    ${accessLog}`,
         "",
         "    # Service names are re-resolved every valid= seconds, so replicas that join or leave are",

@@ -45,3 +45,6 @@ export const FARGATE_AZ_IDS: Readonly<Record<string, readonly string[]>> = {
     "ca-central-1": ["cac1-az1", "cac1-az2"],
     "cn-north-1": ["cnn1-az1", "cnn1-az2"],
 };
+
+/** The load balancer's public ports: the only ports open to 0.0.0.0/0. */
+export const AWS_PUBLIC_PORTS = { http: 80, https: 443 } as const;

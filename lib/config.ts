@@ -8,15 +8,30 @@ import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
 import { parseNginxTuning } from "./nginxTuning";
+import { checkPorts, parseHsts, parseTls } from "./tls";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
 import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
-export const CONFIG_KEYS = ["target", "services", "httpPort", "bindAddress", "appBaseImage", "nginxBaseImage", "nginx", "aws"] as const;
+export const CONFIG_KEYS = [
+    "target",
+    "services",
+    "httpPort",
+    "httpsPort",
+    "bindAddress",
+    "appBaseImage",
+    "nginxBaseImage",
+    "nginx",
+    "tls",
+    "hstsMaxAgeSec",
+    "aws",
+] as const;
 
 /** Keys that mean something on one target only, and what they are for there. */
 const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>> = {
     bindAddress: { target: "local", meaning: "the host address nginx's port binds on" },
+    httpPort: { target: "local", meaning: "nginx's published HTTP port; on aws the load balancer listens on 80 and 443" },
+    httpsPort: { target: "local", meaning: "nginx's published HTTPS port; on aws the load balancer listens on 443" },
     aws: { target: "aws", meaning: "AWS settings" },
     cpu: { target: "aws", meaning: "the Fargate task CPU units" },
     memoryMiB: { target: "aws", meaning: "the Fargate task memory" },
@@ -46,6 +61,8 @@ export interface ProviderConfig {
     readonly awsRegion?: string;
     /** Folder `services[].app` build contexts are relative to. Default the working directory (Pulumi runs the program there). */
     readonly projectRoot?: string;
+    /** Keys (without namespace) Pulumi holds as secrets; a provided TLS key must be one. Default none. */
+    readonly secretKeys?: ReadonlySet<string>;
 }
 
 /**
@@ -78,22 +95,35 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         checkRegion(p, provider.awsRegion);
     }
     const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd());
-    const httpPort =
-        raw.httpPort === undefined
-            ? STACK_DEFAULTS.httpPort
-            : intIn(p, "webstack:httpPort", raw.httpPort, 1, 65535, "a TCP port", STACK_DEFAULTS.httpPort, true);
+    const port = (key: "httpPort" | "httpsPort") =>
+        raw[key] === undefined
+            ? STACK_DEFAULTS[key]
+            : intIn(p, `webstack:${key}`, raw[key], 1, 65535, "a TCP port", STACK_DEFAULTS[key], true);
+    const httpPort = port("httpPort");
+    const httpsPort = port("httpsPort");
+    const tls = parseTls(p, raw.tls, provider.secretKeys?.has("tls") ?? false);
+    const hsts = (tlsOn: boolean) => parseHsts(p, raw.hstsMaxAgeSec, tlsOn, tls?.mode === "self-signed");
     const appBaseImage = imageRef(p, "appBaseImage", raw.appBaseImage, STACK_DEFAULTS.appBaseImage);
     const nginxBaseImage = imageRef(p, "nginxBaseImage", raw.nginxBaseImage, STACK_DEFAULTS.nginxBaseImage);
     const nginx = parseNginxTuning(p, raw.nginx);
-    for (const key of ["bindAddress", "aws"]) {
+    for (const key of ["bindAddress", "httpPort", "httpsPort", "aws"]) {
         if (target && raw[key] !== undefined) {
             wrongTarget(p, `webstack:${key}`, key, jsonOrText(raw[key]!), target);
         }
     }
     if (target === "aws") {
         const aws = parseAwsConfig(p, raw.aws, provider.awsRegion);
+        if (tls && aws?.certificate) {
+            p.add(
+                "webstack:tls",
+                tls.mode,
+                `and webstack:aws.${aws.certificate.kind === "arn" ? "certificateArn" : "domain"} both ask for TLS: nginx's certificate, or the load balancer's`,
+                "pulumi config rm webstack:tls (the load balancer terminates TLS), or remove the aws certificate",
+            );
+        }
+        const hstsMaxAgeSec = hsts(tls !== undefined || aws?.certificate !== undefined);
         p.throwIfAny();
-        const common = { appBaseImage, nginxBaseImage, nginx: nginx!, httpPort: httpPort! };
+        const common = { appBaseImage, nginxBaseImage, nginx: nginx!, hstsMaxAgeSec: hstsMaxAgeSec!, ...(tls ? { tls } : {}) };
         return { target, services: services as AwsServiceSpec[], aws: aws!, ...common };
     }
     const bindAddress = raw.bindAddress ?? STACK_DEFAULTS.bindAddress;
@@ -105,8 +135,21 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
             setCommand("webstack:bindAddress", STACK_DEFAULTS.bindAddress),
         );
     }
+    checkPorts(p, httpPort, httpsPort);
+    const hstsMaxAgeSec = hsts(tls !== undefined);
     p.throwIfAny();
-    return { target: "local", services: services!, bindAddress, appBaseImage, nginxBaseImage, nginx: nginx!, httpPort: httpPort! };
+    return {
+        target: "local",
+        services: services!,
+        bindAddress,
+        appBaseImage,
+        nginxBaseImage,
+        nginx: nginx!,
+        httpPort: httpPort!,
+        httpsPort: httpsPort!,
+        hstsMaxAgeSec: hstsMaxAgeSec!,
+        ...(tls ? { tls } : {}),
+    };
 }
 
 /** A key set on a stack whose target does not read it: name the key, the target and both fixes. */

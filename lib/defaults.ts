@@ -6,6 +6,7 @@ import type { NginxTuning, ServiceSpec } from "./types";
 export const STACK_DEFAULTS = {
     target: "local",
     httpPort: 8080,
+    httpsPort: 8443,
     bindAddress: "127.0.0.1",
     // The official images; app/Dockerfile and nginx/Dockerfile carry the same ARG defaults (a contract
     // test reads them).
@@ -52,7 +53,21 @@ export const AWS_DEFAULTS = {
 } as const;
 
 /** Upper bounds of the service list. */
-export const LIMITS = { weight: 100, replicas: 50, workers: 64, threads: 64, services: 20 } as const;
+export const LIMITS = {
+    weight: 100,
+    replicas: 50,
+    workers: 64,
+    threads: 64,
+    services: 20,
+    tlsHostnames: 20,
+    hstsMaxAgeSec: 63072000,
+} as const;
+
+/** HSTS max-age with a real (provided or ACM) certificate: two years, Mozilla's recommendation. Self-signed: 0 (off). */
+export const HSTS_DEFAULT_MAX_AGE_SEC = 63072000;
+
+/** Days a self-signed certificate is valid, and how many before its end the next `pulumi up` replaces it. */
+export const SELF_SIGNED_VALIDITY = { validityDays: 365, earlyRenewalDays: 30 } as const;
 
 /** ECS service name of nginx on the aws target; an app service may not take it. */
 export const NGINX_SERVICE_NAME = "nginx";

@@ -14,5 +14,8 @@ export function readStackConfig(): StackConfig {
             raw[key.slice("webstack:".length)] = value;
         }
     }
-    return parseStackConfig(raw, { awsRegion: all["aws:region"] });
+    // isConfigSecret is exported by the runtime but missing from its typings.
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    const secretKeys = new Set(Object.keys(raw).filter((k) => isSecret?.(`webstack:${k}`) === true));
+    return parseStackConfig(raw, { awsRegion: all["aws:region"], secretKeys });
 }

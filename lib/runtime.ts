@@ -8,14 +8,30 @@ import type { NginxTuning, ServiceSpec } from "./types";
 export const APP_PORT = 8000;
 /** App health endpoint: app/app.py's route, used by the container health check. */
 export const APP_HEALTH_PATH = "/healthz";
-/** Port nginx listens on inside its container / task. */
-export const NGINX_PORT = 80;
 /**
- * aws only: the port the load balancer sends traffic and health checks to, with a PROXY protocol v2
- * header carrying the client's address (nginx/realIp.ts). NGINX_PORT stays plain for the container's own
- * health check.
+ * Plain HTTP port nginx listens on inside its container / task: local http traffic and the container's
+ * own health check. Unprivileged, because nginx runs as a non-root user with no capabilities.
+ */
+export const NGINX_PORT = 8080;
+/** local: the TLS port (nginx terminates TLS), published on webstack:httpsPort. */
+export const NGINX_HTTPS_PORT = 8443;
+/**
+ * aws only: the port the load balancer's port 80 sends traffic and health checks to, with a PROXY
+ * protocol v2 header carrying the client's address (nginx/realIp.ts). NGINX_PORT stays plain for the
+ * container's own health check.
  */
 export const NGINX_PROXY_PROTOCOL_PORT = 8081;
+/** aws only: PROXY v2, from the load balancer's TLS listener on 443 (the NLB terminated TLS: scheme https). */
+export const NGINX_PROXY_TLS_TERMINATED_PORT = 8082;
+/** aws only: PROXY v2 then TLS that nginx terminates (webstack:tls on aws; the NLB passes 443 through as TCP). */
+export const NGINX_PROXY_TLS_PORT = 8444;
+/** Folder (a tmpfs) nginx reads its certificate and key from: cert.pem, key.pem; only nginx's user can read it. */
+export const NGINX_TLS_DIR = "/run/webstack-tls";
+/** aws only: environment variables ECS fills from the container definition's `secrets` with the PEMs. */
+export const NGINX_TLS_CERT_ENV = "WEBSTACK_TLS_CERT";
+export const NGINX_TLS_KEY_ENV = "WEBSTACK_TLS_KEY";
+/** Uid:gid nginx runs as (the official image's `nginx` user). */
+export const NGINX_USER = "101:101";
 /** nginx-only health location; answered by nginx itself, never proxied. */
 export const NGINX_HEALTH_PATH = "/nginx-healthz";
 /** Uid:gid of the non-root user app/Dockerfile creates. */

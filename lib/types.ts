@@ -123,7 +123,42 @@ export interface AwsConfig {
     readonly logRetentionDays: number;
     /** ECS Container Insights on the cluster. Default "enabled". */
     readonly containerInsights: ContainerInsights;
+    /** TLS at the load balancer with an ACM certificate (exclusive with webstack:tls). Default: none. */
+    readonly certificate?: AwsCertificate;
 }
+
+/**
+ * `webstack:tls`: nginx terminates TLS with a certificate the program makes (self-signed) or the user
+ * gives (provided, PEM set with `pulumi config set --secret`). Absent: HTTP only.
+ */
+export type TlsConfig =
+    | {
+          readonly mode: "self-signed";
+          /** Extra DNS names the certificate covers besides localhost and 127.0.0.1. Default []. */
+          readonly hostnames: readonly string[];
+      }
+    | {
+          readonly mode: "provided";
+          /** PEM certificate chain, leaf first. */
+          readonly certificatePem: string;
+          /** PEM private key of the leaf; a secret (the program wraps it in pulumi.secret before use). */
+          readonly keyPem: string;
+      };
+
+/** aws: a certificate the load balancer terminates TLS with (ACM). */
+export type AwsCertificate =
+    | {
+          readonly kind: "arn";
+          /** An existing ACM certificate in the stack's region (webstack:aws.certificateArn). */
+          readonly arn: string;
+      }
+    | {
+          readonly kind: "dns";
+          /** Domain the program requests an ACM certificate for and points at the NLB (webstack:aws.domain). */
+          readonly domain: string;
+          /** Route 53 hosted zone of the domain, for the validation and alias records (webstack:aws.hostedZoneId). */
+          readonly hostedZoneId: string;
+      };
 
 /** What both targets share. */
 interface CommonStackConfig {
@@ -133,8 +168,10 @@ interface CommonStackConfig {
     readonly nginxBaseImage: string;
     /** nginx tuning. */
     readonly nginx: NginxTuning;
-    /** nginx's published host port (local) or the load balancer's listener port (aws). Default 8080. */
-    readonly httpPort: number;
+    /** TLS terminated by nginx. Default: none (HTTP only, unless aws.certificate). */
+    readonly tls?: TlsConfig;
+    /** Strict-Transport-Security max-age on https answers, seconds; 0 sends none. Default 0 self-signed, 63072000 otherwise. */
+    readonly hstsMaxAgeSec: number;
 }
 
 /** A stack on the local Docker engine. */
@@ -144,6 +181,10 @@ export interface LocalStackConfig extends CommonStackConfig {
     readonly services: readonly ServiceSpec[];
     /** Host address nginx's port binds on. Default 127.0.0.1. */
     readonly bindAddress: string;
+    /** nginx's published plain-HTTP host port (the aws load balancer listens on 80 and 443 instead). Default 8080. */
+    readonly httpPort: number;
+    /** Host port of nginx's TLS listener; published even with TLS off, so turning TLS on never replaces nginx. Default 8443. */
+    readonly httpsPort: number;
 }
 
 /** A stack on ECS Fargate. */

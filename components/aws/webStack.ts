@@ -5,6 +5,7 @@ import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
 import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
 import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
+import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
@@ -77,7 +78,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
         const groups = new AwsSecurityGroups(
             `${name}-sg`,
-            { vpcId: network.vpcId, httpPort: c.httpPort, endpoints: network.endpoints, tags },
+            { vpcId: network.vpcId, httpPort: AWS_PUBLIC_PORTS.http, endpoints: network.endpoints, tags },
             parent,
         );
 
@@ -238,7 +239,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 vpcId: network.vpcId,
                 subnetIds: network.publicSubnetIds,
                 securityGroupId: groups.nlbSecurityGroupId,
-                port: c.httpPort,
+                port: AWS_PUBLIC_PORTS.http,
                 // An internet-facing NLB needs its subnets routed to the internet gateway first.
                 createAfter: network.internetAccess,
                 tags,
@@ -284,7 +285,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
         autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
 
-        this.url = pulumi.interpolate`http://${lb.dnsName}:${c.httpPort}/`;
+        this.url = pulumi.interpolate`http://${lb.dnsName}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
         this.services = services;

@@ -341,7 +341,7 @@ describe("good aws config", () => {
             }
         }
         const config = parseAws(raw, file["aws:region"] as string);
-        expect(config).toMatchObject({ target: "aws", httpPort: 80 });
+        expect(config).toMatchObject({ target: "aws" });
         expect(config.services.map((s) => [s.name, s.weight, s.replicas, s.cpu, s.memoryMiB])).toEqual([
             ["application1", 3, 2, 256, 512],
             ["application2", 1, 2, 256, 512],

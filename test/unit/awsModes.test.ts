@@ -7,7 +7,6 @@ import { countByType, one } from "../support/graph";
 const ENDPOINTS = {
     target: "aws",
     "aws:region": "eu-west-1",
-    httpPort: 80,
     services: [
         { name: "web", weight: 2, replicas: 3, workers: 4, cpu: 512, memoryMiB: 2048 },
         { name: "canary", weight: 1, replicas: 1, workers: 2 },
@@ -155,7 +154,7 @@ describe("arm64 + VPC endpoints", () => {
         expect(ofType(ep, AWS.logGroup).map((g) => g.inputs.retentionInDays)).toEqual([30, 30, 30]);
         expect(one(ep, AWS.cluster, "webstack-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "disabled" }]);
         expect(one(ep, AWS.listener, "webstack-lb").inputs.port).toBe(80);
-        expect(ep.outputs!.url).toMatch(/^http:\/\/webstack-lb-[0-9a-f]+-[0-9a-f]+\.elb\.eu-west-1\.amazonaws\.com:80\/$/);
+        expect(ep.outputs!.url).toMatch(/^http:\/\/webstack-lb-[0-9a-f]+-[0-9a-f]+\.elb\.eu-west-1\.amazonaws\.com\/$/);
     });
 });
 
@@ -181,7 +180,7 @@ describe("existing VPC", () => {
         expect(rules(existing).filter((r) => r.includes("cidr:"))).toEqual([
             "app out to cidr:0.0.0.0/0 443",
             "nginx out to cidr:0.0.0.0/0 443",
-            "nlb in from cidr:0.0.0.0/0 8080",
+            "nlb in from cidr:0.0.0.0/0 80",
         ]);
     });
 });

@@ -77,9 +77,9 @@ describe("what is declared", () => {
 });
 
 describe("outputs to operate the stack by", () => {
-    test("the URL is the NLB's DNS name on the listener port, and the shares are the local stack's", () => {
+    test("the URL is the NLB's DNS name on port 80 (no port in the URL), and the shares are the local stack's", () => {
         const dns = r(AWS.loadBalancer, "webstack-lb").state.dnsName as string;
-        expect(ev.outputs).toMatchObject({ url: `http://${dns}:8080/`, upstreams: computeUpstreams(DEFAULT_SERVICES) });
+        expect(ev.outputs).toMatchObject({ url: `http://${dns}/`, upstreams: computeUpstreams(DEFAULT_SERVICES) });
         expect(ev.outputs!.upstreams).toEqual(local.outputs!.upstreams);
     });
 
@@ -127,7 +127,7 @@ describe("security groups refer to each other", () => {
             `nginx in from sg:nlb ${NGINX_PROXY_PROTOCOL_PORT}`,
             "nginx out to cidr:0.0.0.0/0 443",
             `nginx out to sg:app ${APP_PORT}`,
-            "nlb in from cidr:0.0.0.0/0 8080",
+            "nlb in from cidr:0.0.0.0/0 80",
             `nlb out to sg:nginx ${NGINX_PROXY_PROTOCOL_PORT}`,
         ]);
     });

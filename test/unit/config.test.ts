@@ -111,7 +111,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "typo in a top-level key",
         { httpPrt: "80" },
-        "webstack:httpPrt: got \"80\"; unknown config key (did you mean 'webstack:httpPort'?); known keys are target, services, httpPort, bindAddress, appBaseImage, nginxBaseImage, nginx, aws. Fix: pulumi config rm 'webstack:httpPrt'",
+        "webstack:httpPrt: got \"80\"; unknown config key (did you mean 'webstack:httpPort'?); known keys are target, services, httpPort, httpsPort, bindAddress, appBaseImage, nginxBaseImage, nginx, tls, hstsMaxAgeSec, aws. Fix: pulumi config rm 'webstack:httpPrt'",
     ],
     [
         "bad bind address",
@@ -185,6 +185,8 @@ describe("good stack config", () => {
             target: "local",
             services: DEFAULT_SERVICES,
             httpPort: 8080,
+            httpsPort: 8443,
+            hstsMaxAgeSec: 0,
             bindAddress: "127.0.0.1",
             appBaseImage: "python:3.13-slim",
             nginxBaseImage: "nginx:1.28",
@@ -214,7 +216,7 @@ describe("good stack config", () => {
             ],
             [1, 1, 3, 4],
         ],
-        ["httpPort as text", { httpPort: "18080" }, (c: ReturnType<typeof parseStackConfig>) => c.httpPort, 18080],
+        ["httpPort as text", { httpPort: "18080" }, (c: ReturnType<typeof parseStackConfig>) => c.target === "local" && c.httpPort, 18080],
         [
             "bind on all interfaces",
             { bindAddress: "0.0.0.0" },

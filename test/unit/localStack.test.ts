@@ -141,7 +141,7 @@ describe("default config: the article's stack", () => {
         const published = def.resources.filter((r) => r.type === T.container && r.inputs.ports !== undefined);
         expect(published.map((r) => r.name)).toEqual(["webstack-nginx"]);
         const nginx = published[0];
-        expect(nginx.inputs.ports).toEqual([{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(nginx.inputs.ports).toEqual([{ internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
         expect(nginx.inputs).toMatchObject({
             name: "webstack-dev-nginx",
             image: one(def, T.image, "webstack-nginx-image").state.repoDigest,
@@ -206,7 +206,7 @@ describe("three services with replicas (one at 0)", () => {
             "server beta:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",
             "server gamma:8000 weight=2 max_fails=1 fail_timeout=2s resolve;",
         ]);
-        expect(nginx.inputs.ports).toEqual([{ internal: 80, external: 18080, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(nginx.inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" }]);
     });
 
     test("outputs", () => {

@@ -75,7 +75,12 @@ describe("renderNginxConfig", () => {
         ],
         ["worker processes", { workerProcesses: 2 }, {}, /^worker_processes 2;$/m],
         ["a reload never closes a keep-alive connection a client is about to reuse", {}, {}, /^ {4}keepalive_min_timeout 2s;$/m],
-        ["connections accepted with their request (a reload never drops a fresh one)", {}, {}, /^ {8}listen 80 default_server deferred;$/m],
+        [
+            "connections accepted with their request (a reload never drops a fresh one)",
+            {},
+            {},
+            /^ {8}listen 8080 default_server deferred;$/m,
+        ],
         ["worker connections", { workerConnections: 1024 }, {}, /^ {4}worker_connections 1024;$/m],
         ["proxy buffering off", { proxyBuffering: false }, {}, /^ {8}proxy_buffering off;$/m],
     ])("%s", (_label, tuning, extra, pattern) => {

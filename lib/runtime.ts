@@ -25,8 +25,18 @@ export const NGINX_PROXY_PROTOCOL_PORT = 8081;
 export const NGINX_PROXY_TLS_TERMINATED_PORT = 8082;
 /** aws only: PROXY v2 then TLS that nginx terminates (webstack:tls on aws; the NLB passes 443 through as TCP). */
 export const NGINX_PROXY_TLS_PORT = 8444;
-/** Folder (a tmpfs) nginx reads its certificate and key from: cert.pem, key.pem; only nginx's user can read it. */
-export const NGINX_TLS_DIR = "/run/webstack-tls";
+/**
+ * nginx's writable places, tmpfs on both targets (the root filesystem is read-only): the running config,
+ * pid and TLS files under /run/webstack, temp files of proxied bodies under /var/cache/nginx.
+ */
+export const NGINX_TMPFS = [
+    { containerPath: "/run/webstack", sizeMiB: 4, mountOptions: ["rw", "noexec", "nosuid", "nodev"] },
+    { containerPath: "/var/cache/nginx", sizeMiB: 64, mountOptions: ["rw", "noexec", "nosuid", "nodev"] },
+] as const;
+/** The config nginx runs (`nginx -c`), written by the entrypoint into the tmpfs. */
+export const NGINX_RUN_CONF = "/run/webstack/nginx.conf";
+/** Folder nginx reads its certificate and key from (cert.pem, key.pem), written mode 0600 by the entrypoint. */
+export const NGINX_TLS_DIR = "/run/webstack/tls";
 /** aws only: environment variables ECS fills from the container definition's `secrets` with the PEMs. */
 export const NGINX_TLS_CERT_ENV = "WEBSTACK_TLS_CERT";
 export const NGINX_TLS_KEY_ENV = "WEBSTACK_TLS_KEY";

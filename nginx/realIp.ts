@@ -1,13 +1,12 @@
-// aws only: the client's address through the Network Load Balancer. The NLB's target group sends a
+// aws only: the client's address through the Network Load Balancer. The NLB's target groups send a
 // PROXY protocol v2 header on every connection (health checks too, with no client address in it), so
-// nginx listens for it on a port of its own, takes the address from the header (ngx_http_realip_module,
-// trusting only the VPC's addresses, where the NLB's nodes live), and logs it. The app then sees it as
-// X-Forwarded-For, as locally. NGINX_PORT stays plain: the container's own health check speaks plain HTTP.
+// nginx listens for it on ports of their own (listeners with proxyProtocol, nginx/render.ts), takes the
+// address from the header (ngx_http_realip_module, trusting only the VPC's addresses, where the NLB's
+// nodes live), and logs it. The app then sees it as X-Forwarded-For, as locally. NGINX_PORT stays
+// plain: the container's own health check speaks plain HTTP.
 
 /** What the aws renderer adds. */
 export interface ClientAddressArgs {
-    /** Port that requires a PROXY protocol header (lib/runtime.ts NGINX_PROXY_PROTOCOL_PORT). */
-    readonly proxyProtocolPort: number;
     /** Source ranges whose PROXY headers are trusted: the VPC, where the NLB's private addresses are. */
     readonly trustedCidrs: readonly string[];
 }
@@ -15,10 +14,9 @@ export interface ClientAddressArgs {
 /** What the aws access log adds after the article's fields: the client address nginx took from the header. */
 export const CLIENT_LOG_SUFFIX = " client=$remote_addr";
 
-/** Lines for nginx's server block (8-space indent, like nginx/render.ts). */
-export function clientAddressDirectives(a: ClientAddressArgs): string[] {
+/** Lines for a server block with PROXY protocol listeners (8-space indent, like nginx/render.ts). */
+export function realIpDirectives(a: ClientAddressArgs): string[] {
     return [
-        `        listen ${a.proxyProtocolPort} proxy_protocol;`,
         "        # The client address from the load balancer's PROXY v2 header, only from trusted sources.",
         ...a.trustedCidrs.map((cidr) => `        set_real_ip_from ${cidr};`),
         "        real_ip_header proxy_protocol;",

@@ -2,8 +2,14 @@
 // the same text, so a replica-count change never touches nginx (only names and weights are in here).
 import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../lib/types";
-import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT } from "../lib/runtime";
-import { CLIENT_LOG_SUFFIX, ClientAddressArgs, clientAddressDirectives } from "./realIp";
+import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT, NGINX_RUN_CONF } from "../lib/runtime";
+import { CLIENT_LOG_SUFFIX, ClientAddressArgs, realIpDirectives } from "./realIp";
+import { NginxListener, tlsHttpDirectives, tlsServerDirectives } from "./tls";
+
+export type { NginxListener } from "./tls";
+
+/** The plain listener every config has: local HTTP and the container's own health check. */
+export const PLAIN_LISTENER: NginxListener = { port: NGINX_PORT, tls: false, proxyProtocol: false, scheme: "http" };
 
 /** Placeholder the image's entrypoint replaces with the nameservers of /etc/resolv.conf at start. */
 export const RESOLVERS_PLACEHOLDER = "${NGINX_LOCAL_RESOLVERS}";
@@ -23,8 +29,16 @@ export interface RenderNginxArgs {
     readonly domainSuffix?: string;
     /** `resolver` addresses. Default: the placeholder filled at container start from /etc/resolv.conf. */
     readonly resolvers?: string;
-    /** aws only: take the client address from the load balancer's PROXY v2 header (nginx/realIp.ts). Default: none. */
+    /** aws only: trust the client address in PROXY v2 headers from these sources (nginx/realIp.ts). Default: none. */
     readonly clientAddress?: ClientAddressArgs;
+    /** Ports nginx listens on and what arrives on each. Default: plain HTTP on NGINX_PORT. */
+    readonly listeners?: readonly NginxListener[];
+    /** With TLS: plain-http listeners answer 301 to https on this public port (443 is left out of Location). Default: no redirect. */
+    readonly redirectToHttpsPort?: number;
+    /** Strict-Transport-Security max-age on https answers, seconds; 0 sends none. Default 0. */
+    readonly hstsMaxAgeSec?: number;
+    /** sha256 of the certificate nginx serves; in the text, so a new certificate is a new config and a reload. Default: none. */
+    readonly certificateSha256?: string;
     /** Access log format: the article's text line, or one JSON object per line (what CloudWatch metric filters parse). Default "text". */
     readonly logFormat?: "text" | "json";
 }
@@ -84,6 +98,10 @@ function renderWithSlot(args: RenderNginxArgs): string {
         (s) =>
             `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
     );
+    const listeners = args.listeners ?? [PLAIN_LISTENER];
+    if (listeners.length === 0) {
+        throw new Error("nginx needs at least one listener");
+    }
     const json = args.logFormat === "json";
     const format = json ? "upstreamjson" : "upstreamlog";
     const accessLog =
@@ -97,7 +115,7 @@ function renderWithSlot(args: RenderNginxArgs): string {
     return [
         "# Rendered by webstack (nginx/render.ts) from stack config. Do not edit by hand.",
         `worker_processes ${t.workerProcesses};`,
-        "pid /run/nginx.pid;",
+        `pid ${NGINX_RUN_CONF.replace(/[^/]+$/, "nginx.pid")};`,
         "error_log /dev/stderr warn;",
         "",
         "events {",
@@ -132,20 +150,82 @@ function renderWithSlot(args: RenderNginxArgs): string {
         ...keepalive,
         "    }",
         "",
-        "    server {",
-        // deferred: a connection is accepted only with its request, so a worker leaving on a reload
-        // never closes a just-accepted connection as idle before reading it (the client would see
-        // its first request fail).
-        `        listen ${NGINX_PORT} default_server deferred;`,
-        ...(args.clientAddress ? clientAddressDirectives(args.clientAddress) : []),
-        "        # Which config answered: a reload is visible to clients (and tests) as a new id.",
-        `        add_header ${CONFIG_ID_HEADER} "${CONFIG_ID_SLOT}" always;`,
+        ...(listeners.some((l) => l.tls) ? tlsHttpDirectives(args.certificateSha256) : []),
+        ...serverBlocks(args, listeners),
+        "}",
         "",
+    ].join("\n");
+}
+
+/**
+ * One server block per kind of arrival: the scheme the client used decides X-Forwarded-Proto and HSTS;
+ * with TLS on, plain-http listeners get a block that only redirects (and answers nginx's health path).
+ */
+function serverBlocks(args: RenderNginxArgs, listeners: readonly NginxListener[]): string[] {
+    const redirect = args.redirectToHttpsPort;
+    const groups: { kind: "redirect" | "http" | "https"; members: NginxListener[] }[] = [];
+    for (const l of listeners) {
+        const kind = l.scheme === "https" ? "https" : redirect !== undefined ? "redirect" : "http";
+        const group = groups.find((g) => g.kind === kind);
+        if (group) {
+            group.members.push(l);
+        } else {
+            groups.push({ kind, members: [l] });
+        }
+    }
+    return groups.flatMap((g, i) => [...(i > 0 ? [""] : []), ...serverBlock(args, g.kind, g.members, i === 0)]);
+}
+
+function serverBlock(
+    args: RenderNginxArgs,
+    kind: "redirect" | "http" | "https",
+    members: readonly NginxListener[],
+    first: boolean,
+): string[] {
+    const t = args.tuning;
+    const listens = members.map(
+        (l) =>
+            // deferred: a connection is accepted only with its request, so a worker leaving on a reload
+            // never closes a just-accepted connection as idle before reading it (the client would see
+            // its first request fail).
+            `        listen ${l.port}${first && l === members[0] ? " default_server" : ""}${l.tls ? " ssl" : ""}${l.proxyProtocol ? " proxy_protocol" : ""} deferred;`,
+    );
+    const realIp = members.some((l) => l.proxyProtocol) && args.clientAddress ? realIpDirectives(args.clientAddress) : [];
+    const health = [
         `        location = ${NGINX_HEALTH_PATH} {`,
         "            access_log off;",
         "            default_type text/plain;",
         '            return 200 "ok\\n";',
         "        }",
+    ];
+    const head = [
+        "    server {",
+        ...listens,
+        ...realIp,
+        ...(members.some((l) => l.tls) ? tlsServerDirectives() : []),
+        "        # Which config answered: a reload is visible to clients (and tests) as a new id.",
+        `        add_header ${CONFIG_ID_HEADER} "${CONFIG_ID_SLOT}" always;`,
+    ];
+    if (kind === "redirect") {
+        const port = args.redirectToHttpsPort === 443 ? "" : `:${args.redirectToHttpsPort}`;
+        return [
+            ...head,
+            "",
+            ...health,
+            "",
+            "        # TLS is on: plain http only says where to go. $host drops any port the client sent.",
+            "        location / {",
+            `            return 301 https://$host${port}$request_uri;`,
+            "        }",
+            "    }",
+        ];
+    }
+    const hsts = kind === "https" && (args.hstsMaxAgeSec ?? 0) > 0;
+    return [
+        ...head,
+        ...(hsts ? [`        add_header Strict-Transport-Security "max-age=${args.hstsMaxAgeSec}" always;`] : []),
+        "",
+        ...health,
         "",
         "        # Settings shared by the first dispatch and the re-dispatch below.",
         "        proxy_http_version 1.1;",
@@ -153,7 +233,8 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "        proxy_set_header Host $host;",
         "        proxy_set_header X-Real-IP $remote_addr;",
         "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        "        # The scheme the client used, also where a load balancer terminated TLS in front of nginx.",
+        `        proxy_set_header X-Forwarded-Proto ${kind};`,
         `        proxy_buffering ${t.proxyBuffering ? "on" : "off"};`,
         `        proxy_connect_timeout ${t.proxyConnectTimeoutSec}s;`,
         "        # Passive failover: a replica that refuses, resets or times out is skipped and the",
@@ -181,7 +262,5 @@ function renderWithSlot(args: RenderNginxArgs): string {
         `            proxy_pass http://${UPSTREAM_NAME};`,
         "        }",
         "    }",
-        "}",
-        "",
-    ].join("\n");
+    ];
 }

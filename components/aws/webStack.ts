@@ -8,7 +8,7 @@ import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { renderNginxConfig } from "../../nginx/render";
+import { PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";
 import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { AwsCluster } from "./cluster";
@@ -259,8 +259,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                         services: c.services,
                         tuning: c.nginx,
                         domainSuffix: `.${cluster.namespaceName}`,
+                        listeners: [PLAIN_LISTENER, { port: NGINX_PROXY_PROTOCOL_PORT, tls: false, proxyProtocol: true, scheme: "http" }],
                         clientAddress: {
-                            proxyProtocolPort: NGINX_PROXY_PROTOCOL_PORT,
                             trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
                         },
                     }),

@@ -4,7 +4,7 @@ import { evaluate } from "../../e2e/evaluate";
 import { parseUpstreamLog } from "../../e2e/traffic";
 import { AWS } from "../../e2e/resourceTypes";
 import { CLIENT_LOG_SUFFIX } from "../../nginx/realIp";
-import { UPSTREAM_LOG_FORMAT, renderNginxConfig } from "../../nginx/render";
+import { PLAIN_LISTENER, UPSTREAM_LOG_FORMAT, renderNginxConfig } from "../../nginx/render";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import { NGINX_CONF_ENV, NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
@@ -12,13 +12,14 @@ test("the PROXY protocol listener and real_ip follow the plain listener, in the 
     const conf = renderNginxConfig({
         services: DEFAULT_SERVICES,
         tuning: DEFAULT_NGINX,
-        clientAddress: { proxyProtocolPort: 8081, trustedCidrs: ["10.0.0.0/16"] },
+        listeners: [PLAIN_LISTENER, { port: 8081, tls: false, proxyProtocol: true, scheme: "http" }],
+        clientAddress: { trustedCidrs: ["10.0.0.0/16"] },
     });
     const server = conf.slice(conf.indexOf("    server {"));
     expect(server).toContain(
         [
             `        listen ${NGINX_PORT} default_server deferred;`,
-            "        listen 8081 proxy_protocol;",
+            "        listen 8081 proxy_protocol deferred;",
             "        # The client address from the load balancer's PROXY v2 header, only from trusted sources.",
             "        set_real_ip_from 10.0.0.0/16;",
             "        real_ip_header proxy_protocol;",
@@ -47,7 +48,7 @@ describe("wired on aws only", () => {
         const { ev, conf } = await nginxConf({ target: "aws", "aws:region": "us-east-1" });
         const tg = ev.resources.find((r) => r.type === AWS.targetGroup)!;
         expect([tg.inputs.port, tg.inputs.proxyProtocolV2]).toEqual([NGINX_PROXY_PROTOCOL_PORT, true]);
-        expect(conf).toContain(`listen ${NGINX_PROXY_PROTOCOL_PORT} proxy_protocol;`);
+        expect(conf).toContain(`listen ${NGINX_PROXY_PROTOCOL_PORT} proxy_protocol deferred;`);
         expect(conf).toContain("set_real_ip_from 10.0.0.0/16;");
     }, 30_000);
 

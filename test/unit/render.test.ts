@@ -41,7 +41,7 @@ describe("renderNginxConfig", () => {
         ["unbuffered access log", { accessLogBufferKiB: 0 }, {}, /^ {4}access_log \/dev\/stdout upstreamlog;$/m],
         ["upstream keepalive", {}, {}, /^ {8}keepalive 32;\n {8}keepalive_timeout 60s;$/m],
         ["forwarded-for header", {}, {}, /^ {8}proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;$/m],
-        ["forwarded-proto header", {}, {}, /^ {8}proxy_set_header X-Forwarded-Proto \$scheme;$/m],
+        ["forwarded-proto header: the scheme the client used", {}, {}, /^ {8}proxy_set_header X-Forwarded-Proto http;$/m],
         ["host header", {}, {}, /^ {8}proxy_set_header Host \$host;$/m],
         ["keep-alive needs HTTP/1.1 and no Connection header", {}, {}, /proxy_http_version 1\.1;\n {8}proxy_set_header Connection "";/],
         ["passive failover", {}, {}, /^ {8}proxy_next_upstream error timeout;$/m],

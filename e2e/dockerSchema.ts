@@ -4,7 +4,7 @@
 // follow these tables; test/unit/replayRules.test.ts cites the source line of each.
 import { contextDigest } from "../lib/contextDigest";
 import { DOCKER } from "./resourceTypes";
-import type { State } from "./hash";
+import { State, unwrapSecrets } from "./hash";
 
 /** How a change of one input reaches the running object. */
 export type Effect = "replace" | "in-place" | "none";
@@ -126,7 +126,7 @@ export function normalizedInputs(type: string, inputs: State): State {
         return inputs;
     }
     const out: State = { ...rules.defaults };
-    for (const [k, v] of Object.entries(inputs)) {
+    for (const [k, v] of Object.entries(unwrapSecrets(inputs) as State)) {
         if (v !== undefined) {
             out[k] = sortSets(v, k, rules.sets);
         }

@@ -4,6 +4,7 @@
 import { AWS_INVOKE_RESULTS, AWS_RESOURCE_OUTPUTS } from "./awsMocks";
 import { State, digest, stableJson } from "./hash";
 import { DOCKER } from "./resourceTypes";
+import { TLS_RESOURCE_OUTPUTS } from "./tlsMocks";
 
 export type { State };
 export { digest, stableJson };
@@ -21,6 +22,7 @@ export const RESOURCE_OUTPUTS: Record<string, Outputs> = {
         return { repoDigest: pushed ? `${String(i.imageName).replace(/:[^:/]+$/, "")}@${sha}` : sha };
     },
     ...AWS_RESOURCE_OUTPUTS,
+    ...TLS_RESOURCE_OUTPUTS,
 };
 
 /** Results of provider functions (invokes), by token. */

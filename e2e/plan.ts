@@ -3,6 +3,8 @@
 // nothing on the running object). Resources are matched by URN; inputs are compared after the
 // provider's Check (e2e/dockerSchema.ts), with the resource options the engine applies on top.
 import { DOCKER_RULES, dockerEffect, normalizedInputs } from "./dockerSchema";
+import { TLS } from "./resourceTypes";
+import { TLS_UPDATABLE } from "./tlsReplay";
 import type { DeclaredResource, Evaluation } from "./evaluate";
 import { stableJson } from "./hash";
 import type { State } from "./hash";
@@ -38,6 +40,9 @@ export const REPLACE_RULES: Readonly<Record<string, { forceNew: "all" | readonly
     // Task definitions are immutable: any change registers a new revision.
     "aws:ecs/taskDefinition:TaskDefinition": { forceNew: "all", updatable: ["tags"] },
     "aws:ecs/service:Service": { forceNew: ["name", "cluster", "launchType", "schedulingStrategy", "deploymentController"] },
+    // hashicorp/terraform-provider-tls (e2e/tlsReplay.ts): every input but early_renewal_hours replaces.
+    [TLS.privateKey]: { forceNew: "all" },
+    [TLS.selfSignedCert]: { forceNew: "all", updatable: TLS_UPDATABLE },
 };
 
 /** Replace or update, for a change of the given keys on a resource of the given type (no resource options). */

@@ -9,9 +9,13 @@ import type { DeclaredResource, Evaluation } from "./evaluate";
 import { ContainerInfo, DockerApiError, api, containersByLabel, inspectContainer, networksByLabel, sleep, volumesByLabel } from "./docker";
 import { buildImage, imageId } from "./build";
 import { Plan, PlanStep, diffResource, planDiff } from "./plan";
-import { DOCKER } from "./resourceTypes";
+import { DOCKER, TLS } from "./resourceTypes";
 import { runPlan } from "./stepOrder";
-import { tarFile } from "./tar";
+import { tarFile, untarFirstFile } from "./tar";
+import { isSecretValue, unwrapSecrets } from "./hash";
+import { TLS_PLACEHOLDER_PREFIX } from "./tlsMocks";
+import { TLS_INPUTS, generatePrivateKey, generateSelfSignedCert } from "./tlsReplay";
+import { execFileSync } from "child_process";
 
 export class ReplayError extends Error {
     constructor(resource: Pick<DeclaredResource, "type" | "name">, message: string) {
@@ -20,7 +24,7 @@ export class ReplayError extends Error {
     }
 }
 
-const APPLIED = [DOCKER.image, DOCKER.network, DOCKER.volume, DOCKER.container] as readonly string[];
+const APPLIED = [DOCKER.image, DOCKER.network, DOCKER.volume, DOCKER.container, TLS.privateKey, TLS.selfSignedCert] as readonly string[];
 
 export interface ReplayOptions {
     /** Folder the program runs in; build contexts are relative to it. */
@@ -92,7 +96,10 @@ function refuseUnknown(plan: Plan, after: Evaluation): void {
     const byName = new Map(after.resources.map((r) => [`${r.type}::${r.name}`, r]));
     for (const step of plan.steps) {
         if (!APPLIED.includes(step.type) && !isProvider(step.type)) {
-            throw new ReplayError(step, "the replay applies docker images, networks, volumes and containers only");
+            throw new ReplayError(
+                step,
+                "the replay applies docker images, networks, volumes, containers and tls keys and certificates only",
+            );
         }
         const r = byName.get(`${step.type}::${step.name}`);
         if (r && step.op !== "delete") {
@@ -114,6 +121,14 @@ async function create(state: ReplayState, r: DeclaredResource): Promise<void> {
         await createNetwork(state, r, inputs);
     } else if (r.type === DOCKER.volume) {
         await createVolume(state, r, inputs);
+    } else if (r.type === TLS.privateKey) {
+        state.refs.set(r.state.privateKeyPem as string, generatePrivateKey(inputs));
+        state.log(`create ${r.name}: a new ${String(inputs.algorithm)} key`);
+    } else if (r.type === TLS.selfSignedCert) {
+        state.refs.set(r.state.certPem as string, generateSelfSignedCert(inputs, inputs.privateKeyPem as string));
+        state.log(
+            `create ${r.name}: a certificate for ${[...((inputs.dnsNames as string[]) ?? []), ...((inputs.ipAddresses as string[]) ?? [])].join(", ")}`,
+        );
     } else {
         await createContainer(state, r, inputs);
     }
@@ -137,6 +152,9 @@ async function update(state: ReplayState, prev: DeclaredResource, next: Declared
         }
     } else if (next.type === DOCKER.volume) {
         state.log(`update ${next.name} recorded (cluster volumes only): ${step.changedKeys.join(", ")}`);
+    } else if (next.type === TLS.selfSignedCert) {
+        // common_cert.go: early_renewal_hours only changes the state; the certificate stays.
+        state.log(`update ${next.name} recorded: ${step.changedKeys.join(", ")}`);
     } else {
         throw new ReplayError(next, `the provider cannot update this resource in place (changed: ${step.changedKeys.join(", ")})`);
     }
@@ -154,6 +172,9 @@ async function destroy(state: ReplayState, r: DeclaredResource, oldId: string | 
     } else if (r.type === DOCKER.volume && id) {
         await deleteVolume(r, id);
         state.log(`delete volume ${id} (${what})`);
+    } else if (r.type === TLS.privateKey || r.type === TLS.selfSignedCert) {
+        // The tls provider's Delete is a no-op: the PEMs only ever existed in the state.
+        state.log(`delete ${r.name} (${what}): state only`);
     } else if (r.type === DOCKER.image) {
         // provider.go Delete does nothing: the built image stays in the local store.
         state.log(`delete image ${r.inputs.imageName}: kept in the image store, as the provider does`);
@@ -232,7 +253,7 @@ const CONTAINER_KEYS = [
 
 /** Refuses anything the replay would not apply, before a single step runs. */
 function validate(r: DeclaredResource): void {
-    const i = r.inputs;
+    const i = unwrapSecrets(r.inputs) as Record<string, unknown>;
     if (r.type === DOCKER.image) {
         only(r, "", i, IMAGE_KEYS);
         if (i.skipPush !== true) {
@@ -261,6 +282,8 @@ function validate(r: DeclaredResource): void {
             ["interval", "timeout", "startPeriod", "startInterval"].forEach((k) => durationNs(r, hc[k]));
         }
         only(r, "capabilities.", (i.capabilities ?? {}) as Record<string, unknown>, ["adds", "drops"]);
+    } else if (TLS_INPUTS[r.type]) {
+        only(r, "", i, TLS_INPUTS[r.type]);
     }
 }
 
@@ -271,6 +294,10 @@ function realize(state: ReplayState, r: DeclaredResource): DeclaredResource {
 }
 
 function substitute(state: ReplayState, value: unknown): unknown {
+    if (isSecretValue(value)) {
+        // The provider receives secrets decrypted.
+        return substitute(state, value.value);
+    }
     if (typeof value === "string") {
         return state.refs.get(value) ?? value;
     }
@@ -516,6 +543,9 @@ async function upload(r: DeclaredResource, id: string, u: Record<string, unknown
     } else {
         content = Buffer.from((u.content as string | undefined) ?? "");
     }
+    if (content.toString("utf8").startsWith(TLS_PLACEHOLDER_PREFIX)) {
+        throw new ReplayError(r, `upload of ${u.file}: a mocked PEM with no real one behind it (its tls resource was not replayed)`);
+    }
     const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o744 : 0o644;
     await api("PUT", `/containers/${id}/archive?path=/`, tarFile(u.file as string, content, mode)).catch((e: Error) => {
         throw new ReplayError(r, `upload of ${u.file}: ${e.message}`);
@@ -642,10 +672,26 @@ export async function adopt(last: Pick<Evaluation, "resources">, options: Replay
             state.ids.set(r.urn, (await api<{ Id: string }>("GET", `/networks/${encodeURIComponent(r.inputs.name as string)}`)).Id);
         } else if (r.type === DOCKER.volume) {
             state.ids.set(r.urn, r.inputs.name as string);
-        } else {
-            state.ids.set(r.urn, (await inspectContainer(r.inputs.name as string)).Id);
+        } else if (r.type === DOCKER.container) {
+            const id = (await inspectContainer(r.inputs.name as string)).Id;
+            state.ids.set(r.urn, id);
+            recoverUploads(state, r, id);
         }
         state.declared.set(r.urn, r);
     }
     return state;
+}
+
+/**
+ * adopt: the real PEMs behind tls placeholders, read back from the container they were uploaded to
+ * (what Pulumi keeps, encrypted, in its state; the replay keeps no file with a key in it).
+ */
+function recoverUploads(state: ReplayState, r: DeclaredResource, id: string): void {
+    const uploads = (unwrapSecrets(r.inputs.uploads) ?? []) as Record<string, unknown>[];
+    for (const u of uploads) {
+        if (typeof u.content === "string" && u.content.startsWith(TLS_PLACEHOLDER_PREFIX) && !state.refs.has(u.content)) {
+            const tar = execFileSync("docker", ["cp", `${id}:${String(u.file)}`, "-"], { maxBuffer: 1 << 20 });
+            state.refs.set(u.content, untarFirstFile(tar).toString("utf8"));
+        }
+    }
 }

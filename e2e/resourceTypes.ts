@@ -9,6 +9,12 @@ export const DOCKER = {
     volume: "docker:index/volume:Volume",
 } as const;
 
+/** pulumi-tls resource types (a self-signed certificate, both targets). */
+export const TLS = {
+    privateKey: "tls:index/privateKey:PrivateKey",
+    selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
+} as const;
+
 /** pulumi-aws resource types (the aws target) that tests and plans single out. */
 export const AWS = {
     taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",

@@ -24,3 +24,20 @@ export function tarFile(file: string, content: Buffer, mode: number): Buffer {
     const pad = Buffer.alloc((512 - (content.length % 512)) % 512, 0);
     return Buffer.concat([header, content, pad, Buffer.alloc(1024, 0)]);
 }
+
+/** The content of the first file in a tar stream (what `docker cp <container>:<file> -` writes). */
+export function untarFirstFile(tar: Buffer): Buffer {
+    for (let at = 0; at + 512 <= tar.length;) {
+        const header = tar.subarray(at, at + 512);
+        if (header.every((b) => b === 0)) {
+            break;
+        }
+        const size = parseInt(header.toString("ascii", 124, 136).replace(/\0.*$/, "").trim() || "0", 8);
+        const type = header.toString("ascii", 156, 157);
+        if (type === "0" || type === "\0") {
+            return tar.subarray(at + 512, at + 512 + size);
+        }
+        at += 512 + Math.ceil(size / 512) * 512;
+    }
+    throw new Error("no file in the tar stream");
+}

@@ -35,6 +35,12 @@ export const NGINX_TMPFS = [
 ] as const;
 /** The config nginx runs (`nginx -c`), written by the entrypoint into the tmpfs. */
 export const NGINX_RUN_CONF = "/run/webstack/nginx.conf";
+/**
+ * local: where pulumi-docker `uploads` put the certificate and key in the config container. Off the
+ * tmpfs, which would hide them: uploads are copied into the container before it starts.
+ */
+export const NGINX_TLS_UPLOAD_DIR = "/var/lib/webstack-upload";
+export const NGINX_TLS_UPLOAD_DIR_ENV = "WEBSTACK_TLS_UPLOAD_DIR";
 /** Folder nginx reads its certificate and key from (cert.pem, key.pem), written mode 0600 by the entrypoint. */
 export const NGINX_TLS_DIR = "/run/webstack/tls";
 /** aws only: environment variables ECS fills from the container definition's `secrets` with the PEMs. */
@@ -115,7 +121,7 @@ export function appEnvironment(
 export const APP_TMPFS = { containerPath: "/tmp", sizeMiB: 16, mountOptions: ["rw", "noexec", "nosuid"] } as const;
 
 /** APP_TMPFS in Docker's `--tmpfs` option form, as the local target declares it. */
-export function dockerTmpfsOptions(t: typeof APP_TMPFS): string {
+export function dockerTmpfsOptions(t: { readonly sizeMiB: number; readonly mountOptions: readonly string[] }): string {
     return [...t.mountOptions, `size=${t.sizeMiB}m`].join(",");
 }
 
@@ -124,7 +130,12 @@ export const NGINX_CONF_ENV = "WEBSTACK_NGINX_CONF";
 
 /** Environment of the nginx container / task (read by nginx/webstack-healthcheck.sh). */
 export function nginxEnvironment(): Record<string, string> {
-    return { WEBSTACK_NGINX_PORT: String(NGINX_PORT), WEBSTACK_NGINX_HEALTH_PATH: NGINX_HEALTH_PATH };
+    return {
+        WEBSTACK_NGINX_PORT: String(NGINX_PORT),
+        WEBSTACK_NGINX_HEALTH_PATH: NGINX_HEALTH_PATH,
+        WEBSTACK_NGINX_RUN_CONF: NGINX_RUN_CONF,
+        WEBSTACK_NGINX_TLS_DIR: NGINX_TLS_DIR,
+    };
 }
 
 /**

@@ -2,11 +2,13 @@
 // the same text, so a replica-count change never touches nginx (only names and weights are in here).
 import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../lib/types";
-import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT, NGINX_RUN_CONF } from "../lib/runtime";
+import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT, NGINX_RUN_CONF, NGINX_TMPFS } from "../lib/runtime";
 import { CLIENT_LOG_SUFFIX, ClientAddressArgs, realIpDirectives } from "./realIp";
 import { NginxListener, tlsHttpDirectives, tlsServerDirectives } from "./tls";
 
 export type { NginxListener } from "./tls";
+
+const NGINX_TEMP_DIR = NGINX_TMPFS[1].containerPath;
 
 /** The plain listener every config has: local HTTP and the container's own health check. */
 export const PLAIN_LISTENER: NginxListener = { port: NGINX_PORT, tls: false, proxyProtocol: false, scheme: "http" };
@@ -133,6 +135,8 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "    # next request at that instant would see it fail. Connections used within the last 2 s are",
         "    # not closed: their next request is answered (with Connection: close) instead.",
         "    keepalive_min_timeout 2s;",
+        "    # Temp files on the tmpfs (the root filesystem is read-only), the same path on every base image.",
+        ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((k) => `    ${k}_temp_path ${NGINX_TEMP_DIR}/${k}_temp;`),
         "",
         json
             ? `    log_format upstreamjson escape=json '${JSON_LOG_FORMAT}';`

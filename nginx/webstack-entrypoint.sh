@@ -2,14 +2,24 @@
 # nginx's entrypoint. The rendered config (nginx/render.ts) carries ${NGINX_LOCAL_RESOLVERS}, which is
 # replaced with the nameservers of /etc/resolv.conf, as the official image's 15-local-resolvers does,
 # so one config works on Docker (127.0.0.11) and on ECS (the VPC resolver). The config arrives:
-#   - ECS: in WEBSTACK_NGINX_CONF; a new config is a new task.
+#   - ECS: in WEBSTACK_NGINX_CONF; a new config is a new task. A TLS certificate and key arrive in
+#     WEBSTACK_TLS_CERT / WEBSTACK_TLS_KEY (the task definition's `secrets`), are written to the tmpfs
+#     and removed from the environment before nginx starts.
 #   - local: in the Docker volume at WEBSTACK_NGINX_CONF_DIR, published by the one-shot config
-#     container (`webstack-entrypoint.sh publish`). nginx's entrypoint watches the file; a new one
-#     is checked with `nginx -t` and applied with a graceful `nginx -s reload`, never a restart.
-# Every WEBSTACK_* value comes from lib/runtime.ts through the container's environment.
+#     container (`webstack-entrypoint.sh publish`) with the TLS files beside it. nginx's entrypoint
+#     watches the file; a new one is checked with `nginx -t` and applied with a graceful
+#     `nginx -s reload`, never a restart.
+# nginx runs as a non-root user on a read-only root: everything written here goes to tmpfs
+# (WEBSTACK_NGINX_RUN_CONF, WEBSTACK_NGINX_TLS_DIR). Every WEBSTACK_* value comes from lib/runtime.ts.
 set -eu
+umask 077
 
 log() { echo "webstack-entrypoint: $*" >&2; }
+
+: "${WEBSTACK_NGINX_RUN_CONF:?}" "${WEBSTACK_NGINX_TLS_DIR:?}"
+run_conf=$WEBSTACK_NGINX_RUN_CONF
+tls_dir=$WEBSTACK_NGINX_TLS_DIR
+ngx() { nginx -e stderr "$@"; }
 
 resolvers() {
     awk '/^nameserver/ { a = a (a == "" ? "" : " ") ($2 ~ /:/ ? "[" $2 "]" : $2) } END { print a }' /etc/resolv.conf
@@ -25,19 +35,43 @@ fill() {
     sed "s/\${NGINX_LOCAL_RESOLVERS}/$r/g" > "$1"
 }
 
+# copy_tls FROM: the certificate and key (if FROM has them) into the tmpfs nginx reads, mode 0600.
+copy_tls() {
+    mkdir -p "$tls_dir"
+    for f in cert.pem key.pem; do
+        if [ -f "$1/$f" ]; then
+            cat "$1/$f" > "$tls_dir/.$f.new"
+            mv -f "$tls_dir/.$f.new" "$tls_dir/$f"
+        fi
+    done
+}
+
 # The config container: check the candidate with this image's nginx, then publish it atomically
 # (rename within the volume) and stay up, healthy, so `wait` in the apply sees success. A config
 # that fails `nginx -t` exits non-zero: the apply fails and the running nginx keeps its config.
+# The TLS files (pulumi-docker `uploads`, at WEBSTACK_TLS_UPLOAD_DIR) are published first, so the
+# config that names them never arrives before them.
 publish() {
     : "${WEBSTACK_NGINX_CONF:?}" "${WEBSTACK_NGINX_CONF_DIR:?}"
+    dir=$WEBSTACK_NGINX_CONF_DIR
     printf '%s\n' "$WEBSTACK_NGINX_CONF" > /tmp/candidate.conf
     fill /tmp/candidate.filled.conf < /tmp/candidate.conf
-    if ! nginx -t -q -c /tmp/candidate.filled.conf; then
+    if [ -n "${WEBSTACK_TLS_UPLOAD_DIR:-}" ]; then
+        copy_tls "$WEBSTACK_TLS_UPLOAD_DIR"
+    fi
+    if ! ngx -t -q -c /tmp/candidate.filled.conf; then
         log "the new config fails nginx -t; not published"
         exit 1
     fi
-    cp /tmp/candidate.conf "$WEBSTACK_NGINX_CONF_DIR/.nginx.conf.new"
-    mv -f "$WEBSTACK_NGINX_CONF_DIR/.nginx.conf.new" "$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
+    if [ -n "${WEBSTACK_TLS_UPLOAD_DIR:-}" ]; then
+        mkdir -p "$dir/tls"
+        for f in cert.pem key.pem; do
+            cat "$tls_dir/$f" > "$dir/tls/.$f.new"
+            mv -f "$dir/tls/.$f.new" "$dir/tls/$f"
+        done
+    fi
+    cp /tmp/candidate.conf "$dir/.nginx.conf.new"
+    mv -f "$dir/.nginx.conf.new" "$dir/nginx.conf"
     touch /tmp/published
     log "published $(cksum < /tmp/candidate.conf | cut -d' ' -f1)"
     exec sleep infinity
@@ -51,9 +85,10 @@ watch() {
         now=$(cksum < "$src" 2>/dev/null) || continue
         [ "$now" = "$last" ] && continue
         last=$now
-        if fill /etc/nginx/nginx.conf.next < "$src" && nginx -t -q -c /etc/nginx/nginx.conf.next; then
-            mv -f /etc/nginx/nginx.conf.next /etc/nginx/nginx.conf
-            nginx -s reload && log "reloaded config $(echo "$now" | cut -d' ' -f1)"
+        copy_tls "$WEBSTACK_NGINX_CONF_DIR/tls"
+        if fill "$run_conf.next" < "$src" && ngx -t -q -c "$run_conf.next"; then
+            mv -f "$run_conf.next" "$run_conf"
+            ngx -c "$run_conf" -s reload && log "reloaded config $(echo "$now" | cut -d' ' -f1)"
         else
             log "published config fails nginx -t; still serving the previous one"
         fi
@@ -75,12 +110,21 @@ if [ -n "${WEBSTACK_NGINX_CONF_DIR:-}" ]; then
         sleep 1
         waited=$((waited + 1))
     done
-    fill /etc/nginx/nginx.conf < "$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
-    log "wrote /etc/nginx/nginx.conf from $WEBSTACK_NGINX_CONF_DIR (resolvers: $(resolvers))"
+    copy_tls "$WEBSTACK_NGINX_CONF_DIR/tls"
+    fill "$run_conf" < "$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
+    log "wrote $run_conf from $WEBSTACK_NGINX_CONF_DIR (resolvers: $(resolvers))"
     watch &
 elif [ -n "${WEBSTACK_NGINX_CONF:-}" ]; then
-    printf '%s\n' "$WEBSTACK_NGINX_CONF" | fill /etc/nginx/nginx.conf
-    log "wrote /etc/nginx/nginx.conf (resolvers: $(resolvers))"
+    if [ -n "${WEBSTACK_TLS_KEY:-}" ]; then
+        mkdir -p "$tls_dir"
+        printf '%s\n' "${WEBSTACK_TLS_CERT:?}" > "$tls_dir/cert.pem"
+        printf '%s\n' "$WEBSTACK_TLS_KEY" > "$tls_dir/key.pem"
+        log "wrote the TLS certificate and key to $tls_dir"
+    fi
+    printf '%s\n' "$WEBSTACK_NGINX_CONF" | fill "$run_conf"
+    log "wrote $run_conf (resolvers: $(resolvers))"
 fi
+# The PEMs live only in the tmpfs from here on, not in nginx's environment.
+unset WEBSTACK_TLS_CERT WEBSTACK_TLS_KEY
 
 exec "$@"

@@ -5,13 +5,24 @@ import {
     NGINX_CONF_DIR_ENV,
     NGINX_CONF_ENV,
     NGINX_HEALTHCHECK,
+    NGINX_HTTPS_PORT,
     NGINX_PORT,
     NGINX_STOP_GRACE_SEC,
+    NGINX_TLS_UPLOAD_DIR,
+    NGINX_TLS_UPLOAD_DIR_ENV,
+    NGINX_TMPFS,
+    NGINX_USER,
+    dockerTmpfsOptions,
     localNginxEnvironment,
+    nginxEnvironment,
 } from "../../lib/runtime";
 import { configIdOf } from "../../nginx/render";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
+
+/** nginx's user, no capabilities (it binds unprivileged ports), read-only root except the tmpfs. */
+const HARDENED = { user: NGINX_USER, capabilities: { drops: ["ALL"] } };
+const NGINX_TMPFS_OPTIONS: Record<string, string> = Object.fromEntries(NGINX_TMPFS.map((t) => [t.containerPath, dockerTmpfsOptions(t)]));
 
 export interface LocalNginxArgs {
     /** nginx image reference (BuiltImage.ref). */
@@ -20,8 +31,12 @@ export interface LocalNginxArgs {
     readonly config: string;
     /** Docker network shared with the app replicas. */
     readonly networkName: pulumi.Input<string>;
-    /** Host port nginx publishes. */
+    /** Host port of nginx's plain HTTP listener. */
     readonly httpPort: number;
+    /** Host port of nginx's TLS listener; published with TLS off too, so turning TLS on never replaces nginx. */
+    readonly httpsPort: number;
+    /** Certificate and key nginx serves (the key a Pulumi secret). Default: none (TLS off). */
+    readonly tls?: { readonly certificatePem: pulumi.Input<string>; readonly privateKeyPem: pulumi.Input<string> };
     /** Host address the port binds on, e.g. 127.0.0.1. */
     readonly bindAddress: string;
     /** Prefix of Docker container names, e.g. "webstack-dev". */
@@ -39,6 +54,10 @@ export interface LocalNginxArgs {
  * publishes it on a volume; nginx's entrypoint sees the new file and reloads gracefully. A config
  * that fails the check fails the config container, so the apply fails and nginx keeps serving the
  * old one. The old config container is deleted at the end of the update (it only sleeps).
+ *
+ * With TLS, the certificate and key reach the config container as pulumi-docker `uploads` (never in
+ * its environment or labels, so not in `docker inspect`); it publishes them on the volume, readable
+ * by nginx's user only. Both containers run as nginx's non-root user with no capabilities.
  */
 export class LocalNginx extends pulumi.ComponentResource {
     /** Docker name of the nginx container (for `docker logs -f`). */
@@ -50,10 +69,13 @@ export class LocalNginx extends pulumi.ComponentResource {
         super("webstack:local:Nginx", name, {}, opts);
         const dockerName = `${args.namePrefix}-nginx`;
         const labels = (role: string) => dockerLabels(args.labels, { [LABEL.role]: role });
-        const volume = new docker.Volume(`${name}-conf`, { name: `${dockerName}-conf`, labels: labels("nginx-conf") }, { parent: this });
+        // A new Docker name: a new volume takes its owner from the image's mount point (nginx's user);
+        // the one root-owned before nginx dropped root would not be writable by the config container.
+        const volume = new docker.Volume(`${name}-conf`, { name: `${dockerName}-config`, labels: labels("nginx-conf") }, { parent: this });
         const mount = (readOnly: boolean) => [{ type: "volume", source: volume.name, target: NGINX_CONF_DIR, readOnly }];
         const id = configIdOf(args.config);
         const configName = `${dockerName}-config-${id}`;
+        const tls = args.tls;
         const publisher = new docker.Container(
             `${name}-config-${id}`,
             {
@@ -61,8 +83,25 @@ export class LocalNginx extends pulumi.ComponentResource {
                 hostname: configName,
                 image: args.image,
                 command: ["publish"],
-                envs: envList({ [NGINX_CONF_ENV]: args.config, [NGINX_CONF_DIR_ENV]: NGINX_CONF_DIR }),
+                envs: envList({
+                    ...nginxEnvironment(),
+                    [NGINX_CONF_ENV]: args.config,
+                    [NGINX_CONF_DIR_ENV]: NGINX_CONF_DIR,
+                    ...(tls ? { [NGINX_TLS_UPLOAD_DIR_ENV]: NGINX_TLS_UPLOAD_DIR } : {}),
+                }),
                 mounts: mount(false),
+                ...HARDENED,
+                // Docker copies uploads in at "/" (kreuzwerker resource_docker_container_funcs.go), which it
+                // refuses on a read-only root; so only a config container that carries TLS files keeps a
+                // writable one. It runs no server and publishes no port.
+                readOnly: tls === undefined,
+                tmpfs: { ...NGINX_TMPFS_OPTIONS, "/tmp": "rw,noexec,nosuid,nodev,size=4m" },
+                uploads: tls
+                    ? [
+                          { file: `${NGINX_TLS_UPLOAD_DIR}/cert.pem`, content: tls.certificatePem },
+                          { file: `${NGINX_TLS_UPLOAD_DIR}/key.pem`, content: pulumi.secret(tls.privateKeyPem) },
+                      ]
+                    : [],
                 // On the stack network, so `nginx -t` sees the same resolver as nginx.
                 networksAdvanced: [{ name: args.networkName }],
                 // Healthy once published; a config that fails `nginx -t` exits instead.
@@ -76,7 +115,8 @@ export class LocalNginx extends pulumi.ComponentResource {
                 logOpts: { ...COMMON_CONTAINER.logOpts },
                 securityOpts: [...COMMON_CONTAINER.securityOpts],
             },
-            { parent: this },
+            // A new certificate alone (same config id) replaces this container under the same Docker name.
+            { parent: this, deleteBeforeReplace: true },
         );
         const container = new docker.Container(
             name,
@@ -86,7 +126,13 @@ export class LocalNginx extends pulumi.ComponentResource {
                 image: args.image,
                 envs: envList(localNginxEnvironment()),
                 mounts: mount(true),
-                ports: [{ internal: NGINX_PORT, external: args.httpPort, ip: args.bindAddress, protocol: "tcp" }],
+                ports: [
+                    { internal: NGINX_PORT, external: args.httpPort, ip: args.bindAddress, protocol: "tcp" },
+                    { internal: NGINX_HTTPS_PORT, external: args.httpsPort, ip: args.bindAddress, protocol: "tcp" },
+                ],
+                ...HARDENED,
+                readOnly: true,
+                tmpfs: NGINX_TMPFS_OPTIONS,
                 networksAdvanced: [{ name: args.networkName }],
                 healthcheck: dockerHealthcheck(NGINX_HEALTHCHECK),
                 // SIGQUIT is nginx's graceful shutdown: open requests finish first.

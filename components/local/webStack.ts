@@ -2,12 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { LocalStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { renderNginxConfig } from "../../nginx/render";
+import { NGINX_HTTPS_PORT } from "../../lib/runtime";
+import { NginxListener, PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";
+import { TlsCertificate } from "../tlsCertificate";
 import { appSources, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { LocalAppService } from "./appService";
 import { LocalNetwork } from "./network";
 import { LocalNginx } from "./nginxProxy";
+
+/** With TLS: plain HTTP (which redirects) and nginx's TLS port. */
+const LOCAL_TLS_LISTENERS: readonly NginxListener[] = [
+    PLAIN_LISTENER,
+    { port: NGINX_HTTPS_PORT, tls: true, proxyProtocol: false, scheme: "https" },
+];
 
 export interface LocalWebStackArgs {
     /** The validated stack config. */
@@ -20,7 +28,7 @@ export interface LocalWebStackArgs {
 
 /** The whole stack on the local Docker engine: two images, a network, the app replicas and nginx. */
 export class LocalWebStack extends pulumi.ComponentResource {
-    /** Where nginx answers, e.g. http://127.0.0.1:8080/. */
+    /** Where nginx answers, e.g. http://127.0.0.1:8080/, or https://127.0.0.1:8443/ with TLS. */
     public readonly url: pulumi.Output<string>;
     /** Per service: weight, replicas and expected share of requests. */
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
@@ -69,13 +77,20 @@ export class LocalWebStack extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        const certificate = c.tls ? new TlsCertificate(`${name}-tls`, { tls: c.tls }, { parent: this }) : undefined;
         const nginx = new LocalNginx(
             `${name}-nginx`,
             {
                 image: nginxImage.ref,
-                config: renderNginxConfig({ services: c.services, tuning: c.nginx }),
+                config: renderNginxConfig({
+                    services: c.services,
+                    tuning: c.nginx,
+                    ...(c.tls ? { listeners: LOCAL_TLS_LISTENERS, redirectToHttpsPort: c.httpsPort, hstsMaxAgeSec: c.hstsMaxAgeSec } : {}),
+                }),
+                ...(certificate ? { tls: { certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem } } : {}),
                 networkName: network.networkName,
                 httpPort: c.httpPort,
+                httpsPort: c.httpsPort,
                 bindAddress: c.bindAddress,
                 namePrefix: args.namePrefix,
                 labels: args.labels,
@@ -83,7 +98,7 @@ export class LocalWebStack extends pulumi.ComponentResource {
             { parent: this },
         );
         const host = c.bindAddress === "0.0.0.0" ? "127.0.0.1" : c.bindAddress;
-        this.url = pulumi.output(`http://${host}:${c.httpPort}/`);
+        this.url = pulumi.output(c.tls ? `https://${host}:${c.httpsPort}/` : `http://${host}:${c.httpPort}/`);
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.nginxContainer = nginx.containerName;
         this.registerOutputs({ url: this.url, upstreams: this.upstreams, nginxContainer: this.nginxContainer });

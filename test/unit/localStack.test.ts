@@ -137,11 +137,14 @@ describe("default config: the article's stack", () => {
         expect(app1.deleteBeforeReplace).toBe(false);
     });
 
-    test("nginx is the only container with a published port, on 127.0.0.1:8080", () => {
+    test("nginx is the only container with published ports: 8080, and 8443 reserved for TLS, on 127.0.0.1", () => {
         const published = def.resources.filter((r) => r.type === T.container && r.inputs.ports !== undefined);
         expect(published.map((r) => r.name)).toEqual(["webstack-nginx"]);
         const nginx = published[0];
-        expect(nginx.inputs.ports).toEqual([{ internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(nginx.inputs.ports).toEqual([
+            { internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" },
+            { internal: 8443, external: 8443, ip: "127.0.0.1", protocol: "tcp" },
+        ]);
         expect(nginx.inputs).toMatchObject({
             name: "webstack-dev-nginx",
             image: one(def, T.image, "webstack-nginx-image").state.repoDigest,
@@ -153,7 +156,7 @@ describe("default config: the article's stack", () => {
         expect(envOf(nginx).join("\n")).not.toContain("WEBSTACK_NGINX_CONF=");
         expect(envOf(nginx)).toContain(`WEBSTACK_NGINX_CONF_DIR=${NGINX_CONF_DIR}`);
         expect(nginx.inputs.mounts).toEqual([
-            { type: "volume", source: "webstack-dev-nginx-conf", target: NGINX_CONF_DIR, readOnly: true },
+            { type: "volume", source: "webstack-dev-nginx-config", target: NGINX_CONF_DIR, readOnly: true },
         ]);
         expect(configOf(def)).toBe(renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX }));
         expect(nginx.deleteBeforeReplace).toBe(true);
@@ -206,7 +209,10 @@ describe("three services with replicas (one at 0)", () => {
             "server beta:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",
             "server gamma:8000 weight=2 max_fails=1 fail_timeout=2s resolve;",
         ]);
-        expect(nginx.inputs.ports).toEqual([{ internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(nginx.inputs.ports).toEqual([
+            { internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" },
+            { internal: 8443, external: 8443, ip: "127.0.0.1", protocol: "tcp" },
+        ]);
     });
 
     test("outputs", () => {

@@ -50,7 +50,7 @@ describe("replay fails loudly on anything it would not apply", () => {
     test("a resource of another provider", async () => {
         const bucket = { ...container({}), type: "aws:s3/bucket:Bucket", name: "b" };
         await expect(replay(only(bucket), { root: "." })).rejects.toThrow(
-            "aws:s3/bucket:Bucket b: the replay applies docker images, networks, volumes and containers only",
+            "aws:s3/bucket:Bucket b: the replay applies docker images, networks, volumes, containers and tls keys and certificates only",
         );
     });
 

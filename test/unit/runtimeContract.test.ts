@@ -1,6 +1,7 @@
 // The runtime contract (lib/runtime.ts) against the files that must honour it, read as they ship:
 // the env vars app/ and nginx/ read are exactly the ones the program sets, and the ports, user and
 // paths baked into the Dockerfiles are the contract's.
+import { DHPARAM_PATH } from "../../nginx/tls";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
@@ -9,7 +10,15 @@ import {
     APP_PORT,
     APP_USER,
     LOCAL_APP_STOP,
+    NGINX_CONF_DIR,
     NGINX_CONF_DIR_ENV,
+    NGINX_HEALTH_PATH,
+    NGINX_HTTPS_PORT,
+    NGINX_RUN_CONF,
+    NGINX_TLS_CERT_ENV,
+    NGINX_TLS_KEY_ENV,
+    NGINX_TLS_UPLOAD_DIR_ENV,
+    NGINX_USER,
     NGINX_CONF_ENV,
     NGINX_HEALTHCHECK,
     NGINX_PORT,
@@ -66,12 +75,22 @@ describe("nginx: scripts read what the program sets", () => {
     const dockerfile = read("nginx/Dockerfile");
 
     test("the health check script reads port and path from nginxEnvironment()", () => {
-        expect(shellEnvReads(healthcheck).sort()).toEqual(Object.keys(nginxEnvironment()).sort());
+        expect(shellEnvReads(healthcheck).sort()).toEqual(["WEBSTACK_NGINX_HEALTH_PATH", "WEBSTACK_NGINX_PORT"]);
+        expect(nginxEnvironment()).toMatchObject({
+            WEBSTACK_NGINX_PORT: String(NGINX_PORT),
+            WEBSTACK_NGINX_HEALTH_PATH: NGINX_HEALTH_PATH,
+        });
         expect(healthcheck).not.toMatch(/\/dev\/tcp\/127\.0\.0\.1\/\d/);
     });
 
     test("the entrypoint reads only the config (ECS), or the local volume settings", () => {
-        const provided = new Set([NGINX_CONF_ENV, ...Object.keys(localNginxEnvironment())]);
+        const provided = new Set([
+            NGINX_CONF_ENV,
+            NGINX_TLS_CERT_ENV,
+            NGINX_TLS_KEY_ENV,
+            NGINX_TLS_UPLOAD_DIR_ENV,
+            ...Object.keys(localNginxEnvironment()),
+        ]);
         expect(shellEnvReads(entrypoint).filter((k) => !provided.has(k))).toEqual([]);
         expect(
             Object.keys(localNginxEnvironment()).filter(
@@ -86,9 +105,18 @@ describe("nginx: scripts read what the program sets", () => {
     });
 
     test("the Dockerfile exposes the contract's port, installs the health check where it is called, and uses the entrypoint", () => {
-        expect(/^EXPOSE (\d+)$/m.exec(dockerfile)?.[1]).toBe(String(NGINX_PORT));
+        expect(/^EXPOSE (.+)$/m.exec(dockerfile)?.[1]).toBe(`${NGINX_PORT} ${NGINX_HTTPS_PORT}`);
         expect(dockerfile).toContain(`COPY webstack-healthcheck.sh ${NGINX_HEALTHCHECK[1]}`);
         expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/local\/bin\/webstack-entrypoint\.sh"\]$/m);
         expect(dockerfile).toMatch(/^STOPSIGNAL SIGQUIT$/m);
+    });
+
+    test("the Dockerfile runs nginx non-root on the run config, with the DH group and a private config volume", () => {
+        expect(/^USER (\S+)$/m.exec(dockerfile)?.[1]).toBe(NGINX_USER);
+        expect(dockerfile).toContain(`"-c", "${NGINX_RUN_CONF}"`);
+        expect(dockerfile).toContain(`COPY ffdhe2048.pem ${DHPARAM_PATH}`);
+        const [uid, gid] = NGINX_USER.split(":");
+        expect(dockerfile).toContain(`install -d -o ${uid} -g ${gid} -m 0700 ${NGINX_CONF_DIR}`);
+        expect(read("nginx/ffdhe2048.pem")).toMatch(/^-----BEGIN DH PARAMETERS-----\n/);
     });
 });

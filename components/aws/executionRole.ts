@@ -8,6 +8,8 @@ export interface AwsExecutionRoleArgs {
     readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
     /** CloudWatch log groups the tasks write to. */
     readonly logGroupArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** Secrets Manager secrets nginx's container reads at start (its TLS certificate and key). Default: none. */
+    readonly nginxSecretArns?: pulumi.Input<pulumi.Input<string>[]>;
     /** Tags on the role. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -31,7 +33,7 @@ export function executionTrustPolicy(accountId: string): object {
 }
 
 /** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
-export function executionPolicy(repositoryArns: readonly string[], logGroupArns: readonly string[]): object {
+export function executionPolicy(repositoryArns: readonly string[], logGroupArns: readonly string[], nginxSecretArns: readonly string[] = []): object {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -50,6 +52,10 @@ export function executionPolicy(repositoryArns: readonly string[], logGroupArns:
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: logGroupArns.map((arn) => `${arn}:*`),
             },
+            // The container definitions' `secrets`: those secrets by ARN, never a wildcard.
+            ...(nginxSecretArns.length > 0
+                ? [{ Sid: "ReadNginxTls", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...nginxSecretArns] }]
+                : []),
         ],
     };
 }
@@ -81,8 +87,8 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             {
                 role: role.name,
                 policy: pulumi
-                    .all([args.repositoryArns, args.logGroupArns])
-                    .apply(([repos, logs]) => JSON.stringify(executionPolicy(repos, logs))),
+                    .all([args.repositoryArns, args.logGroupArns, args.nginxSecretArns ?? []])
+                    .apply(([repos, logs, secrets]) => JSON.stringify(executionPolicy(repos, logs, secrets))),
             },
             { parent: this },
         );

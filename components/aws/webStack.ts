@@ -1,16 +1,18 @@
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
 import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
-import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
-import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
+import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";
+import { renderNginxConfig } from "../../nginx/render";
 import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
+import { TlsCertificate } from "../tlsCertificate";
+import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
 import { AwsExecutionRole } from "./executionRole";
@@ -18,6 +20,7 @@ import { FORMER_TYPES, FargateService } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
+import { NginxTlsSecret } from "./nginxTlsSecret";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
 import { ServiceAutoscaling } from "./autoscaling";
@@ -52,7 +55,7 @@ export const KEEP_UNTAGGED_IMAGES = 10;
  * Network Load Balancer. Same app, same nginx config semantics as the local target.
  */
 export class AwsWebStack extends pulumi.ComponentResource {
-    /** Where nginx answers: http://<NLB DNS name>:<httpPort>/. */
+    /** Where the stack answers: https://<domain>/ with webstack:aws.domain, else http(s)://<NLB DNS name>/. */
     public readonly url: pulumi.Output<string>;
     /** Per service: weight, replicas and expected share of requests. */
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
@@ -76,9 +79,17 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
+        // Who terminates TLS decides the listeners, target groups and nginx ports (lib/awsListeners.ts).
+        const plan = awsListeners(c);
         const groups = new AwsSecurityGroups(
             `${name}-sg`,
-            { vpcId: network.vpcId, httpPort: AWS_PUBLIC_PORTS.http, endpoints: network.endpoints, tags },
+            {
+                vpcId: network.vpcId,
+                publicPorts: plan.nlb.map((l) => l.port),
+                targetPorts: plan.nlb.map((l) => l.targetGroup.port),
+                endpoints: network.endpoints,
+                tags,
+            },
             parent,
         );
 
@@ -145,6 +156,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             parent,
         );
+        // webstack:tls on aws: nginx terminates TLS; its certificate and key reach it through Secrets Manager.
+        const nginxTls = c.tls && new TlsCertificate(`${name}-tls`, { tls: c.tls }, parent);
+        const nginxSecret =
+            nginxTls &&
+            new NginxTlsSecret(
+                `${name}-nginx-tls`,
+                { certificatePem: nginxTls.certificatePem, privateKeyPem: nginxTls.privateKeyPem, tags },
+                parent,
+            );
         const role = new AwsExecutionRole(
             `${name}-execution`,
             // The registry's ID is the account the stack deploys to; no extra lookup needed.
@@ -153,6 +173,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
                 repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
                 logGroupArns: logs.arns,
+                ...(nginxSecret ? { nginxSecretArns: [nginxSecret.arn] } : {}),
                 tags,
             },
             parent,
@@ -171,6 +192,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
 
         // What every task needs before it starts: a way to pull its image, and the permission to.
         const taskPrerequisites = [...network.egress, role.policy];
+        const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
         const common = {
             platform: a.platform,
             executionRoleArn: role.arn,
@@ -233,40 +255,64 @@ export class AwsWebStack extends pulumi.ComponentResource {
             autoscale(s.name, services[s.name], s.autoscaling);
         }
 
+        const cert = a.certificate;
+        const acm =
+            cert?.kind === "dns"
+                ? new AcmCertificate(`${name}-certificate`, { domain: cert.domain, hostedZoneId: cert.hostedZoneId, tags }, parent)
+                : undefined;
         const lb = new AwsLoadBalancer(
             `${name}-lb`,
             {
                 vpcId: network.vpcId,
                 subnetIds: network.publicSubnetIds,
                 securityGroupId: groups.nlbSecurityGroupId,
-                port: AWS_PUBLIC_PORTS.http,
+                listeners: plan.nlb,
+                ...(cert?.kind === "arn" ? { certificate: { arn: cert.arn } } : {}),
+                ...(acm ? { certificate: { arn: acm.arn, readyAfter: [acm.validation] } } : {}),
+                ...(cert?.kind === "dns" ? { alias: { domain: cert.domain, hostedZoneId: cert.hostedZoneId } } : {}),
                 // An internet-facing NLB needs its subnets routed to the internet gateway first.
                 createAfter: network.internetAccess,
                 tags,
             },
             parent,
         );
+        // The nginx config names the certificate's digest, so a new certificate is a new task definition.
+        const certificateSha256: pulumi.Output<string | undefined> = nginxTls
+            ? nginxTls.certificatePem.apply((pem) => createHash("sha256").update(pem).digest("hex"))
+            : pulumi.output(undefined);
+        const nginxConfig = certificateSha256.apply((sha) =>
+            // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
+            // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
+            renderNginxConfig({
+                services: c.services,
+                tuning: c.nginx,
+                domainSuffix: `.${cluster.namespaceName}`,
+                listeners: plan.nginx,
+                ...(plan.redirectToHttpsPort !== undefined
+                    ? { redirectToHttpsPort: plan.redirectToHttpsPort, hstsMaxAgeSec: c.hstsMaxAgeSec }
+                    : {}),
+                ...(sha ? { certificateSha256: sha } : {}),
+                clientAddress: {
+                    trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
+                },
+            }),
+        );
+        const nginxSecrets = nginxSecret ? nginxSecret.containerSecrets : pulumi.output([]);
         services[NGINX_SERVICE_NAME] = new FargateService(
             `${name}-nginx`,
             {
                 ...common,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
-                container: nginxContainer({
-                    // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
-                    // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
-                    config: renderNginxConfig({
-                        services: c.services,
-                        tuning: c.nginx,
-                        domainSuffix: `.${cluster.namespaceName}`,
-                        listeners: [PLAIN_LISTENER, { port: NGINX_PROXY_PROTOCOL_PORT, tls: false, proxyProtocol: true, scheme: "http" }],
-                        clientAddress: {
-                            trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
-                        },
+                container: pulumi.all([nginxConfig, nginxSecrets]).apply(([config, secrets]) =>
+                    nginxContainer({
+                        config,
+                        ports: nginxContainerPorts(plan),
+                        secrets,
+                        logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
+                        region: a.region,
                     }),
-                    logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
-                    region: a.region,
-                }),
+                ),
                 image: nginxImage.ref,
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
@@ -275,17 +321,16 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 securityGroupId: groups.nginxSecurityGroupId,
                 exposure: {
                     kind: "loadBalancer",
-                    targetGroupArn: lb.targetGroupArn,
-                    containerPort: NGINX_PROXY_PROTOCOL_PORT,
+                    targets: lb.targets,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
-                startAfter: [...taskPrerequisites, lb.listener],
+                startAfter: [...taskPrerequisites, ...nginxPrerequisites, ...Object.values(lb.listeners)],
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
         autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
 
-        this.url = pulumi.interpolate`http://${lb.dnsName}/`;
+        this.url = cert?.kind === "dns" ? pulumi.output(`https://${cert.domain}/`) : pulumi.interpolate`${plan.urlScheme}://${lb.dnsName}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
         this.services = services;

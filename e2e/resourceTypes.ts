@@ -44,4 +44,9 @@ export const AWS = {
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     scalingTarget: "aws:appautoscaling/target:Target",
     scalingPolicy: "aws:appautoscaling/policy:Policy",
+    certificate: "aws:acm/certificate:Certificate",
+    certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
+    dnsRecord: "aws:route53/record:Record",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
 } as const;

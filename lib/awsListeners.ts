@@ -6,12 +6,7 @@
 //   load-balancer  80 TCP -> nginx 8081 (301 to https), 443 TLS (ACM certificate) -> nginx 8082 (https)
 //   nginx          80 TCP -> nginx 8081 (301 to https), 443 TCP (passed through) -> nginx 8444 (TLS, https)
 import { AWS_PUBLIC_PORTS } from "./awsFacts";
-import {
-    NGINX_PORT,
-    NGINX_PROXY_PROTOCOL_PORT,
-    NGINX_PROXY_TLS_PORT,
-    NGINX_PROXY_TLS_TERMINATED_PORT,
-} from "./runtime";
+import { NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT, NGINX_PROXY_TLS_PORT, NGINX_PROXY_TLS_TERMINATED_PORT } from "./runtime";
 import type { AwsCertificate, TlsConfig } from "./types";
 
 /** Who terminates TLS: nobody, the load balancer (ACM), or nginx (webstack:tls). */

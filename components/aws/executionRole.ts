@@ -33,7 +33,11 @@ export function executionTrustPolicy(accountId: string): object {
 }
 
 /** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
-export function executionPolicy(repositoryArns: readonly string[], logGroupArns: readonly string[], nginxSecretArns: readonly string[] = []): object {
+export function executionPolicy(
+    repositoryArns: readonly string[],
+    logGroupArns: readonly string[],
+    nginxSecretArns: readonly string[] = [],
+): object {
     return {
         Version: "2012-10-17",
         Statement: [

@@ -15,9 +15,10 @@ interface CommonOutputs {
     readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
 }
 
-/** A local stack's outputs: also the nginx container, for `docker logs -f`. */
+/** A local stack's outputs: also the nginx container, for `docker logs -f`, and with TLS its certificate. */
 export interface LocalOutputs extends CommonOutputs {
     readonly nginxContainer: pulumi.Output<string>;
+    readonly certificatePem?: pulumi.Output<string>;
 }
 
 /** An aws stack's outputs: also what `aws ecs` and `aws logs` commands need. */
@@ -47,5 +48,10 @@ export function main(): StackOutputs {
         };
     }
     const web = new LocalWebStack("webstack", { config, namePrefix, labels });
-    return { url: web.url, upstreams: web.upstreams, nginxContainer: web.nginxContainer };
+    return {
+        url: web.url,
+        upstreams: web.upstreams,
+        nginxContainer: web.nginxContainer,
+        ...(web.certificatePem ? { certificatePem: web.certificatePem } : {}),
+    };
 }

@@ -53,7 +53,7 @@ export interface BenchOptions {
     readonly load: LoadSettings;
     /** Where the md, JSON and SVG go. */
     readonly outDir: string;
-    /** Host ports: article base+1, ours base+2, direct base+3. */
+    /** Host ports: article base+1, ours base+2, direct base+3, ours over https base+4 (http) and base+5 (https); ours reserves base+6 for https. */
     readonly portBase: number;
     /** Stack name of our configuration. */
     readonly stack: string;
@@ -113,7 +113,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         } else if (flag === "--open") {
             o = { ...o, load: { ...o.load, openSec: int(flag, v, 1, 600) } };
         } else if (flag === "--port-base") {
-            // Ports base+1..base+3 stay inside the bench range 18100-18199.
+            // Ports base+1..base+6 stay inside the bench range 18100-18199.
             o = { ...o, portBase: int(flag, v, 18100, 18190) };
         } else if (flag === "--stack" && /^[a-z][a-z0-9-]{0,20}$/.test(v ?? "")) {
             o = { ...o, stack: v! };
@@ -182,6 +182,13 @@ function describeConfigs(articleTotal: number, oursTotal: number, threads: strin
             description:
                 "the program's default stack through e2e/evaluate + e2e/replay on the offline bases: application1 (6 workers) and " +
                 `application2 (3 workers), gthread with ${threads} threads, weights 3:1, nginx as nginx/render.ts renders the default tuning.`,
+        },
+        https: {
+            label: "ours over https",
+            gunicornWorkers: oursTotal,
+            description:
+                "a second stack exactly like ours with webstack:tls self-signed: the same requests over TLS (HTTP/1.1, Mozilla " +
+                "intermediate, ECDSA P-256), so its rows against ours are the cost of TLS in the same run.",
         },
         direct: {
             label: "direct (no proxy)",
@@ -310,12 +317,13 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     let closedRuns: ClosedRun[] = [];
     let openRuns: OpenRun[] = [];
     try {
-        const ours = await upOurs(o.stack, o.portBase + 2);
+        const ours = await upOurs(o.stack, o.portBase + 2, o.portBase + 6);
+        const https = await upOurs(`${o.stack}-tls`, o.portBase + 4, o.portBase + 5, true);
         const [article, direct] = await Promise.all([
             upArticle(fixture, { runId, appImage: ours.appImage, hostPort: o.portBase + 1 }),
             upDirect(ours, { runId, hostPort: o.portBase + 3 }),
         ]);
-        log(`up: article ${article.url}, ours ${ours.url}, direct ${direct.url}`);
+        log(`up: article ${article.url}, ours ${ours.url}, ours over https ${https.url}, direct ${direct.url}`);
         const threads = envOf(containersWithRole(ours.ev, "app")[0]).GUNICORN_THREADS ?? "?";
         configs = describeConfigs(articleWorkers(fixture), stackWorkers(ours.ev), threads);
         const ids = (names: readonly string[]) =>
@@ -323,6 +331,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
         const targets: Record<ConfigId, Target> = {
             article: { url: article.url, appIds: await ids(article.apps) },
             ours: { url: ours.url, appIds: await ids(ours.apps) },
+            https: { url: https.url, appIds: await ids(https.apps) },
             direct: { url: direct.url, appIds: await ids(direct.apps) },
         };
         closedRuns = await closedLoop(targets, o.load, log);
@@ -337,6 +346,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = ()
     } finally {
         await cleanupBench(runId).catch((e) => notes.push(`cleanup failed: ${(e as Error).message}`));
         await downOurs(o.stack).catch((e) => notes.push(`teardown failed: ${(e as Error).message}`));
+        await downOurs(`${o.stack}-tls`).catch((e) => notes.push(`teardown failed: ${(e as Error).message}`));
     }
     const closed = summarizeClosed(closedRuns);
     const open = summarizeOpen(openRuns);

@@ -196,7 +196,7 @@ export function renderReport(r: BenchResult): string {
     ].join("\n");
 }
 
-const COLORS: Readonly<Record<ConfigId, string>> = { article: "#9e9e9e", ours: "#2e7d32", direct: "#1565c0" };
+const COLORS: Readonly<Record<ConfigId, string>> = { article: "#9e9e9e", ours: "#2e7d32", https: "#81c784", direct: "#1565c0" };
 const W = 760;
 const H = 330;
 const PANEL_W = 340;

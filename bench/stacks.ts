@@ -8,7 +8,7 @@ import { DeclaredResource, Evaluation, evaluate } from "../e2e/evaluate";
 import { replay, teardown } from "../e2e/replay";
 import { DOCKER } from "../e2e/resourceTypes";
 import { OFFLINE_BASES } from "../e2e/stackFile";
-import { get } from "../e2e/traffic";
+import { agentFor, get } from "../e2e/traffic";
 import { APP_PORT } from "../lib/runtime";
 import type { ArticleFixture } from "./article";
 
@@ -42,12 +42,13 @@ export function stackWorkers(ev: Evaluation): number {
     return containersWithRole(ev, "app").reduce((sum, r) => sum + Number(envOf(r).GUNICORN_WORKERS ?? 0), 0);
 }
 
-/** Polls `url` until it answers 200 `times` in a row; throws after `timeoutMs`. */
-export async function waitServing(url: string, timeoutMs = 60_000, times = 3): Promise<void> {
+/** Polls `url` until it answers 200 `times` in a row; throws after `timeoutMs`. `ca`: the PEM an https URL chains to. */
+export async function waitServing(url: string, timeoutMs = 60_000, times = 3, ca?: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let ok = 0;
+    const agent = agentFor(url, false, undefined, ca);
     while (Date.now() < deadline) {
-        const r = await get(url, undefined, 2000);
+        const r = await get(url, agent, 2000);
         ok = r.status === 200 ? ok + 1 : 0;
         if (ok >= times) {
             return;
@@ -63,9 +64,12 @@ export interface OursUp extends Up {
     readonly appImage: string;
 }
 
-/** Brings stack `stack` up with the default config on `httpPort` (replacing any earlier run) and waits until it serves. */
-export async function upOurs(stack: string, httpPort: number): Promise<OursUp> {
-    const ev = await evaluate({ ...OFFLINE_BASES, httpPort }, { stack });
+/**
+ * Brings stack `stack` up with the default config on `httpPort` (replacing any earlier run) and waits
+ * until it serves; with `tls`, TLS (self-signed) is on and the URL is the https one on `httpsPort`.
+ */
+export async function upOurs(stack: string, httpPort: number, httpsPort: number, tls = false): Promise<OursUp> {
+    const ev = await evaluate({ ...OFFLINE_BASES, httpPort, httpsPort, ...(tls ? { tls: { mode: "self-signed" } } : {}) }, { stack });
     if (ev.error) {
         throw ev.error;
     }
@@ -75,7 +79,8 @@ export async function upOurs(stack: string, httpPort: number): Promise<OursUp> {
     await teardown("webstack", stack);
     const state = await replay(ev, { root: ROOT });
     const url = String(ev.outputs!.url);
-    await waitServing(url);
+    const cert = ev.outputs!.certificatePem === undefined ? undefined : state.refs.get(String(ev.outputs!.certificatePem));
+    await waitServing(url, 60_000, 3, cert);
     const image = ev.resources.find((r) => r.type === DOCKER.image && String(r.inputs.imageName).startsWith("webstack-app:"));
     if (!image) {
         throw new Error("the program declares no app image");

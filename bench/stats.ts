@@ -25,8 +25,8 @@ export function stat(values: readonly number[]): Stat {
     return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
-export type ConfigId = "article" | "ours" | "direct";
-export const CONFIG_IDS: readonly ConfigId[] = ["article", "ours", "direct"];
+export type ConfigId = "article" | "ours" | "https" | "direct";
+export const CONFIG_IDS: readonly ConfigId[] = ["article", "ours", "https", "direct"];
 
 /** Host state a run started in, and where the CPU went during it. */
 interface RunContext {

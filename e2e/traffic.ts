@@ -1,6 +1,13 @@
 // Traffic against a running stack: request loops, the nginx upstreamlog parser, observed vs expected
 // shares, and the report table with a terminal bar chart. Only ever aimed at the URL it is given.
 import * as http from "http";
+import * as https from "https";
+
+/** A keep-alive (or fresh) agent for the URL's scheme; `ca` is the PEM an https server must chain to. */
+export function agentFor(url: string, keepAlive: boolean, maxSockets?: number, ca?: string): http.Agent {
+    const opts = { keepAlive, ...(maxSockets ? { maxSockets } : {}) };
+    return url.startsWith("https:") ? new https.Agent({ ...opts, ...(ca ? { ca } : {}) }) : new http.Agent(opts);
+}
 
 export interface Reply {
     readonly status: number;
@@ -22,7 +29,8 @@ export interface Reply {
 export function get(url: string, agent?: http.Agent, timeoutMs = 10_000, bodyMarker?: string): Promise<Reply> {
     const started = performance.now();
     return new Promise((resolve) => {
-        const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
+        const client = url.startsWith("https:") ? https : http;
+        const req = client.get(url, { agent, timeout: timeoutMs }, (res) => {
             let body = "";
             if (bodyMarker === undefined) {
                 res.resume();
@@ -63,8 +71,8 @@ export function getText(url: string): Promise<{ status: number; body: string; he
 }
 
 /** Sends `count` GETs with `concurrency` keep-alive clients; returns every reply. */
-export async function sendRequests(url: string, count: number, concurrency = 4): Promise<Reply[]> {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+export async function sendRequests(url: string, count: number, concurrency = 4, ca?: string): Promise<Reply[]> {
+    const agent = agentFor(url, true, concurrency, ca);
     const replies: Reply[] = [];
     let next = 0;
     await Promise.all(
@@ -94,9 +102,9 @@ export class LoadLoop {
     private running = true;
     private readonly done: Promise<void>;
 
-    constructor(url: string, concurrency = 4, maxSec = 120, bodyMarker?: string) {
-        const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-        const fresh = new http.Agent({ keepAlive: false });
+    constructor(url: string, concurrency = 4, maxSec = 120, bodyMarker?: string, ca?: string) {
+        const agent = agentFor(url, true, concurrency, ca);
+        const fresh = agentFor(url, false, undefined, ca);
         const deadline = Date.now() + maxSec * 1000;
         this.done = Promise.all(
             Array.from({ length: concurrency }, async () => {

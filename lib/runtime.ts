@@ -27,11 +27,13 @@ export const NGINX_PROXY_TLS_TERMINATED_PORT = 8082;
 export const NGINX_PROXY_TLS_PORT = 8444;
 /**
  * nginx's writable places, tmpfs on both targets (the root filesystem is read-only): the running config,
- * pid and TLS files under /run/webstack, temp files of proxied bodies under /var/cache/nginx.
+ * pid and TLS files under /run/webstack, temp files of proxied bodies under /var/cache/webstack-nginx.
+ * Paths no base image has: Docker mounts a tmpfs over an existing directory root-owned 0755, which
+ * nginx's user could not write; over a new one it is 1777 (the entrypoint's umask keeps files private).
  */
 export const NGINX_TMPFS = [
-    { containerPath: "/run/webstack", sizeMiB: 4, mountOptions: ["rw", "noexec", "nosuid", "nodev"] },
-    { containerPath: "/var/cache/nginx", sizeMiB: 64, mountOptions: ["rw", "noexec", "nosuid", "nodev"] },
+    { containerPath: "/run/webstack", sizeMiB: 4, mountOptions: ["rw", "noexec", "nosuid", "nodev", "mode=1777"] },
+    { containerPath: "/var/cache/webstack-nginx", sizeMiB: 64, mountOptions: ["rw", "noexec", "nosuid", "nodev", "mode=1777"] },
 ] as const;
 /** The config nginx runs (`nginx -c`), written by the entrypoint into the tmpfs. */
 export const NGINX_RUN_CONF = "/run/webstack/nginx.conf";

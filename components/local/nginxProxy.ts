@@ -95,7 +95,7 @@ export class LocalNginx extends pulumi.ComponentResource {
                 // refuses on a read-only root; so only a config container that carries TLS files keeps a
                 // writable one. It runs no server and publishes no port.
                 readOnly: tls === undefined,
-                tmpfs: { ...NGINX_TMPFS_OPTIONS, "/tmp": "rw,noexec,nosuid,nodev,size=4m" },
+                tmpfs: { ...NGINX_TMPFS_OPTIONS, "/tmp": "rw,noexec,nosuid,nodev,size=4m,mode=1777" },
                 uploads: tls
                     ? [
                           { file: `${NGINX_TLS_UPLOAD_DIR}/cert.pem`, content: tls.certificatePem },

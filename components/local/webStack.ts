@@ -34,6 +34,8 @@ export class LocalWebStack extends pulumi.ComponentResource {
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
     /** Docker name of the nginx container. */
     public readonly nginxContainer: pulumi.Output<string>;
+    /** With TLS: the certificate nginx serves (PEM), for clients and browsers to trust a self-signed one. */
+    public readonly certificatePem?: pulumi.Output<string>;
 
     constructor(name: string, args: LocalWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:local:WebStack", name, {}, opts);
@@ -101,6 +103,12 @@ export class LocalWebStack extends pulumi.ComponentResource {
         this.url = pulumi.output(c.tls ? `https://${host}:${c.httpsPort}/` : `http://${host}:${c.httpPort}/`);
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.nginxContainer = nginx.containerName;
-        this.registerOutputs({ url: this.url, upstreams: this.upstreams, nginxContainer: this.nginxContainer });
+        this.certificatePem = certificate?.certificatePem;
+        this.registerOutputs({
+            url: this.url,
+            upstreams: this.upstreams,
+            nginxContainer: this.nginxContainer,
+            certificatePem: this.certificatePem,
+        });
     }
 }

@@ -12,6 +12,7 @@ import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { NGINX_CONF_ENV } from "../../lib/runtime";
 import { configIdOf } from "../../nginx/render";
 import { ChangeSpec, allAfter, firstAfter } from "./zeroDowntime";
+import { testPorts } from "./engine";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -40,7 +41,7 @@ async function evaluateIn(root: string, config: Record<string, unknown>, stack: 
     const cwd = process.cwd();
     process.chdir(root);
     try {
-        const ev = await evaluate({ ...OFFLINE_BASES, ...config }, { stack });
+        const ev = await evaluate({ ...OFFLINE_BASES, ...testPorts(config), ...config }, { stack });
         if (ev.error) {
             throw ev.error;
         }

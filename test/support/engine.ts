@@ -33,7 +33,7 @@ export interface UpStack {
 
 /** Evaluates `config` (on the offline bases) as stack `stack` and replays it on the engine. */
 export async function upStack(stack: string, config: Record<string, unknown>): Promise<UpStack> {
-    const full = { ...OFFLINE_BASES, ...config };
+    const full = { ...OFFLINE_BASES, ...testPorts(config), ...config };
     const ev = await evaluate(full, { stack });
     if (ev.error) {
         throw ev.error;
@@ -42,6 +42,11 @@ export async function upStack(stack: string, config: Record<string, unknown>): P
     const state = await replay(ev, { root: ROOT, log: () => undefined });
     saveReplayConfig(stack, full);
     return { stack, config: full, ev, state, url: String(ev.outputs!.url), nginx: `webstack-${stack}-nginx` };
+}
+
+/** The https port a test stack reserves: its http port + 1000, so stacks of one run never share the default 8443. */
+export function testPorts(config: Record<string, unknown>): { httpsPort?: number } {
+    return config.httpPort !== undefined && config.httpsPort === undefined ? { httpsPort: Number(config.httpPort) + 1000 } : {};
 }
 
 export function downStack(stack: string): Promise<number> {

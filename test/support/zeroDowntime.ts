@@ -32,6 +32,8 @@ export interface ChangeSpec {
     readonly servingAt: (replies: readonly TimedReply[], appliedAt: number) => number | undefined;
     /** Body text to look for (sets Reply.marked). */
     readonly bodyMarker?: string;
+    /** A reply that counts as served. Default: status 200 (a 301 once TLS is on is a served request too). */
+    readonly ok?: (r: TimedReply) => boolean;
     /** Puts the stack back after the measurement (e.g. starts a killed replica again). */
     readonly restore?: () => Promise<void>;
 }
@@ -64,7 +66,7 @@ export async function measureChange(url: string, spec: ChangeSpec): Promise<Chan
         return {
             kind: spec.kind,
             requests: replies.length,
-            failed: replies.filter((r) => r.status !== 200),
+            failed: replies.filter((r) => !(spec.ok ?? ((x: TimedReply) => x.status === 200))(r)),
             retriedReused: loop.retriedReused.length,
             worstMs: window.length ? window[window.length - 1] : 0,
             p99Ms: window.length ? window[Math.min(window.length - 1, Math.floor(window.length * 0.99))] : 0,

@@ -92,6 +92,7 @@ function sampleResult(): BenchResult {
         configs: {
             article: { label: "article", description: "the article's <nginx.conf> & sync workers", gunicornWorkers: 9 },
             ours: { label: "ours (defaults)", description: "our stack", gunicornWorkers: 9 },
+            https: { label: "ours over https", description: "our stack over TLS", gunicornWorkers: 9 },
             direct: { label: "direct (no proxy)", description: "one container", gunicornWorkers: 9 },
         },
         closedRuns,

@@ -123,9 +123,10 @@ describe("summarizeOpen: by load, then configuration", () => {
 
 describe("roundOrder: every configuration once per round, rotating", () => {
     test.each([
-        [0, ["article", "ours", "direct"]],
-        [1, ["ours", "direct", "article"]],
-        [2, ["direct", "article", "ours"]],
+        [0, ["article", "ours", "https", "direct"]],
+        [1, ["ours", "https", "direct", "article"]],
+        [2, ["https", "direct", "article", "ours"]],
+        [3, ["direct", "article", "ours", "https"]],
     ])("round %d", (round, order) => {
         expect(roundOrder(round)).toEqual(order);
     });

@@ -65,6 +65,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly serviceNames: pulumi.Output<Record<string, string>>;
     /** CloudWatch log group per ECS service (app services and nginx), for `aws logs tail`. */
     public readonly logGroups: Readonly<Record<string, string>>;
+    /** With webstack:tls: the certificate nginx serves (PEM), for clients to trust a self-signed one. */
+    public readonly certificatePem?: pulumi.Output<string>;
     /** The ECS services by the same keys, for autoscaling and alarms. */
     public readonly services: Readonly<Record<string, FargateService>>;
 
@@ -344,6 +346,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             ),
         );
         this.logGroups = logs.groupNames;
+        this.certificatePem = nginxTls?.certificatePem;
         this.registerOutputs({
             url: this.url,
             upstreams: this.upstreams,

@@ -290,6 +290,12 @@ describe("the stack's URL", () => {
         expect(atNginx.outputs!.url).toBe(`https://${nlb(atNginx).state.dnsName as string}/`);
         expect(byDomain.outputs!.url).toBe(`https://${DOMAIN.domain}/`);
     });
+
+    test("with webstack:tls the certificate nginx serves is an output (to trust a self-signed one); never the key", () => {
+        expect(atNginx.outputs!.certificatePem).toBe(pem.cert);
+        expect(byArn.outputs!.certificatePem).toBeUndefined();
+        expect(plain.outputs!.certificatePem).toBeUndefined();
+    });
 });
 
 describe("webstack:tls on aws: certificate and key reach nginx through one Secrets Manager secret", () => {

@@ -61,7 +61,7 @@ export interface EvaluateOptions {
     readonly project?: string;
     /** Folder relative build contexts resolve from, as the provider's. Default PROGRAM_ROOT. */
     readonly root?: string;
-    /** Config keys set with `--secret` (keys without namespace get "webstack:"). Default none. */
+    /** Config keys Pulumi holds as secrets (set with --secret). Default none. */
     readonly secretKeys?: readonly string[];
 }
 
@@ -137,6 +137,7 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     for (const [key, value] of Object.entries(config)) {
         flat[key.includes(":") ? key : `webstack:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
+    // Keys set with `pulumi config set --secret` (the runtime's isConfigSecret reads this list).
     pulumi.runtime.setAllConfig(
         flat,
         (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `webstack:${k}`)),

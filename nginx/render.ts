@@ -206,6 +206,9 @@ function serverBlock(
         "    server {",
         ...listens,
         ...realIp,
+        // HTTP/2 wherever the client spoke https: over nginx's TLS (ALPN), or as h2c where a load balancer
+        // terminated TLS and forwards what it negotiated (nginx tells h2c from HTTP/1.1 by its preface).
+        ...(kind === "https" ? ["        http2 on;"] : []),
         ...(members.some((l) => l.tls) ? tlsServerDirectives() : []),
         "        # Which config answered: a reload is visible to clients (and tests) as a new id.",
         `        add_header ${CONFIG_ID_HEADER} "${CONFIG_ID_SLOT}" always;`,

@@ -1,4 +1,5 @@
 // The local stack on the real Docker engine: what index.ts declares, replayed, serving real traffic.
+import { NGINX_HTTPS_PORT, NGINX_PORT, NGINX_RUN_CONF } from "../../lib/runtime";
 import { execFileSync, spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -69,11 +70,11 @@ describeEngine("local stack on the real engine (default config: the article)", (
     });
 
     test("1. nginx -t passes on the rendered config inside our nginx image", async () => {
-        const check = spawnSync("docker", ["exec", s.nginx, "nginx", "-t"], { encoding: "utf8" });
+        const check = spawnSync("docker", ["exec", s.nginx, "nginx", "-e", "stderr", "-c", NGINX_RUN_CONF, "-t"], { encoding: "utf8" });
         expect(check.stderr).toContain("syntax is ok");
         expect(check.stderr).toContain("test is successful");
         expect(check.status).toBe(0);
-        const conf = await exec(s.nginx, ["cat", "/etc/nginx/nginx.conf"]);
+        const conf = await exec(s.nginx, ["cat", NGINX_RUN_CONF]);
         expect(conf).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
         expect(conf).toContain("server application1:8000 weight=3 max_fails=1 fail_timeout=2s resolve;");
         // `resolve` in an upstream needs nginx >= 1.27.3.
@@ -136,8 +137,10 @@ describeEngine("local stack on the real engine (default config: the article)", (
             expect(Object.values(info.NetworkSettings.Ports).filter((b) => b !== null)).toEqual([]);
             expect((await exec(name, ["id", "-u"])).trim()).toBe("10001");
         }
-        const ports = (await inspectContainer(s.nginx)).NetworkSettings.Ports["80/tcp"];
-        expect(ports).toEqual([{ HostIp: "127.0.0.1", HostPort: String(PORT) }]);
+        const ports = (await inspectContainer(s.nginx)).NetworkSettings.Ports;
+        expect(ports[`${NGINX_PORT}/tcp`]).toEqual([{ HostIp: "127.0.0.1", HostPort: String(PORT) }]);
+        // The TLS port is reserved (published) with TLS off, so turning TLS on never replaces nginx.
+        expect(ports[`${NGINX_HTTPS_PORT}/tcp`]).toEqual([{ HostIp: "127.0.0.1", HostPort: String(PORT + 1000) }]);
     });
 
     test("3. weighted split: 1200 requests, each service within 2 pp of its share", async () => {

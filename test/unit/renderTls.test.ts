@@ -68,7 +68,7 @@ test.each([
                 }),
                 NGINX_PROXY_TLS_TERMINATED_PORT,
             ),
-        /^ {8}listen 8082 proxy_protocol deferred;\n(?:.*\n)*? {8}proxy_set_header X-Forwarded-Proto https;$/m,
+        /^ {8}listen 8082 proxy_protocol deferred;\n(?:.*\n)*? {8}http2 on;\n(?:.*\n)*? {8}proxy_set_header X-Forwarded-Proto https;$/m,
     ],
 ])("%s", (_label, conf, pattern) => {
     expect(conf()).toMatch(pattern);

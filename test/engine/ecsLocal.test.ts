@@ -599,9 +599,8 @@ describeEngine("ECS task definitions with an ACM certificate: the scheme crosses
     });
 
     // The TLS listener's ALPN (HTTP2Preferred) lets a client choose h2, and the NLB then passes h2 frames in
-    // clear text to 8082. nginx accepts that only with `http2 on` in the block (nginx/render.ts adds it only
-    // where nginx terminates TLS): failing until it does; then make this a plain test.
-    test.failing("PROXY v2 then h2 in clear text on 8082 (what the NLB passes on after ALPN chose h2) is answered", async () => {
+    // clear text to 8082: nginx must answer both HTTP/1.1 (above) and h2 with prior knowledge there.
+    test("PROXY v2 then h2 in clear text on 8082 (what the NLB passes on after ALPN chose h2) is answered", async () => {
         const reply = await h2cRequest(hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!, "203.0.113.9");
         expect(reply.status).toBe(200);
         expect(reply.body).toContain("via https");

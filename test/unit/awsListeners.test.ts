@@ -133,12 +133,10 @@ describe("the nginx config each plan renders", () => {
         expect(block(render("none"), 8081)).toMatch(/^ {8}proxy_set_header X-Forwarded-Proto http;$/m);
     });
 
-    // The TLS listener's ALPN (HTTP2Preferred) lets clients pick h2; the NLB then passes h2 frames in
-    // clear text to 8082, which nginx >= 1.25.1 accepts on a plain listener only with `http2 on`
-    // (checked on webstack-offline/nginx:forky: curl --http2-prior-knowledge gets HTTP/2.0, plain curl HTTP/1.1).
-    // nginx/render.ts puts `http2 on` only in blocks with a TLS listener: until it also does for https
-    // listeners without TLS, this fails (test.failing); then turn it into a plain test.
-    test.failing(`load-balancer: 8082 speaks h2 in clear text, as the ${NLB_ALPN_POLICY} TLS listener may send it`, () => {
+    // The TLS listener's ALPN (HTTP2Preferred) lets clients pick h2; the NLB then passes h2 frames in clear
+    // text to 8082, which nginx (>= 1.25.1) accepts on a plain listener only with `http2 on` (checked on
+    // webstack-offline/nginx:forky: curl --http2-prior-knowledge gets HTTP/2.0, plain curl HTTP/1.1).
+    test(`load-balancer: 8082 speaks h2 in clear text, as the ${NLB_ALPN_POLICY} TLS listener may send it`, () => {
         expect(block(render("load-balancer (certificateArn)"), 8082)).toMatch(/^ {8}http2 on;$/m);
     });
 });

@@ -44,6 +44,8 @@ export interface DeclaredResource {
     readonly customTimeouts?: { readonly create: string; readonly update: string };
     /** URN of this resource. */
     readonly urn: string;
+    /** The inputs as sent to the engine, secrets still in Pulumi's secret wrapper (what state would store encrypted). Unset in hand-made fixtures. */
+    readonly serializedInputs?: unknown;
 }
 
 export interface Evaluation {
@@ -61,6 +63,8 @@ export interface EvaluateOptions {
     readonly project?: string;
     /** Folder relative build contexts resolve from, as the provider's. Default PROGRAM_ROOT. */
     readonly root?: string;
+    /** Fully qualified config keys held as secrets (`pulumi config set --secret`). Default none. */
+    readonly secretKeys?: readonly string[];
 }
 
 /** The options of one registration, keyed "<type>::<name>" by captureOptions. */
@@ -74,6 +78,7 @@ export interface Captured {
     replaceOnChanges: string[];
     ignoreChanges: string[];
     customTimeouts: { create: string; update: string };
+    serializedInputs?: unknown;
 }
 
 /**
@@ -135,7 +140,8 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     for (const [key, value] of Object.entries(config)) {
         flat[key.includes(":") ? key : `webstack:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    pulumi.runtime.setAllConfig(flat);
+    // Keys given as { secret: value } are set as Pulumi secrets, as `pulumi config set --secret` would.
+    pulumi.runtime.setAllConfig(flat, options.secretKeys ? [...options.secretKeys] : undefined);
 
     // Imported here, after the mocks are set, as Pulumi's testing guide requires.
     const { main } = await import("../program");
@@ -191,6 +197,7 @@ export function captureOptions(captured: Map<string, Captured>): void {
             replaceOnChanges: req.getReplaceonchangesList(),
             ignoreChanges: req.getIgnorechangesList(),
             customTimeouts: { create: req.getCustomtimeouts()?.getCreate() ?? "", update: req.getCustomtimeouts()?.getUpdate() ?? "" },
+            serializedInputs: req.getObject()?.toJavaScript(),
         });
         return original(req, cb);
     };
@@ -207,6 +214,7 @@ interface RegisterRequest {
     getDeletebeforereplacedefined(): boolean;
     getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];
+    getObject(): { toJavaScript(): unknown } | undefined;
 }
 
 /** The resources of one type, in declaration order. */

@@ -91,6 +91,11 @@ const BAD: [string, Record<string, string>, string][] = [
         svc({ capacity: "spot" }, "local"),
         "webstack:services[0].capacity: got \"spot\"; is only read when webstack:target is aws (the Fargate capacity provider (fargate or spot)); this stack's target is local. Fix: remove 'capacity' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
     ],
+    [
+        "spot on arm64",
+        { ...svc({ capacity: "spot" }), aws: JSON.stringify({ platform: "linux/arm64" }) },
+        "webstack:services[0].capacity: got \"spot\"; Fargate Spot runs only linux/amd64 (X86_64) tasks, and webstack:aws.platform is linux/arm64. Fix: pulumi config set --path 'webstack:services[0].capacity' fargate, or pulumi config set --path 'webstack:aws.platform' linux/amd64",
+    ],
 ];
 
 test.each(BAD)("%s: the exact message", (_label, raw, message) => {

@@ -63,7 +63,7 @@ export interface EvaluateOptions {
     readonly project?: string;
     /** Folder relative build contexts resolve from, as the provider's. Default PROGRAM_ROOT. */
     readonly root?: string;
-    /** Fully qualified config keys held as secrets (`pulumi config set --secret`). Default none. */
+    /** Config keys Pulumi holds as secrets (set with --secret). Default none. */
     readonly secretKeys?: readonly string[];
 }
 
@@ -140,8 +140,11 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
     for (const [key, value] of Object.entries(config)) {
         flat[key.includes(":") ? key : `webstack:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    // Keys given as { secret: value } are set as Pulumi secrets, as `pulumi config set --secret` would.
-    pulumi.runtime.setAllConfig(flat, options.secretKeys ? [...options.secretKeys] : undefined);
+    // Keys set with `pulumi config set --secret` (the runtime's isConfigSecret reads this list).
+    pulumi.runtime.setAllConfig(
+        flat,
+        (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `webstack:${k}`)),
+    );
 
     // Imported here, after the mocks are set, as Pulumi's testing guide requires.
     const { main } = await import("../program");

@@ -26,6 +26,10 @@ export interface AwsOutputs extends CommonOutputs {
     readonly clusterName: pulumi.Output<string>;
     readonly serviceNames: pulumi.Output<Record<string, string>>;
     readonly logGroups: pulumi.Output<Record<string, string>>;
+    /** Console URL of the CloudWatch dashboard. */
+    readonly dashboardUrl: pulumi.Output<string>;
+    /** SNS topic every alarm notifies (subscribe more endpoints to it). */
+    readonly alarmTopicArn: pulumi.Output<string>;
 }
 
 export type StackOutputs = LocalOutputs | AwsOutputs;
@@ -45,6 +49,8 @@ export function main(): StackOutputs {
             clusterName: web.clusterName,
             serviceNames: web.serviceNames,
             logGroups: pulumi.output(web.logGroups),
+            dashboardUrl: web.dashboardUrl,
+            alarmTopicArn: web.alarmTopicArn,
         };
     }
     const web = new LocalWebStack("webstack", { config, namePrefix, labels });

@@ -44,4 +44,10 @@ export const AWS = {
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     scalingTarget: "aws:appautoscaling/target:Target",
     scalingPolicy: "aws:appautoscaling/policy:Policy",
+    clusterCapacityProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    logMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    snsTopic: "aws:sns/topic:Topic",
+    snsSubscription: "aws:sns/topicSubscription:TopicSubscription",
 } as const;

@@ -27,6 +27,9 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
     public readonly dnsName: pulumi.Output<string>;
     /** Target group the nginx service registers in. */
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** ARN suffixes: CloudWatch's LoadBalancer and TargetGroup dimensions (alarms, dashboard). */
+    public readonly arnSuffix: pulumi.Output<string>;
+    public readonly targetGroupArnSuffix: pulumi.Output<string>;
     /** The listener; ECS refuses a target group no listener uses, so the nginx service starts after it. */
     public readonly listener: aws.lb.Listener;
 
@@ -88,6 +91,8 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
         );
         this.dnsName = nlb.dnsName;
         this.targetGroupArn = targetGroup.arn;
+        this.arnSuffix = nlb.arnSuffix;
+        this.targetGroupArnSuffix = targetGroup.arnSuffix;
         this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
     }
 }

@@ -28,6 +28,10 @@ export interface AwsOutputs extends CommonOutputs {
     readonly logGroups: pulumi.Output<Record<string, string>>;
     /** With webstack:tls: the certificate nginx serves, for clients to trust a self-signed one. */
     readonly certificatePem?: pulumi.Output<string>;
+    /** Console URL of the CloudWatch dashboard. */
+    readonly dashboardUrl: pulumi.Output<string>;
+    /** SNS topic every alarm notifies (subscribe more endpoints to it). */
+    readonly alarmTopicArn: pulumi.Output<string>;
 }
 
 export type StackOutputs = LocalOutputs | AwsOutputs;
@@ -48,6 +52,8 @@ export function main(): StackOutputs {
             serviceNames: web.serviceNames,
             logGroups: pulumi.output(web.logGroups),
             ...(web.certificatePem ? { certificatePem: web.certificatePem } : {}),
+            dashboardUrl: web.dashboardUrl,
+            alarmTopicArn: web.alarmTopicArn,
         };
     }
     const web = new LocalWebStack("webstack", { config, namePrefix, labels });

@@ -102,6 +102,13 @@ export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
             name,
         };
     },
+    "aws:sns/topic:Topic": (n, i) => ({ arn: arn("sns", nameOf(n, i)), name: nameOf(n, i) }),
+    "aws:sns/topicSubscription:TopicSubscription": (n, i) => ({ arn: `${String(i.topic)}:${h({ n, i }, 8)}-${h(n, 4)}` }),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i) => ({ arn: arn("cloudwatch", `alarm:${nameOf(n, i)}`), name: nameOf(n, i) }),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": (n, i) => ({ name: nameOf(n, i) }),
+    "aws:cloudwatch/dashboard:Dashboard": (_n, i) => ({
+        dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT}:dashboard/${String(i.dashboardName)}`,
+    }),
     "aws:lb/listener:Listener": (n, i) => ({
         arn: arn("elasticloadbalancing", `listener/net/${h({ n, lb: i.loadBalancerArn }, 16)}/${h({ n, i }, 16)}`),
     }),

@@ -44,6 +44,8 @@ export interface DeclaredResource {
     readonly customTimeouts?: { readonly create: string; readonly update: string };
     /** URN of this resource. */
     readonly urn: string;
+    /** The inputs as sent to the engine, secrets still in Pulumi's secret wrapper (what state would store encrypted). Unset in hand-made fixtures. */
+    readonly serializedInputs?: unknown;
 }
 
 export interface Evaluation {
@@ -76,6 +78,7 @@ export interface Captured {
     replaceOnChanges: string[];
     ignoreChanges: string[];
     customTimeouts: { create: string; update: string };
+    serializedInputs?: unknown;
 }
 
 /**
@@ -197,6 +200,7 @@ export function captureOptions(captured: Map<string, Captured>): void {
             replaceOnChanges: req.getReplaceonchangesList(),
             ignoreChanges: req.getIgnorechangesList(),
             customTimeouts: { create: req.getCustomtimeouts()?.getCreate() ?? "", update: req.getCustomtimeouts()?.getUpdate() ?? "" },
+            serializedInputs: req.getObject()?.toJavaScript(),
         });
         return original(req, cb);
     };
@@ -213,6 +217,7 @@ interface RegisterRequest {
     getDeletebeforereplacedefined(): boolean;
     getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];
+    getObject(): { toJavaScript(): unknown } | undefined;
 }
 
 /** The resources of one type, in declaration order. */

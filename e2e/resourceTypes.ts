@@ -49,4 +49,10 @@ export const AWS = {
     dnsRecord: "aws:route53/record:Record",
     secret: "aws:secretsmanager/secret:Secret",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    clusterCapacityProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    logMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    snsTopic: "aws:sns/topic:Topic",
+    snsSubscription: "aws:sns/topicSubscription:TopicSubscription",
 } as const;

@@ -24,6 +24,9 @@ export const AWS_KEYS = [
     "certificateArn",
     "domain",
     "hostedZoneId",
+    "exec",
+    "alarmEmail",
+    "serverErrorAlarmPercent",
 ] as const;
 const EXISTING_VPC_KEYS = ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
 
@@ -146,6 +149,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
 
     const network = parseNetwork(p, obj);
     const certificate = parseAwsCertificate(p, obj, region);
+    const ops = parseOperations(p, obj);
 
     if (p.count !== before) {
         return undefined;
@@ -161,6 +165,48 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         logRetentionDays: retention as number,
         containerInsights: insights!,
         ...(certificate ? { certificate } : {}),
+        ...ops!,
+    };
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** exec, alarmEmail, serverErrorAlarmPercent (docs/aws-operations.md). */
+function parseOperations(
+    p: Problems,
+    obj: Record<string, unknown>,
+): Pick<AwsConfig, "exec" | "alarmEmail" | "serverErrorAlarmPercent"> | undefined {
+    const k = (name: string) => `webstack:aws.${name}`;
+    const before = p.count;
+    const exec = obj.exec ?? AWS_DEFAULTS.exec;
+    if (typeof exec !== "boolean") {
+        p.add(k("exec"), exec, "must be true or false (ECS Exec into the tasks)", setCommand(k("exec"), true));
+    }
+    const email = obj.alarmEmail;
+    if (email !== undefined && (typeof email !== "string" || !EMAIL.test(email))) {
+        p.add(
+            k("alarmEmail"),
+            email,
+            "must be one email address; SNS mails it a confirmation link first",
+            setCommand(k("alarmEmail"), "ops@example.com"),
+        );
+    }
+    const percent = obj.serverErrorAlarmPercent ?? AWS_DEFAULTS.serverErrorAlarmPercent;
+    if (typeof percent !== "number" || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
+        p.add(
+            k("serverErrorAlarmPercent"),
+            percent,
+            "must be a number above 0 and at most 100 (share of nginx answers that are 5xx over 5 minutes, percent)",
+            setCommand(k("serverErrorAlarmPercent"), AWS_DEFAULTS.serverErrorAlarmPercent),
+        );
+    }
+    if (p.count !== before) {
+        return undefined;
+    }
+    return {
+        exec: exec as boolean,
+        serverErrorAlarmPercent: percent as number,
+        ...(email !== undefined ? { alarmEmail: email as string } : {}),
     };
 }
 

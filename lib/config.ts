@@ -8,6 +8,7 @@ import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
 import { parseNginxTuning } from "./nginxTuning";
+import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretConfigReferences } from "./secrets";
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
 import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
@@ -36,7 +37,12 @@ const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>>
     cpu: { target: "aws", meaning: "the Fargate task CPU units" },
     memoryMiB: { target: "aws", meaning: "the Fargate task memory" },
     autoscaling: { target: "aws", meaning: "Application Auto Scaling of the ECS service; locally, set replicas" },
+    capacity: { target: "aws", meaning: "the Fargate capacity provider (fargate or spot)" },
+    secrets: { target: "aws", meaning: "SSM / Secrets Manager ARNs for the task; locally, use secretConfig" },
+    secretsKmsKeyArns: { target: "aws", meaning: "KMS keys the execution role may decrypt the secrets with" },
+    secretConfig: { target: "local", meaning: "Pulumi secret config read into the container; on aws, use secrets" },
 };
+const AWS_ONLY_SERVICE_KEYS = ["cpu", "memoryMiB", "autoscaling", "capacity", "secrets", "secretsKmsKeyArns"] as const;
 
 const SERVICE_KEYS = [
     "name",
@@ -50,6 +56,10 @@ const SERVICE_KEYS = [
     "cpu",
     "memoryMiB",
     "autoscaling",
+    "capacity",
+    "secrets",
+    "secretsKmsKeyArns",
+    "secretConfig",
 ] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
@@ -63,6 +73,8 @@ export interface ProviderConfig {
     readonly projectRoot?: string;
     /** Keys (without namespace) Pulumi holds as secrets; a provided TLS key must be one. Default none. */
     readonly secretKeys?: ReadonlySet<string>;
+    /** Every set config key of any namespace, fully qualified, and whether it is a secret (services[].secretConfig). Default: the webstack keys of `raw` with secretKeys. */
+    readonly configKeys?: ConfigKeys;
 }
 
 /**
@@ -71,13 +83,18 @@ export interface ProviderConfig {
  */
 export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, provider: Readonly<ProviderConfig> = {}): StackConfig {
     const p = new Problems();
+    // A project key a service's secretConfig names is that secret's home, not a typo.
+    const secretHomes = secretConfigReferences(raw.services === undefined ? undefined : jsonOrText(raw.services));
+    const configKeys: ConfigKeys =
+        provider.configKeys ?? new Map(Object.keys(raw).map((k) => [`webstack:${k}`, provider.secretKeys?.has(k) ?? false]));
     for (const key of Object.keys(raw)) {
-        if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+        if (!(CONFIG_KEYS as readonly string[]).includes(key) && !secretHomes.has(key)) {
             const near = suggest(CONFIG_KEYS, key);
             const hint = near ? ` (did you mean 'webstack:${near}'?)` : "";
             p.add(
                 `webstack:${key}`,
-                raw[key],
+                // A secret's value never reaches a message.
+                provider.secretKeys?.has(key) ? "[secret]" : raw[key],
                 `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`,
                 `pulumi config rm 'webstack:${key}'`,
             );
@@ -94,7 +111,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     if (target === "aws") {
         checkRegion(p, provider.awsRegion);
     }
-    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd());
+    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd(), configKeys);
     const port = (key: "httpPort" | "httpsPort") =>
         raw[key] === undefined
             ? STACK_DEFAULTS[key]
@@ -120,6 +137,9 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
                 `and webstack:aws.${aws.certificate.kind === "arn" ? "certificateArn" : "domain"} both ask for TLS: nginx's certificate, or the load balancer's`,
                 "pulumi config rm webstack:tls (the load balancer terminates TLS), or remove the aws certificate",
             );
+        }
+        if (aws?.platform === "linux/arm64") {
+            spotNeedsX86(p, services as AwsServiceSpec[] | undefined);
         }
         const hstsMaxAgeSec = hsts(tls !== undefined || aws?.certificate !== undefined);
         p.throwIfAny();
@@ -152,6 +172,20 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     };
 }
 
+/** Fargate Spot runs only X86_64 Linux tasks (ECS docs, Fargate capacity provider considerations). */
+function spotNeedsX86(p: Problems, services: readonly AwsServiceSpec[] | undefined): void {
+    (services ?? []).forEach((s, i) => {
+        if (s.capacity === "spot") {
+            p.add(
+                `webstack:services[${i}].capacity`,
+                s.capacity,
+                "Fargate Spot runs only linux/amd64 (X86_64) tasks, and webstack:aws.platform is linux/arm64",
+                `${setCommand(`webstack:services[${i}].capacity`, "fargate")}, or pulumi config set --path 'webstack:aws.platform' linux/amd64`,
+            );
+        }
+    });
+}
+
 /** A key set on a stack whose target does not read it: name the key, the target and both fixes. */
 function wrongTarget(p: Problems, key: string, short: string, value: unknown, target: Target): void {
     const only = TARGET_ONLY[short];
@@ -173,6 +207,7 @@ function parseServices(
     value: string | undefined,
     target: Target | undefined,
     root: string,
+    configKeys: ConfigKeys,
 ): (ServiceSpec | AwsServiceSpec)[] | undefined {
     if (value === undefined) {
         return target === "aws" ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS })) : [...DEFAULT_SERVICES];
@@ -199,7 +234,7 @@ function parseServices(
     }
     const before = p.count;
     const seen = new Set<string>();
-    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root));
+    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root, configKeys));
     return p.count === before ? (services as ServiceSpec[]) : undefined;
 }
 
@@ -210,6 +245,7 @@ function parseService(
     seen: Set<string>,
     target: Target | undefined,
     root: string,
+    configKeys: ConfigKeys,
 ): ServiceSpec | AwsServiceSpec | undefined {
     if (!isRecord(entry)) {
         p.add(
@@ -267,13 +303,19 @@ function parseService(
         ...source,
     };
     if (target !== "aws") {
-        for (const k of ["cpu", "memoryMiB", "autoscaling"]) {
+        for (const k of AWS_ONLY_SERVICE_KEYS) {
             if (target && entry[k] !== undefined) {
                 wrongTarget(p, `${key}.${k}`, k, entry[k], target);
             }
         }
-        return p.count === before ? spec : undefined;
+        const secretConfig = parseSecretConfig(p, key, entry.secretConfig, configKeys);
+        return p.count === before ? { ...spec, ...(secretConfig ? { secretConfig } : {}) } : undefined;
     }
+    if (entry.secretConfig !== undefined) {
+        wrongTarget(p, `${key}.secretConfig`, "secretConfig", entry.secretConfig, target);
+    }
+    const capacity = parseCapacity(p, `${key}.capacity`, entry.capacity, FARGATE_SERVICE_DEFAULTS.capacity);
+    const secrets = parseAwsSecrets(p, key, entry.secrets, entry.secretsKmsKeyArns);
     const f = FARGATE_SERVICE_DEFAULTS;
     const cpu = intIn(p, `${key}.cpu`, entry.cpu ?? f.cpu, 256, 16384, "Fargate CPU units", f.cpu);
     const memoryMiB = intIn(p, `${key}.memoryMiB`, entry.memoryMiB ?? f.memoryMiB, 512, 122880, "Fargate memory in MiB", f.memoryMiB);
@@ -299,7 +341,9 @@ function parseService(
         start: { key: `${key}.replicas`, value: replicas },
         cloudMap: true,
     });
-    return p.count === before ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, ...(autoscaling ? { autoscaling } : {}) } : undefined;
+    return p.count === before
+        ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, capacity: capacity!, ...(autoscaling ? { autoscaling } : {}), ...secrets }
+        : undefined;
 }
 
 /** `app` (a build context with a Dockerfile) or `image` (a prebuilt reference), never both; neither means `app`. */

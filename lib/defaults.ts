@@ -17,8 +17,8 @@ export const STACK_DEFAULTS = {
 /** Fields a service entry may leave out. */
 export const SERVICE_DEFAULTS = { weight: 1, replicas: 1, workers: 3, threads: 4 } as const;
 
-/** Fargate task size of an app service that names none. */
-export const FARGATE_SERVICE_DEFAULTS = { cpu: 256, memoryMiB: 512 } as const;
+/** Fargate task size and capacity of an app service that names none. */
+export const FARGATE_SERVICE_DEFAULTS = { cpu: 256, memoryMiB: 512, capacity: "fargate" } as const;
 
 /** The article's two services: application1 answers 3 of every 4 requests. */
 export const DEFAULT_SERVICES: readonly ServiceSpec[] = [
@@ -50,6 +50,21 @@ export const AWS_DEFAULTS = {
     nginxDesiredCount: 2,
     logRetentionDays: 14,
     containerInsights: "enabled",
+    exec: false,
+    serverErrorAlarmPercent: 1,
+} as const;
+
+/**
+ * Alarm thresholds and windows (lib/operations.ts). CPU/memory: 85 % for 5 minutes, above any autoscaling
+ * target (at most 90 %, default 60 %). Tasks below desired for 5 minutes: longer than a task replacement takes.
+ */
+export const ALARM_DEFAULTS = {
+    utilizationPercent: 85,
+    periodSec: 60,
+    utilizationMinutes: 5,
+    belowDesiredMinutes: 5,
+    unhealthyHostMinutes: 2,
+    serverErrorWindowSec: 300,
 } as const;
 
 /** Upper bounds of the service list. */

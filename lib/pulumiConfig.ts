@@ -17,5 +17,7 @@ export function readStackConfig(): StackConfig {
     // isConfigSecret is exported by the runtime but missing from its typings.
     const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
     const secretKeys = new Set(Object.keys(raw).filter((k) => isSecret?.(`webstack:${k}`) === true));
-    return parseStackConfig(raw, { awsRegion: all["aws:region"], secretKeys });
+    // Every key of any namespace, for services[].secretConfig: set or not, secret or not.
+    const configKeys = new Map(Object.keys(all).map((k) => [k, isSecret?.(k) === true]));
+    return parseStackConfig(raw, { awsRegion: all["aws:region"], secretKeys, configKeys });
 }

@@ -22,7 +22,12 @@ export interface ServiceSpec {
     readonly app?: string;
     /** Prebuilt image reference instead of a build; exclusive with `app`. Default none. */
     readonly image?: string;
+    /** local only: ENV name -> Pulumi secret config key, read into the containers' environment. Default none. */
+    readonly secretConfig?: Readonly<Record<string, string>>;
 }
+
+/** Where an app service's Fargate tasks run: on-demand Fargate, or Fargate Spot (cheaper, may be interrupted). */
+export type Capacity = "fargate" | "spot";
 
 /**
  * Application Auto Scaling of one ECS service (aws target only). The live task count floats in
@@ -47,6 +52,12 @@ export interface AwsServiceSpec extends ServiceSpec {
     readonly memoryMiB: number;
     /** Autoscaling of the task count. Default: none (always `replicas` tasks). */
     readonly autoscaling?: AutoscalingSpec;
+    /** Capacity provider of the tasks. Default "fargate". */
+    readonly capacity: Capacity;
+    /** ENV name -> ARN of an SSM parameter or Secrets Manager secret, the container definition's `secrets`. Default none. */
+    readonly secrets?: Readonly<Record<string, string>>;
+    /** Customer-managed KMS keys the secrets are encrypted with; the execution role may decrypt with them. Default []. */
+    readonly secretsKmsKeyArns?: readonly string[];
 }
 
 /** nginx tuning; every field has a measured default (lib/defaults.ts). */
@@ -125,6 +136,12 @@ export interface AwsConfig {
     readonly containerInsights: ContainerInsights;
     /** TLS at the load balancer with an ACM certificate (exclusive with webstack:tls). Default: none. */
     readonly certificate?: AwsCertificate;
+    /** ECS Exec into every task (enableExecuteCommand, a task role with ssmmessages). Default false. */
+    readonly exec: boolean;
+    /** Email address subscribed to the alarm topic. Default: none (the topic exists, unsubscribed). */
+    readonly alarmEmail?: string;
+    /** nginx 5xx share of all requests over 5 minutes above which the 5xx alarm fires, percent. Default 1. */
+    readonly serverErrorAlarmPercent: number;
 }
 
 /**

@@ -50,8 +50,5 @@ export function tlsHttpDirectives(certificateSha256: string | undefined): string
 
 /** server-level lines of a block with a TLS listener (8-space indent); `http2 on` comes from the block's scheme. */
 export function tlsServerDirectives(): string[] {
-    return [
-        `        ssl_certificate ${NGINX_TLS_DIR}/cert.pem;`,
-        `        ssl_certificate_key ${NGINX_TLS_DIR}/key.pem;`,
-    ];
+    return [`        ssl_certificate ${NGINX_TLS_DIR}/cert.pem;`, `        ssl_certificate_key ${NGINX_TLS_DIR}/key.pem;`];
 }

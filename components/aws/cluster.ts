@@ -25,6 +25,8 @@ export class AwsCluster extends pulumi.ComponentResource {
     public readonly namespaceId: pulumi.Output<string>;
     /** Cloud Map namespace (DNS) name. */
     public readonly namespaceName: string;
+    /** FARGATE and FARGATE_SPOT on the cluster; a Spot service starts after it. */
+    public readonly capacityProviders: aws.ecs.ClusterCapacityProviders;
 
     constructor(name: string, args: AwsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:Cluster", name, {}, opts);
@@ -40,6 +42,16 @@ export class AwsCluster extends pulumi.ComponentResource {
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(
             name,
             { name: args.namespaceName, vpc: args.vpcId, description: "webstack app services, resolved by nginx", tags: args.tags },
+            { parent: this },
+        );
+        // Both Fargate providers, so a service may run on Spot (services[].capacity); on-demand stays the default.
+        this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
+            name,
+            {
+                clusterName: cluster.name,
+                capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+                defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+            },
             { parent: this },
         );
         this.clusterArn = cluster.arn;

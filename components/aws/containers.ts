@@ -24,7 +24,7 @@ export interface ContainerDefinition {
     readonly essential: boolean;
     readonly portMappings: readonly { containerPort: number; hostPort: number; protocol: "tcp" }[];
     readonly environment: readonly { name: string; value: string }[];
-    /** Environment variables ECS fills from Secrets Manager at task start (the value never is in the definition). */
+    /** Values ECS reads from SSM / Secrets Manager at task start (the execution role may read exactly these). */
     readonly secrets?: readonly { name: string; valueFrom: string }[];
     readonly user?: string;
     readonly readonlyRootFilesystem: boolean;
@@ -79,6 +79,13 @@ export function ecsEnvironment(env: Readonly<Record<string, string>>): Container
         .map((name) => ({ name, value: env[name] }));
 }
 
+/** ECS `secrets`, sorted by name as ECS returns them. */
+export function ecsSecrets(secrets: Readonly<Record<string, string>>): NonNullable<ContainerDefinition["secrets"]> {
+    return Object.keys(secrets)
+        .sort()
+        .map((name) => ({ name, valueFrom: secrets[name] }));
+}
+
 /** Fargate runtimePlatform.cpuArchitecture for an image platform. */
 export function cpuArchitecture(platform: Platform): "X86_64" | "ARM64" {
     return platform === "linux/arm64" ? "ARM64" : "X86_64";
@@ -99,6 +106,8 @@ export interface AppContainerArgs {
     readonly region: string;
     /** WEBSTACK_VERSION the app reports (components/appSources.ts). Default "unknown". */
     readonly version?: string;
+    /** ECS Exec on: its agent writes into the container, so the root file system cannot be read-only. Default false. */
+    readonly exec?: boolean;
 }
 
 /** The app's container: the same command, user, environment and health check as the local container. */
@@ -110,10 +119,11 @@ export function appContainer(args: AppContainerArgs): ContainerSpec {
         portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
         // The lame duck outlasts Cloud Map's TTL and nginx's valid= (components/aws/timing.ts).
         environment: ecsEnvironment(appEnvironment(args.service, args.nginx, ecsAppStop(args.nginx), args.version)),
+        ...(args.service.secrets ? { secrets: ecsSecrets(args.service.secrets) } : {}),
         user: APP_USER,
         // Gunicorn's heartbeat files go to /dev/shm. /tmp is a small tmpfs as locally: ECS supports
         // linuxParameters.tmpfs on Fargate since January 2026 (aws/containers-roadmap#736).
-        readonlyRootFilesystem: true,
+        readonlyRootFilesystem: !args.exec,
         linuxParameters: {
             capabilities: { drop: ["ALL"] },
             tmpfs: [{ containerPath: APP_TMPFS.containerPath, size: APP_TMPFS.sizeMiB, mountOptions: [...APP_TMPFS.mountOptions] }],

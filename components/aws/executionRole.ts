@@ -8,8 +8,10 @@ export interface AwsExecutionRoleArgs {
     readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
     /** CloudWatch log groups the tasks write to. */
     readonly logGroupArns: pulumi.Input<pulumi.Input<string>[]>;
-    /** Secrets Manager secrets nginx's container reads at start (its TLS certificate and key). Default: none. */
-    readonly nginxSecretArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /** SSM parameters and Secrets Manager secrets ECS reads into containers, exactly these. Default []. */
+    readonly secretArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /** KMS keys those secrets are encrypted with (customer-managed). Default []. */
+    readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
     /** Tags on the role. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -32,11 +34,30 @@ export function executionTrustPolicy(accountId: string): object {
     };
 }
 
-/** The IAM policy document of the execution role: pull our images, write our logs, nothing else. */
+/** What the execution role may read for the containers' `secrets`: exact ARNs, and the keys that decrypt them. */
+export interface SecretGrants {
+    readonly secretArns: readonly string[];
+    readonly kmsKeyArns: readonly string[];
+}
+
+/** Statements granting exactly the given secrets (by service: SSM parameters, Secrets Manager secrets) and KMS keys. */
+export function secretStatements(g: SecretGrants): object[] {
+    const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
+    const ssm = unique(g.secretArns.filter((a) => a.split(":")[2] === "ssm"));
+    const sm = unique(g.secretArns.filter((a) => a.split(":")[2] === "secretsmanager"));
+    const kms = unique(g.kmsKeyArns);
+    return [
+        ...(ssm.length ? [{ Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm }] : []),
+        ...(sm.length ? [{ Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: sm }] : []),
+        ...(kms.length ? [{ Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: kms }] : []),
+    ];
+}
+
+/** The IAM policy document of the execution role: pull our images, write our logs, read the given secrets, nothing else. */
 export function executionPolicy(
     repositoryArns: readonly string[],
     logGroupArns: readonly string[],
-    nginxSecretArns: readonly string[] = [],
+    secrets: SecretGrants = { secretArns: [], kmsKeyArns: [] },
 ): object {
     return {
         Version: "2012-10-17",
@@ -56,10 +77,7 @@ export function executionPolicy(
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: logGroupArns.map((arn) => `${arn}:*`),
             },
-            // The container definitions' `secrets`: those secrets by ARN, never a wildcard.
-            ...(nginxSecretArns.length > 0
-                ? [{ Sid: "ReadNginxTls", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...nginxSecretArns] }]
-                : []),
+            ...secretStatements(secrets),
         ],
     };
 }
@@ -91,8 +109,10 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
             {
                 role: role.name,
                 policy: pulumi
-                    .all([args.repositoryArns, args.logGroupArns, args.nginxSecretArns ?? []])
-                    .apply(([repos, logs, secrets]) => JSON.stringify(executionPolicy(repos, logs, secrets))),
+                    .all([args.repositoryArns, args.logGroupArns, args.secretArns ?? [], args.kmsKeyArns ?? []])
+                    .apply(([repos, logs, secretArns, kmsKeyArns]) =>
+                        JSON.stringify(executionPolicy(repos, logs, { secretArns, kmsKeyArns })),
+                    ),
             },
             { parent: this },
         );

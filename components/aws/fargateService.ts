@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RolloutPercents } from "../../lib/rollout";
-import type { Platform } from "../../lib/types";
+import type { Capacity, Platform } from "../../lib/types";
 import { ContainerSpec, cpuArchitecture, withImage } from "./containers";
 import { deployedRevisionProblem } from "./deployWait";
 
@@ -47,6 +47,10 @@ export interface FargateServiceArgs {
     readonly deployWaitMinutes: number;
     /** Task execution role (image pull, logs). */
     readonly executionRoleArn: pulumi.Input<string>;
+    /** Where the tasks run: "fargate" (launch type FARGATE) or "spot" (capacity provider FARGATE_SPOT). Default "fargate". */
+    readonly capacity?: Capacity;
+    /** ECS Exec: enableExecuteCommand, with `taskRoleArn` holding the ssmmessages permissions. Default: off. */
+    readonly exec?: { readonly taskRoleArn: pulumi.Input<string> };
     /** ECS cluster ARN. */
     readonly clusterArn: pulumi.Input<string>;
     /** Private subnets the tasks run in (no public IP). */
@@ -62,6 +66,19 @@ export interface FargateServiceArgs {
     readonly startAfter: readonly pulumi.Resource[];
     /** Tags on every resource. */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Launch type or capacity provider strategy. On-demand keeps `launchType: FARGATE`, so stacks deployed
+ * before capacity existed see no change; Spot is the FARGATE_SPOT provider, and forceNewDeployment is
+ * what lets the provider update a strategy in place (its docs) instead of replacing the service.
+ */
+export function capacityOf(
+    capacity: Capacity,
+): Pick<aws.ecs.ServiceArgs, "launchType" | "capacityProviderStrategies" | "forceNewDeployment"> {
+    return capacity === "spot"
+        ? { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], forceNewDeployment: true }
+        : { launchType: "FARGATE" };
 }
 
 /** Type tokens this component replaced; `pulumi up` moves their live resources over instead of replacing them. */
@@ -98,6 +115,7 @@ export class FargateService extends pulumi.ComponentResource {
                 memory: String(args.memoryMiB),
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform) },
                 executionRoleArn: args.executionRoleArn,
+                ...(args.exec ? { taskRoleArn: args.exec.taskRoleArn } : {}),
                 containerDefinitions: pulumi
                     .all([args.image, args.container as pulumi.Input<unknown>])
                     .apply(([image, container]) => JSON.stringify([withImage(container as ContainerSpec, image)])),
@@ -147,7 +165,8 @@ export class FargateService extends pulumi.ComponentResource {
                 cluster: args.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
                 desiredCount: args.desiredCount,
-                launchType: "FARGATE",
+                ...capacityOf(args.capacity ?? "fargate"),
+                ...(args.exec ? { enableExecuteCommand: true } : {}),
                 platformVersion: "LATEST",
                 networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
                 ...exposure,

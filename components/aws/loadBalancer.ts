@@ -52,6 +52,13 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
     public readonly targets: readonly LoadBalancerTarget[];
     /** The alias record, with `alias`. */
     public readonly aliasRecord?: aws.route53.Record;
+    /** The port-80 target group (the first), which every mode has. */
+    public readonly targetGroupArn: pulumi.Output<string>;
+    /** ARN suffixes: CloudWatch's LoadBalancer and (port-80) TargetGroup dimensions (alarms, dashboard). */
+    public readonly arnSuffix: pulumi.Output<string>;
+    public readonly targetGroupArnSuffix: pulumi.Output<string>;
+    /** The port-80 listener, which every mode has. */
+    public readonly listener: aws.lb.Listener;
 
     constructor(name: string, args: AwsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:LoadBalancer", name, {}, opts);
@@ -71,6 +78,7 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
         );
         const listeners: Record<number, aws.lb.Listener> = {};
         const targets: LoadBalancerTarget[] = [];
+        const targetGroups: aws.lb.TargetGroup[] = [];
         for (const plan of args.listeners) {
             const tg = plan.targetGroup;
             // Names: the port-80 pair keeps the component's own name (suffix ""), as before TLS existed.
@@ -125,6 +133,7 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
                 { parent: this, dependsOn: readyAfter },
             );
             targets.push({ targetGroupArn: targetGroup.arn, containerPort: tg.port });
+            targetGroups.push(targetGroup);
         }
         if (args.alias) {
             // IPv4 only: the NLB is not dualstack, so an AAAA record would point at nothing.
@@ -143,6 +152,10 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
         this.zoneId = nlb.zoneId;
         this.listeners = listeners;
         this.targets = targets;
+        this.targetGroupArn = targetGroups[0].arn;
+        this.arnSuffix = nlb.arnSuffix;
+        this.targetGroupArnSuffix = targetGroups[0].arnSuffix;
+        this.listener = listeners[args.listeners[0].port];
         this.registerOutputs({ dnsName: this.dnsName, targetGroupArns: targets.map((t) => t.targetGroupArn) });
     }
 }

@@ -24,6 +24,11 @@ import { NginxTlsSecret } from "./nginxTlsSecret";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
 import { ServiceAutoscaling } from "./autoscaling";
+import { AwsAlarms } from "./alarms";
+import { AwsDashboard } from "./dashboard";
+import { AwsMetricFilters } from "./metricFilters";
+import { AwsTaskRole } from "./taskRole";
+import { metricNamespace } from "../../lib/operations";
 import { deployWaitMinutes } from "./deployWait";
 import { appStopTiming, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "./timing";
 
@@ -69,6 +74,10 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly certificatePem?: pulumi.Output<string>;
     /** The ECS services by the same keys, for autoscaling and alarms. */
     public readonly services: Readonly<Record<string, FargateService>>;
+    /** Console URL of the CloudWatch dashboard. */
+    public readonly dashboardUrl: pulumi.Output<string>;
+    /** SNS topic every alarm notifies. */
+    public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before super(), so a tuning no Fargate task can honour fails before anything is declared.
@@ -175,7 +184,9 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
                 repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
                 logGroupArns: logs.arns,
-                ...(nginxSecret ? { nginxSecretArns: [nginxSecret.arn] } : {}),
+                // services[].secrets and, with webstack:tls, nginx's one secret: exactly these ARNs, and the KMS keys given for them.
+                secretArns: [...c.services.flatMap((s) => Object.values(s.secrets ?? {})), ...(nginxSecret ? [nginxSecret.arn] : [])],
+                kmsKeyArns: c.services.flatMap((s) => s.secretsKmsKeyArns ?? []),
                 tags,
             },
             parent,
@@ -192,14 +203,17 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
+        // ECS Exec: a task role for its agent (webstack:aws.exec).
+        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, tags }, parent) : undefined;
         // What every task needs before it starts: a way to pull its image, and the permission to.
-        const taskPrerequisites = [...network.egress, role.policy];
+        const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
         const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
         const common = {
             platform: a.platform,
             executionRoleArn: role.arn,
             clusterArn: cluster.clusterArn,
             subnetIds: network.privateSubnetIds,
+            ...(taskRole ? { exec: { taskRoleArn: taskRole.arn } } : {}),
             tags,
         };
         // Deploy bounds, who owns the task count, and how long `pulumi up` waits, for a count that is
@@ -242,7 +256,9 @@ export class AwsWebStack extends pulumi.ComponentResource {
                         logGroupName: logs.groupNames[s.name],
                         region: a.region,
                         version: appImages.get(s.name)!.version,
+                        exec: a.exec,
                     }),
+                    capacity: s.capacity,
                     image: appImages.get(s.name)!.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
@@ -250,7 +266,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
-                    startAfter: taskPrerequisites,
+                    startAfter: s.capacity === "spot" ? [...taskPrerequisites, cluster.capacityProviders] : taskPrerequisites,
                 },
                 { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
             );
@@ -297,6 +313,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 clientAddress: {
                     trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
                 },
+                // One JSON object per line: CloudWatch metric filters read its fields (lib/operations.ts).
+                logFormat: "json",
             }),
         );
         const nginxSecrets = nginxSecret ? nginxSecret.containerSecrets : pulumi.output([]);
@@ -332,6 +350,51 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
         autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
 
+        // Operations (docs/aws-operations.md): metrics from nginx's log, alarms to an SNS topic, a dashboard.
+        const namespace = metricNamespace(prefix);
+        const appNames = c.services.map((s) => s.name);
+        const insights = a.containerInsights !== "disabled";
+        new AwsMetricFilters(
+            `${name}-metrics`,
+            { logGroupName: logs.groupNames[NGINX_SERVICE_NAME], services: appNames, namespace, createAfter: [logs] },
+            parent,
+        );
+        const alarms = new AwsAlarms(
+            `${name}-alarms`,
+            {
+                namePrefix: prefix,
+                watch: {
+                    namespace,
+                    clusterName: cluster.clusterName,
+                    services: [...appNames, NGINX_SERVICE_NAME],
+                    loadBalancer: lb.arnSuffix,
+                    targetGroup: lb.targetGroupArnSuffix,
+                    serverErrorPercent: a.serverErrorAlarmPercent,
+                    containerInsights: insights,
+                },
+                ...(a.alarmEmail ? { email: a.alarmEmail } : {}),
+                tags,
+            },
+            parent,
+        );
+        const dashboard = new AwsDashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: prefix,
+                show: {
+                    region: a.region,
+                    namespace,
+                    clusterName: prefix,
+                    services: c.services,
+                    upstreams: computeUpstreams(c.services),
+                    containerInsights: insights,
+                },
+                loadBalancer: lb.arnSuffix,
+                targetGroup: lb.targetGroupArnSuffix,
+            },
+            parent,
+        );
+
         this.url = cert?.kind === "dns" ? pulumi.output(`https://${cert.domain}/`) : pulumi.interpolate`${plan.urlScheme}://${lb.dnsName}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
@@ -347,7 +410,11 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
         this.logGroups = logs.groupNames;
         this.certificatePem = nginxTls?.certificatePem;
+        this.dashboardUrl = dashboard.url;
+        this.alarmTopicArn = alarms.topicArn;
         this.registerOutputs({
+            dashboardUrl: this.dashboardUrl,
+            alarmTopicArn: this.alarmTopicArn,
             url: this.url,
             upstreams: this.upstreams,
             clusterName: this.clusterName,

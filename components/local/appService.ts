@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../../lib/types";
 import { APP_HEALTHCHECK, APP_TMPFS, APP_USER, LOCAL_APP_STOP, appEnvironment, dockerTmpfsOptions } from "../../lib/runtime";
+import { qualifiedConfigKey } from "../../lib/secrets";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
@@ -23,6 +24,19 @@ export interface LocalAppServiceArgs {
     readonly namePrefix: string;
     /** Labels shared by everything in the stack. */
     readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * services[].secretConfig as `NAME=value` entries, each a Pulumi secret (requireSecret), so the container's
+ * `envs` are stored encrypted in state and masked in logs. The parser already checked every key is a secret.
+ */
+export function secretEnvs(secretConfig: Readonly<Record<string, string>> | undefined): pulumi.Output<string>[] {
+    return Object.keys(secretConfig ?? {})
+        .sort()
+        .map((env) => {
+            const [namespace, key] = qualifiedConfigKey(secretConfig![env]).split(/:(.*)/s);
+            return pulumi.interpolate`${env}=${new pulumi.Config(namespace).requireSecret(key)}`;
+        });
 }
 
 /**
@@ -56,7 +70,10 @@ export class LocalAppService extends pulumi.ComponentResource {
         super("webstack:local:AppService", name, {}, opts);
         const s = args.service;
         const env = envList(appEnvironment(s, args.nginx, LOCAL_APP_STOP, args.version));
-        this.generation = replicaGeneration(args.imageSourceId, env);
+        // Secret names (never values) are part of the generation: adding one rolls the replicas create-first.
+        const secretNames = Object.entries(s.secretConfig ?? {}).map(([k, v]) => `secret:${k}=${qualifiedConfigKey(v)}`);
+        this.generation = replicaGeneration(args.imageSourceId, secretNames.length ? [...env, ...secretNames.sort()] : env);
+        const envs = secretNames.length ? pulumi.all([...env, ...secretEnvs(s.secretConfig)]) : env;
         const containers = Array.from({ length: s.replicas }, (_, i) => {
             const dockerName = `${args.namePrefix}-${s.name}-${this.generation}-${i + 1}`;
             return new docker.Container(
@@ -65,7 +82,7 @@ export class LocalAppService extends pulumi.ComponentResource {
                     name: dockerName,
                     hostname: dockerName,
                     image: args.image,
-                    envs: env,
+                    envs,
                     user: APP_USER,
                     networksAdvanced: [{ name: args.networkName, aliases: [s.name] }],
                     healthcheck: dockerHealthcheck(APP_HEALTHCHECK),

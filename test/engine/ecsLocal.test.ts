@@ -32,6 +32,9 @@ import {
     NGINX_RUN_CONF,
     NGINX_TLS_KEY_ENV,
 } from "../../lib/runtime";
+import { JSON_LOG_FIELDS } from "../../nginx/render";
+import { metricFilterSpecs } from "../../lib/operations";
+import { matchesFilter, selectField } from "../../lib/logFilter";
 
 jest.setTimeout(600_000);
 
@@ -472,8 +475,63 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         expect(await rawRequest(proxyPorts[0], "GET / HTTP/1.0\r\n\r\n", "none")).toBe("");
         await sleep(1500); // the access log is buffered with flush=1s
         const logged = (await Promise.all(containers.get("nginx")!.map((n) => logs(n, since)))).join("\n");
-        expect(logged.match(/ GET \/ HTTP\/1\.0 200 svc=\S+ ver=\S+ rt=\S+ client=203\.0\.113\.7$/gm)).toHaveLength(proxyPorts.length);
+        // nginx on aws logs JSON (CloudWatch metric filters read it): the client is its own field.
+        const viaClient = logged
+            .split("\n")
+            .filter((l) => l.startsWith("{"))
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+            .filter((o) => o.client === "203.0.113.7" && o.request === "GET / HTTP/1.0" && o.status === 200 && o.svc !== "");
+        expect(viaClient).toHaveLength(proxyPorts.length);
         expect(logged).toContain("broken header");
+    });
+
+    test("nginx's JSON log, as CloudWatch gets it: the metric filters count each service's requests, 5xx and request time", async () => {
+        // `since` has 1 s resolution: let the previous test's lines age past it first.
+        await sleep(2500);
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const replies = await sendRequests(nginxUrls[0], 300, 4);
+        // Two answers nginx makes itself, with no service: a 404 from the app has one; an HTTP/2.0 request line on
+        // an HTTP/1 port gets nginx's own 5xx (505), which only the stack-wide 5xx filter may count.
+        const unsupported = await rawRequest(proxyPorts[0], "GET / HTTP/2.0\r\nHost: example\r\n\r\n", "203.0.113.7");
+        await sleep(1500); // the access log is buffered with flush=1s
+        const nginx0 = containers.get("nginx")![0];
+        const lines = (await logs(nginx0, since)).split("\n").filter((l) => l.startsWith("{"));
+        // Every access line is one JSON object: the declared keys in order, status and rt numbers.
+        const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+        for (const o of parsed) {
+            expect(Object.keys(o)).toEqual(JSON_LOG_FIELDS.map(([k]) => k));
+            expect([typeof o.status, typeof o.rt]).toEqual(["number", "number"]);
+        }
+        // The same lines still read as the article's upstreamlog (npm run traffic -- --from-log).
+        expect(parseUpstreamLog(lines.join("\n")).length).toBe(replies.length);
+        const served = (svc: string) => replies.filter((r) => r.service === svc).length;
+        const fivexx = parsed.filter((o) => (o.status as number) >= 500).length;
+        console.log(`nginx JSON log: ${lines.length} lines, ${fivexx} 5xx (${unsupported.split("\r\n")[0]})`);
+        expect(unsupported).toMatch(/^HTTP\/1\.1 5\d\d /);
+        expect(fivexx).toBe(1);
+        const expected: Record<string, number> = {
+            "application1-requests": served("application1"),
+            "application1-5xx": 0,
+            "application1-rt": served("application1"),
+            "application2-requests": served("application2"),
+            "application2-5xx": 0,
+            "application2-rt": served("application2"),
+            "all-requests": replies.length + 1,
+            "all-5xx": 1,
+        };
+        const specs = metricFilterSpecs(["application1", "application2"]);
+        const counted = Object.fromEntries(specs.map((f) => [f.name, lines.filter((l) => matchesFilter(f.pattern, l)).length]));
+        expect(counted).toEqual(expected);
+        expect(served("application1") + served("application2")).toBe(300);
+        // The latency filters publish $.rt: a number of seconds on every line they match.
+        for (const f of specs.filter((x) => x.value === "$.rt")) {
+            const values = lines.filter((l) => matchesFilter(f.pattern, l)).map((l) => selectField(JSON.parse(l), f.value));
+            expect(values.every((v) => typeof v === "number" && v >= 0 && v < 10)).toBe(true);
+        }
+        // No real app answered 5xx here; the same real line with a 502 status is what the per-service 5xx filter counts.
+        const answered = lines.find((l) => matchesFilter(specs[0].pattern, l))!;
+        const as502 = JSON.stringify({ ...JSON.parse(answered), status: 502 });
+        expect([matchesFilter(specs[1].pattern, answered), matchesFilter(specs[1].pattern, as502)]).toEqual([false, true]);
     });
 
     // Last: it stops a task. On ECS, Cloud Map deregisters a task before SIGTERM, and nginx may still send

@@ -118,14 +118,16 @@ describe("plans", () => {
         expect(planDiff(base, rescaled).steps).toEqual([]);
     });
 
-    test("the same change of a fixed service does update its desiredCount", () => {
+    test("the same change of a fixed service does update its desiredCount (and the dashboard's expected shares)", () => {
         expect(planDiff(base, fixedScaled).steps).toEqual([
+            { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-application1", changedKeys: ["desiredCount"] },
         ]);
     });
 
-    test("max 6 -> 8: the target's maxCapacity and the service's deploy surge change, in place", () => {
+    test("max 6 -> 8: the target's maxCapacity, the service's deploy surge and the dashboard's share range change, in place", () => {
         expect(planDiff(base, widened).steps).toEqual([
+            { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["deploymentMaximumPercent"] },
             { op: "update", type: TARGET, name: "webstack-application2-scaling", changedKeys: ["maxCapacity"] },
         ]);

@@ -32,7 +32,7 @@ const vpc = (extra: Record<string, unknown>) =>
         },
     });
 const KEYS =
-    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId";
+    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, exec, alarmEmail, serverErrorAlarmPercent";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 /** An ACM certificate ARN in a region. */
@@ -330,8 +330,10 @@ describe("bad aws config", () => {
 });
 
 describe("good aws config", () => {
-    test("defaults: amd64, NAT, 10.0.0.0/16, nginx 256/512 x2, 14 days, Container Insights", () => {
+    test("defaults: amd64, NAT, 10.0.0.0/16, nginx 256/512 x2, 14 days, Container Insights, no exec, 5xx alarm at 1 %", () => {
         expect(parseAws({ target: "aws" }, "eu-central-1").aws).toEqual({
+            exec: false,
+            serverErrorAlarmPercent: 1,
             region: "eu-central-1",
             platform: "linux/amd64",
             network: { kind: "create", egress: "nat", vpcCidr: "10.0.0.0/16" },

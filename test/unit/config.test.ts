@@ -106,7 +106,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "typo inside a service",
         { services: svc({ wieght: 3 }) },
-        "webstack:services[0].wieght: got 3; unknown key (did you mean 'weight'?); known keys are name, weight, replicas, workers, threads, backup, app, image, cpu, memoryMiB, autoscaling. Fix: rename or remove 'wieght' in Pulumi.<stack>.yaml",
+        "webstack:services[0].wieght: got 3; unknown key (did you mean 'weight'?); known keys are name, weight, replicas, workers, threads, backup, app, image, cpu, memoryMiB, autoscaling, capacity, secrets, secretsKmsKeyArns, secretConfig. Fix: rename or remove 'wieght' in Pulumi.<stack>.yaml",
     ],
     [
         "typo in a top-level key",

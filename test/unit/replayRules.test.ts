@@ -7,23 +7,12 @@
 //   provider/resources.go, pulumi-terraform-bridge pkg/tfbridge/provider.go (Diff), pulumi/pulumi
 //   pkg/resource/deploy/step_generator.go and source_eval.go.
 import type { DeclaredResource } from "../../e2e/evaluate";
+import { declared } from "../support/declared";
 import { checkImage, dockerEffect, normalizedInputs } from "../../e2e/dockerSchema";
 import { deleteBeforeReplace, diffResource } from "../../e2e/plan";
 import { DOCKER } from "../../e2e/resourceTypes";
 
-const decl = (type: string, inputs: Record<string, unknown>, opts: Partial<DeclaredResource> = {}): DeclaredResource => ({
-    type,
-    name: "r",
-    custom: true,
-    inputs,
-    state: {},
-    id: "r-1",
-    parent: "",
-    dependencies: [],
-    deleteBeforeReplace: false,
-    urn: `urn:pulumi:dev::webstack::${type}::r`,
-    ...opts,
-});
+const decl = declared;
 const container = (inputs: Record<string, unknown>, opts: Partial<DeclaredResource> = {}) =>
     decl(DOCKER.container, { name: "c", image: "sha256:1", ...inputs }, opts);
 

@@ -3,8 +3,8 @@
 // resource_self_signed_cert.go and common_cert.go (schema: RequiresReplace on every input but
 // early_renewal_hours; Create computes the PEMs; Delete is a no-op). Uploads: kreuzwerker
 // resource_docker_container_funcs.go (one tar entry at "/", mode 0644). Secrets: Pulumi's wire marker.
+import { declared } from "../support/declared";
 import { X509Certificate, createPrivateKey } from "crypto";
-import type { DeclaredResource } from "../../e2e/evaluate";
 import { isSecretValue, unwrapSecrets } from "../../e2e/hash";
 import { diffResource } from "../../e2e/plan";
 import { TLS } from "../../e2e/resourceTypes";
@@ -12,18 +12,7 @@ import { TLS_PLACEHOLDER_PREFIX, TLS_RESOURCE_OUTPUTS } from "../../e2e/tlsMocks
 import { generatePrivateKey, generateSelfSignedCert } from "../../e2e/tlsReplay";
 import { untarFirstFile, tarFile } from "../../e2e/tar";
 
-const decl = (type: string, inputs: Record<string, unknown>): DeclaredResource => ({
-    type,
-    name: "r",
-    custom: true,
-    inputs,
-    state: {},
-    id: "r-1",
-    parent: "",
-    dependencies: [],
-    deleteBeforeReplace: false,
-    urn: `urn:pulumi:dev::webstack::${type}::r`,
-});
+const decl = declared;
 const CERT_INPUTS = {
     privateKeyPem: "k",
     subject: { commonName: "localhost" },

@@ -95,3 +95,41 @@ describe("versions (canary releases)", () => {
         expect(formatVersions(rows).split("\n")[1]).toMatch(/^stable\s+1\s+2\s+50\.0%$/);
     });
 });
+
+describe("parseUpstreamLog (the JSON format the aws nginx logs, nginx/render.ts JSON_LOG_FIELDS)", () => {
+    // Lines as nginx writes them with `escape=json` (the engine test checks real ones: test/engine/ecsLocal.test.ts).
+    const json = [
+        '{"time_local":"28/Nov/2026:05:40:01 +0000","host":"example","upstream_addr":"10.0.1.7:8000","request":"GET / HTTP/1.1","status":200,"svc":"application1","ver":"src-1a2b","rt":0.004,"urt":"0.004","client":"203.0.113.7"}',
+        '{"time_local":"28/Nov/2026:05:40:01 +0000","host":"example","upstream_addr":"10.0.1.7:8000, 10.0.1.8:8000","request":"GET /?q=\\"x\\" HTTP/1.1","status":200,"svc":"application2","ver":"","rt":1.25,"urt":"1.001, 0.249","client":"203.0.113.7"}',
+        '{"time_local":"28/Nov/2026:05:40:02 +0000","host":"","upstream_addr":"","request":"GET / HTTP/2.0","status":505,"svc":"","ver":"","rt":0.000,"urt":"","client":"203.0.113.7"}',
+    ].join("\n");
+
+    test("service, version, status and request time (ms) are read; a retry answers from its last address; nginx's own answer is skipped", () => {
+        expect(parseUpstreamLog(json)).toEqual([
+            {
+                host: "example",
+                addrs: ["10.0.1.7:8000"],
+                answeredBy: "10.0.1.7:8000",
+                request: "GET / HTTP/1.1",
+                status: 200,
+                service: "application1",
+                version: "src-1a2b",
+                requestMs: 4,
+            },
+            {
+                host: "example",
+                addrs: ["10.0.1.7:8000", "10.0.1.8:8000"],
+                answeredBy: "10.0.1.8:8000",
+                request: 'GET /?q="x" HTTP/1.1',
+                status: 200,
+                service: "application2",
+                requestMs: 1250,
+            },
+        ]);
+    });
+
+    test("text and JSON lines in one log both count", () => {
+        const mixed = `[27/Nov/2026:03:01:13 +0000] localhost to: 172.18.0.3:8000: GET / HTTP/1.1 200\n${json}`;
+        expect(parseUpstreamLog(mixed).map((l) => l.answeredBy)).toEqual(["172.18.0.3:8000", "10.0.1.7:8000", "10.0.1.8:8000"]);
+    });
+});

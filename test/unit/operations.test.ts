@@ -1,0 +1,225 @@
+// lib/operations.ts and lib/logFilter.ts: the metric filter patterns, the evaluator tests run them with,
+// the alarms' thresholds and dimensions, and the dashboard's metric math.
+import { matchesFilter, parseFilterPattern, selectField } from "../../lib/logFilter";
+import { ALARM_DEFAULTS } from "../../lib/defaults";
+import { METRIC, alarmSpecs, dashboardBody, dashboardUrl, metricFilterSpecs } from "../../lib/operations";
+import { computeUpstreams } from "../../lib/upstreams";
+import { JSON_LOG_FIELDS } from "../../nginx/render";
+
+// A line in nginx's JSON format (keys from JSON_LOG_FIELDS); the engine test runs the patterns over real ones.
+const FILLER: Record<string, unknown> = { status: 200, rt: 0.004 };
+const line = (o: Record<string, unknown>) =>
+    JSON.stringify(Object.fromEntries(JSON_LOG_FIELDS.map(([k, , kind]) => [k, o[k] ?? FILLER[k] ?? (kind === "number" ? 0 : "")])));
+
+describe("the filter evaluator (CloudWatch's JSON pattern subset)", () => {
+    test.each([
+        ['{ $.svc = "a" }', { svc: "a" }, true],
+        ['{ $.svc = "a" }', { svc: "ab" }, false],
+        ['{ $.svc = "a" }', { svc: "" }, false],
+        ['{ $.svc != "a" }', { svc: "b" }, true],
+        ["{ $.status >= 500 }", { status: 500 }, true],
+        ["{ $.status >= 500 }", { status: 499 }, false],
+        ["{ $.status > 0 }", { status: 200 }, true],
+        ["{ $.status < 300 }", { status: 200 }, true],
+        ["{ $.status <= 200 }", { status: 201 }, false],
+        ["{ $.status = 200 }", { status: 200 }, true],
+        ['{ $.svc = "a" && $.status >= 500 }', { svc: "a", status: 503 }, true],
+        ['{ $.svc = "a" && $.status >= 500 }', { svc: "a", status: 200 }, false],
+        ['{ $.svc = "a" && $.status >= 500 }', { svc: "b", status: 503 }, false],
+    ])("%s on %j: %s", (pattern, fields, matches) => {
+        expect(matchesFilter(pattern, line(fields))).toBe(matches);
+    });
+
+    test("a number field compared as text, a missing field, and a non-JSON line never match", () => {
+        expect(matchesFilter('{ $.status = "200" }', line({ status: 200 }))).toBe(false);
+        expect(matchesFilter('{ $.nope = "x" }', line({}))).toBe(false);
+        expect(matchesFilter("{ $.status > 0 }", "[28/Nov/2026] localhost to: 10.0.0.1:8000: GET / HTTP/1.1 200")).toBe(false);
+    });
+
+    test("syntax outside the subset is refused, not guessed", () => {
+        expect(() => parseFilterPattern('{ $.svc = "a" || $.svc = "b" }')).toThrow(/unsupported term/);
+        expect(() => parseFilterPattern("[ip, user]")).toThrow(/not a JSON filter pattern/);
+        expect(() => parseFilterPattern('{ $.status >= "500" }')).toThrow(/needs a number/);
+    });
+
+    test("selectField reads nested fields", () => {
+        expect(selectField({ a: { b: 1.5 } }, "$.a.b")).toBe(1.5);
+        expect(selectField({ a: 1 }, "$.a.b")).toBeUndefined();
+    });
+});
+
+describe("metric filters", () => {
+    const specs = metricFilterSpecs(["application1", "application2"]);
+    const byName = Object.fromEntries(specs.map((s) => [s.name, s]));
+
+    test("per service: requests, 5xx and request time (from $.rt, seconds), with the service as a dimension; plus stack-wide totals", () => {
+        expect(specs.map((s) => [s.name, s.metricName, s.value, s.unit, s.dimensions?.Service ?? "-"])).toEqual([
+            ["application1-requests", METRIC.requests, "1", "Count", "$.svc"],
+            ["application1-5xx", METRIC.serverErrors, "1", "Count", "$.svc"],
+            ["application1-rt", METRIC.requestTime, "$.rt", "Seconds", "$.svc"],
+            ["application2-requests", METRIC.requests, "1", "Count", "$.svc"],
+            ["application2-5xx", METRIC.serverErrors, "1", "Count", "$.svc"],
+            ["application2-rt", METRIC.requestTime, "$.rt", "Seconds", "$.svc"],
+            ["all-requests", METRIC.requests, "1", "Count", "-"],
+            ["all-5xx", METRIC.serverErrors, "1", "Count", "-"],
+        ]);
+    });
+
+    test("an nginx 502 with no service counts in the stack-wide 5xx only; a service's 503 in both", () => {
+        const nginx502 = line({ status: 502, svc: "" });
+        const app503 = line({ status: 503, svc: "application2" });
+        const matching = (l: string) => specs.filter((s) => matchesFilter(s.pattern, l)).map((s) => s.name);
+        expect(matching(nginx502)).toEqual(["all-requests", "all-5xx"]);
+        expect(matching(app503)).toEqual(["application2-requests", "application2-5xx", "application2-rt", "all-requests", "all-5xx"]);
+        expect(matchesFilter(byName["application1-requests"].pattern, line({ svc: "application10" }))).toBe(false);
+    });
+});
+
+describe("alarms", () => {
+    const specs = alarmSpecs({
+        namespace: "Webstack/w",
+        clusterName: "w",
+        services: ["application1", "nginx"],
+        loadBalancer: "net/w-lb/abc",
+        targetGroup: "targetgroup/w-tg/def",
+        serverErrorPercent: 2.5,
+        containerInsights: true,
+    });
+    const by = Object.fromEntries(specs.map((s) => [s.name, s]));
+
+    test("one NLB alarm, one 5xx alarm, and per ECS service: below desired, CPU, memory", () => {
+        expect(specs.map((s) => s.name)).toEqual([
+            "nlb-unhealthy-hosts",
+            "5xx-rate",
+            "application1-below-desired",
+            "application1-cpu",
+            "application1-memory",
+            "nginx-below-desired",
+            "nginx-cpu",
+            "nginx-memory",
+        ]);
+    });
+
+    test("thresholds: unhealthy hosts > 0 for 2 minutes; 5xx above the configured percent over 5 minutes; tasks missing > 0 for 5 minutes; CPU/memory > 85 % for 5 minutes", () => {
+        const t = (n: string) => [by[n].comparison, by[n].threshold, by[n].evaluationPeriods, by[n].datapointsToAlarm];
+        expect(t("nlb-unhealthy-hosts")).toEqual(["GreaterThanThreshold", 0, 2, 2]);
+        expect(t("5xx-rate")).toEqual(["GreaterThanThreshold", 2.5, 1, 1]);
+        expect(t("nginx-below-desired")).toEqual(["GreaterThanThreshold", 0, 5, 5]);
+        expect(t("application1-cpu")).toEqual(["GreaterThanThreshold", 85, 5, 5]);
+        expect(t("application1-memory")).toEqual(["GreaterThanThreshold", 85, 5, 5]);
+        expect(ALARM_DEFAULTS.utilizationPercent).toBe(85);
+    });
+
+    test("the 5xx rate is metric math over the stack-wide 5-minute sums, a missing 5xx count read as 0", () => {
+        expect(by["5xx-rate"].queries).toEqual([
+            { id: "errors", metric: { namespace: "Webstack/w", metricName: "ServerErrors", dimensions: {}, stat: "Sum", periodSec: 300 } },
+            { id: "requests", metric: { namespace: "Webstack/w", metricName: "Requests", dimensions: {}, stat: "Sum", periodSec: 300 } },
+            { id: "rate", expression: "100 * FILL(errors, 0) / requests", label: "5xx % of requests" },
+        ]);
+    });
+
+    test("dimensions: the NLB by ARN suffixes; ECS metrics by cluster and service name; below-desired is desired - running from Container Insights", () => {
+        const metricOf = (n: string, i = 0) =>
+            (by[n].queries[i] as { metric: { namespace: string; metricName: string; dimensions: object } }).metric;
+        expect(metricOf("nlb-unhealthy-hosts")).toMatchObject({
+            namespace: "AWS/NetworkELB",
+            metricName: "UnHealthyHostCount",
+            dimensions: { LoadBalancer: "net/w-lb/abc", TargetGroup: "targetgroup/w-tg/def" },
+        });
+        expect(metricOf("nginx-memory")).toMatchObject({
+            namespace: "AWS/ECS",
+            metricName: "MemoryUtilization",
+            dimensions: { ClusterName: "w", ServiceName: "nginx" },
+        });
+        expect(
+            by["application1-below-desired"].queries.map((q) =>
+                "metric" in q ? `${q.metric.namespace} ${q.metric.metricName}` : q.expression,
+            ),
+        ).toEqual(["ECS/ContainerInsights RunningTaskCount", "ECS/ContainerInsights DesiredTaskCount", "desired - running"]);
+    });
+
+    test("without Container Insights there is no task count to alarm on: no below-desired alarms", () => {
+        const off = alarmSpecs({
+            ...{ namespace: "n", clusterName: "w", services: ["a"], loadBalancer: "l", targetGroup: "t", serverErrorPercent: 1 },
+            containerInsights: false,
+        });
+        expect(off.map((s) => s.name)).toEqual(["nlb-unhealthy-hosts", "5xx-rate", "a-cpu", "a-memory"]);
+    });
+});
+
+describe("dashboard", () => {
+    const services = [
+        { name: "application1", weight: 3, replicas: 1 },
+        { name: "application2", weight: 1, replicas: 2 },
+    ];
+    const args = {
+        region: "eu-west-1",
+        namespace: "Webstack/w",
+        clusterName: "w",
+        services,
+        upstreams: computeUpstreams(services),
+        loadBalancer: "net/w/1",
+        targetGroup: "targetgroup/w/2",
+        containerInsights: true,
+    };
+    type Widget = { properties: { title: string; metrics: unknown[][]; annotations?: { horizontal: unknown[] } } };
+    const widgets = (a = args) => (dashboardBody(a) as { widgets: Widget[] }).widgets;
+    const expressions = (w: Widget) => w.properties.metrics.map((m) => (m[0] as { expression?: string }).expression).filter(Boolean);
+
+    test("six widgets: rps, shares, 5xx, p50/p99, running tasks, NLB hosts", () => {
+        expect(widgets().map((w) => w.properties.title)).toEqual([
+            "Requests per second, per service",
+            "Share of requests: observed vs expected (%)",
+            "5xx answers",
+            "Request time p50 / p99 (s)",
+            "Running vs desired tasks per service",
+            "Load balancer: nginx tasks healthy / unhealthy",
+        ]);
+    });
+
+    test("observed share is each service's requests over all; expected is live (weight x running tasks) and declared (computeUpstreams)", () => {
+        const share = widgets()[1];
+        expect(expressions(share)).toEqual([
+            "100 * r0 / (r0 + r1)",
+            "100 * r1 / (r0 + r1)",
+            "100 * 3 * t0 / (3 * t0 + 1 * t1)",
+            "100 * 1 * t1 / (3 * t0 + 1 * t1)",
+        ]);
+        expect(share.properties.annotations!.horizontal).toEqual([
+            { label: "application1 expected", value: 60 },
+            { label: "application2 expected", value: 40 },
+        ]);
+        expect(expressions(widgets()[0])).toEqual(["r0 / PERIOD(r0)", "r1 / PERIOD(r1)"]);
+    });
+
+    test("a backup service is expected to get no share; with autoscaling the declared share is a band", () => {
+        const withBackup = [...services, { name: "canary", weight: 5, replicas: 1, backup: true }];
+        expect(expressions(widgets({ ...args, services: withBackup, upstreams: computeUpstreams(withBackup) })[1])[5]).toBe(
+            "100 * 0 * t2 / (3 * t0 + 1 * t1 + 0 * t2)",
+        );
+        const scaled = [services[0], { ...services[1], autoscaling: { min: 2, max: 6 } }];
+        expect(widgets({ ...args, upstreams: computeUpstreams(scaled) })[1].properties.annotations!.horizontal[1]).toEqual([
+            { label: "application2 expected (min)", value: 40 },
+            { value: 66.67 },
+        ]);
+    });
+
+    test("p50 and p99 of the request time per service; task counts include nginx", () => {
+        const stats = widgets()[3].properties.metrics.map((m) => `${m[3] as string} ${(m[4] as { stat: string }).stat}`);
+        expect(stats).toEqual(["application1 p50", "application1 p99", "application2 p50", "application2 p99"]);
+        expect(widgets()[4].properties.metrics.map((m) => m[5])).toEqual([
+            "application1",
+            "application1",
+            "application2",
+            "application2",
+            "nginx",
+            "nginx",
+        ]);
+    });
+
+    test("the URL opens the dashboard in its region's console", () => {
+        expect(dashboardUrl("eu-west-1", "webstack-aws")).toBe(
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/webstack-aws",
+        );
+    });
+});

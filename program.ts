@@ -26,6 +26,8 @@ export interface AwsOutputs extends CommonOutputs {
     readonly clusterName: pulumi.Output<string>;
     readonly serviceNames: pulumi.Output<Record<string, string>>;
     readonly logGroups: pulumi.Output<Record<string, string>>;
+    /** With webstack:tls: the certificate nginx serves, for clients to trust a self-signed one. */
+    readonly certificatePem?: pulumi.Output<string>;
     /** Console URL of the CloudWatch dashboard. */
     readonly dashboardUrl: pulumi.Output<string>;
     /** SNS topic every alarm notifies (subscribe more endpoints to it). */
@@ -49,6 +51,7 @@ export function main(): StackOutputs {
             clusterName: web.clusterName,
             serviceNames: web.serviceNames,
             logGroups: pulumi.output(web.logGroups),
+            ...(web.certificatePem ? { certificatePem: web.certificatePem } : {}),
             dashboardUrl: web.dashboardUrl,
             alarmTopicArn: web.alarmTopicArn,
         };

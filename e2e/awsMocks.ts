@@ -112,6 +112,34 @@ export const AWS_RESOURCE_OUTPUTS: Record<string, Outputs> = {
     "aws:lb/listener:Listener": (n, i) => ({
         arn: arn("elasticloadbalancing", `listener/net/${h({ n, lb: i.loadBalancerArn }, 16)}/${h({ n, i }, 16)}`),
     }),
+    // ACM names one CNAME per domain: the same for every certificate of the account (a digest of the domain).
+    "aws:acm/certificate:Certificate": (n, i) => {
+        const domain = String(i.domainName);
+        const id = h({ n, i }, 32);
+        return {
+            arn: arn("acm", `certificate/${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`),
+            domainValidationOptions:
+                i.validationMethod === "DNS"
+                    ? [
+                          {
+                              domainName: domain,
+                              resourceRecordName: `_${h({ domain }, 32)}.${domain}.`,
+                              resourceRecordType: "CNAME",
+                              resourceRecordValue: `_${h({ domain, v: 1 }, 32)}.acm-validations.aws.`,
+                          },
+                      ]
+                    : [],
+            status: "PENDING_VALIDATION",
+        };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": (_n, i) => ({ certificateArn: i.certificateArn }),
+    "aws:route53/record:Record": (_n, i) => ({ fqdn: String(i.name).replace(/\.$/, "") }),
+    // Secrets Manager appends 6 random characters to a secret's name in its ARN.
+    "aws:secretsmanager/secret:Secret": (n, i) => {
+        const name = nameOf(n, i);
+        return { arn: arn("secretsmanager", `secret:${name}-${h(n, 6)}`), name };
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": (n) => ({ versionId: h({ n }, 32) }),
 };
 
 export const AWS_INVOKE_RESULTS: Record<string, (inputs: State) => State> = {

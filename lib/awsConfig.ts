@@ -1,6 +1,7 @@
 // AWS-specific stack config: `webstack:aws` (an object) plus `aws:region`. Parsed only when
 // webstack:target is aws, with the same rules as lib/config.ts: every problem names the key, the bad
 // value and the fix, and nothing is declared while any problem remains.
+import { parseAwsCertificate } from "./awsCertificate";
 import { parseAutoscaling } from "./autoscaling";
 import { cidrProblem } from "./cidr";
 import { AUTOSCALING_LIMITS, AWS_DEFAULTS } from "./defaults";
@@ -20,6 +21,9 @@ export const AWS_KEYS = [
     "nginxAutoscaling",
     "logRetentionDays",
     "containerInsights",
+    "certificateArn",
+    "domain",
+    "hostedZoneId",
     "exec",
     "alarmEmail",
     "serverErrorAlarmPercent",
@@ -144,6 +148,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
     });
 
     const network = parseNetwork(p, obj);
+    const certificate = parseAwsCertificate(p, obj, region);
     const ops = parseOperations(p, obj);
 
     if (p.count !== before) {
@@ -159,6 +164,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         ...(nginxAutoscaling ? { nginxAutoscaling } : {}),
         logRetentionDays: retention as number,
         containerInsights: insights!,
+        ...(certificate ? { certificate } : {}),
         ...ops!,
     };
 }

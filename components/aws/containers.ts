@@ -9,8 +9,8 @@ import {
     HEALTH_TIMING,
     NGINX_CONF_ENV,
     NGINX_HEALTHCHECK,
-    NGINX_PORT,
-    NGINX_PROXY_PROTOCOL_PORT,
+    NGINX_TMPFS,
+    NGINX_USER,
     appEnvironment,
     nginxEnvironment,
 } from "../../lib/runtime";
@@ -142,10 +142,19 @@ export const NGINX_CONTAINER = "nginx";
 export interface NginxContainerArgs {
     /** Rendered nginx.conf (nginx/render.ts, with the Cloud Map domain suffix). */
     readonly config: string;
+    /** Container ports: NGINX_PORT (its own health check) and each target group's (lib/awsListeners.ts). */
+    readonly ports: readonly number[];
+    /** Certificate and key as `secrets` entries (components/aws/nginxTlsSecret.ts), when nginx terminates TLS. Default: none. */
+    readonly secrets?: readonly { name: string; valueFrom: string }[];
     /** CloudWatch log group of nginx. */
     readonly logGroupName: string;
     /** AWS region (for the awslogs driver). */
     readonly region: string;
+}
+
+/** NGINX_TMPFS as ECS linuxParameters.tmpfs (size in MiB). */
+export function ecsTmpfs(mounts: readonly { containerPath: string; sizeMiB: number; mountOptions: readonly string[] }[]) {
+    return mounts.map((t) => ({ containerPath: t.containerPath, size: t.sizeMiB, mountOptions: [...t.mountOptions] }));
 }
 
 /** nginx's container: the config travels in the environment, exactly as on local Docker. */
@@ -153,16 +162,19 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
     return {
         name: NGINX_CONTAINER,
         essential: true,
-        // The image's entrypoint writes the config, filling in the nameservers of /etc/resolv.conf (the
-        // VPC resolver on Fargate), then runs its CMD (nginx -g 'daemon off;').
-        // The load balancer's PROXY protocol port; NGINX_PORT stays for the container's own health check.
-        portMappings: [
-            { containerPort: NGINX_PORT, hostPort: NGINX_PORT, protocol: "tcp" },
-            { containerPort: NGINX_PROXY_PROTOCOL_PORT, hostPort: NGINX_PROXY_PROTOCOL_PORT, protocol: "tcp" },
-        ],
+        // The image's entrypoint writes the config (and the TLS files from `secrets`) into its tmpfs,
+        // filling in the nameservers of /etc/resolv.conf (the VPC resolver on Fargate), then runs nginx.
+        // Exactly the ports the load balancer's target groups use, plus NGINX_PORT for the health check.
+        portMappings: args.ports.map((port) => ({ containerPort: port, hostPort: port, protocol: "tcp" as const })),
         environment: ecsEnvironment({ ...nginxEnvironment(), [NGINX_CONF_ENV]: args.config }),
-        // Not read-only: the entrypoint writes /etc/nginx/nginx.conf and nginx its pid and temp files.
-        readonlyRootFilesystem: false,
+        ...(args.secrets && args.secrets.length > 0 ? { secrets: args.secrets.map((x) => ({ ...x })) } : {}),
+        // Locked down like the app: non-root on unprivileged ports, read-only root, no capabilities; what
+        // nginx writes goes to tmpfs. Fargate mounts linuxParameters.tmpfs since 2026-01-06 (ECS What's New
+        // "Amazon ECS now supports tmpfs mounts on AWS Fargate and ECS Managed Instances";
+        // aws/containers-roadmap#736, closed as shipped). Older API references still say "not supported".
+        user: NGINX_USER,
+        readonlyRootFilesystem: true,
+        linuxParameters: { capabilities: { drop: ["ALL"] }, tmpfs: ecsTmpfs(NGINX_TMPFS) },
         healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),
         logConfiguration: awslogs(args.logGroupName, args.region, NGINX_CONTAINER),
         // nginx's STOPSIGNAL is SIGQUIT: open requests finish first, as locally.

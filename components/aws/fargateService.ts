@@ -16,10 +16,8 @@ export type FargateExposure =
       }
     | {
           readonly kind: "loadBalancer";
-          /** Target group the tasks register in, by IP. */
-          readonly targetGroupArn: pulumi.Input<string>;
-          /** Container port the target group sends traffic to. */
-          readonly containerPort: number;
+          /** Target groups the tasks register in, by IP, each with the container port it sends traffic to. */
+          readonly targets: readonly { readonly targetGroupArn: pulumi.Input<string>; readonly containerPort: number }[];
           /** Seconds ECS ignores the load balancer's health checks of a new task (timing.ts). */
           readonly healthCheckGracePeriodSec: number;
       };
@@ -29,8 +27,8 @@ export interface FargateServiceArgs {
     readonly serviceName: string;
     /** Task definition family, e.g. "webstack-aws-application1". */
     readonly family: string;
-    /** The task's single container, without its image. */
-    readonly container: ContainerSpec;
+    /** The task's single container, without its image (an Output where it holds a secret's ARN). */
+    readonly container: pulumi.Input<ContainerSpec>;
     /** Image by digest (BuiltImage.ref): a new build registers a new revision and rolls the service. */
     readonly image: pulumi.Input<string>;
     /** Task CPU units (a Fargate size). */
@@ -118,12 +116,15 @@ export class FargateService extends pulumi.ComponentResource {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform) },
                 executionRoleArn: args.executionRoleArn,
                 ...(args.exec ? { taskRoleArn: args.exec.taskRoleArn } : {}),
-                containerDefinitions: pulumi.output(args.image).apply((image) => JSON.stringify([withImage(args.container, image)])),
+                containerDefinitions: pulumi
+                    .all([args.image, args.container as pulumi.Input<unknown>])
+                    .apply(([image, container]) => JSON.stringify([withImage(container as ContainerSpec, image)])),
                 tags: args.tags,
             },
             parent,
         );
 
+        const containerName = pulumi.output(args.container as pulumi.Input<ContainerSpec>).apply((c) => c.name);
         let exposure: Pick<aws.ecs.ServiceArgs, "serviceRegistries" | "loadBalancers" | "healthCheckGracePeriodSeconds">;
         if (args.exposure.kind === "cloudMap") {
             this.discovery = new aws.servicediscovery.Service(
@@ -148,13 +149,11 @@ export class FargateService extends pulumi.ComponentResource {
             exposure = { serviceRegistries: { registryArn: this.discovery.arn } };
         } else {
             exposure = {
-                loadBalancers: [
-                    {
-                        targetGroupArn: args.exposure.targetGroupArn,
-                        containerName: args.container.name,
-                        containerPort: args.exposure.containerPort,
-                    },
-                ],
+                loadBalancers: args.exposure.targets.map((t) => ({
+                    targetGroupArn: t.targetGroupArn,
+                    containerName: containerName,
+                    containerPort: t.containerPort,
+                })),
                 healthCheckGracePeriodSeconds: args.exposure.healthCheckGracePeriodSec,
             };
         }

@@ -1,12 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
+import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
 
 export interface AwsSecurityGroupsArgs {
     /** VPC the groups belong to. */
     readonly vpcId: pulumi.Input<string>;
-    /** Public listener port of the load balancer (webstack:httpPort). */
-    readonly httpPort: number;
+    /** The load balancer's listener ports (80, and 443 with TLS): the only ports open to 0.0.0.0/0. */
+    readonly publicPorts: readonly number[];
+    /** nginx ports the load balancer forwards to and health-checks (its target groups' ports). */
+    readonly targetPorts: readonly number[];
     /**
      * The VPC endpoints the tasks reach AWS through, or undefined when they reach AWS's public HTTPS
      * endpoints (through a NAT gateway, or whatever an existing VPC provides).
@@ -28,7 +31,7 @@ const HTTPS = 443;
 
 /**
  * Who may talk to whom, one rule per path, and rules refer to security groups rather than addresses:
- * internet -> NLB on the listener port (the only 0.0.0.0/0 ingress), NLB -> nginx on 80,
+ * internet -> NLB on the listener ports (the only 0.0.0.0/0 ingress), NLB -> nginx on its target ports,
  * nginx -> app on 8000, and each task -> AWS over HTTPS (ECR, S3, CloudWatch Logs). DNS to the VPC
  * resolver needs no rule: security groups do not filter traffic to the Amazon DNS server.
  */
@@ -79,21 +82,28 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
                 parent,
             );
 
-        ingress("nlb-from-internet", nlb, args.httpPort, { cidrIpv4: "0.0.0.0/0" }, "public HTTP listener");
-        egress(
-            "nlb-to-nginx",
-            nlb,
-            NGINX_PROXY_PROTOCOL_PORT,
-            { referencedSecurityGroupId: nginx.id },
-            "forward and health-check to nginx",
-        );
-        ingress(
-            "nginx-from-nlb",
-            nginx,
-            NGINX_PROXY_PROTOCOL_PORT,
-            { referencedSecurityGroupId: nlb.id },
-            "traffic and health checks from the load balancer",
-        );
+        // Rule names: the port-80 and port-8081 rules keep the names they had before TLS, so they stay in place.
+        for (const port of args.publicPorts) {
+            const http = port === AWS_PUBLIC_PORTS.http;
+            ingress(
+                `nlb-from-internet${http ? "" : `-${port}`}`,
+                nlb,
+                port,
+                { cidrIpv4: "0.0.0.0/0" },
+                http ? "public HTTP listener" : `public listener on ${port}`,
+            );
+        }
+        for (const port of new Set(args.targetPorts)) {
+            const suffix = port === NGINX_PROXY_PROTOCOL_PORT ? "" : `-${port}`;
+            egress(`nlb-to-nginx${suffix}`, nlb, port, { referencedSecurityGroupId: nginx.id }, "forward and health-check to nginx");
+            ingress(
+                `nginx-from-nlb${suffix}`,
+                nginx,
+                port,
+                { referencedSecurityGroupId: nlb.id },
+                "traffic and health checks from the load balancer",
+            );
+        }
         egress("nginx-to-app", nginx, APP_PORT, { referencedSecurityGroupId: app.id }, "proxy to the app replicas");
         ingress("app-from-nginx", app, APP_PORT, { referencedSecurityGroupId: nginx.id }, "requests from nginx");
 

@@ -1,16 +1,18 @@
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
 import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
-import { NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
-import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
+import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";
+import { renderNginxConfig } from "../../nginx/render";
 import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
+import { TlsCertificate } from "../tlsCertificate";
+import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
 import { AwsExecutionRole } from "./executionRole";
@@ -18,6 +20,7 @@ import { FORMER_TYPES, FargateService } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
+import { NginxTlsSecret } from "./nginxTlsSecret";
 import { AwsRegistry } from "./registry";
 import { AwsSecurityGroups } from "./securityGroups";
 import { ServiceAutoscaling } from "./autoscaling";
@@ -57,7 +60,7 @@ export const KEEP_UNTAGGED_IMAGES = 10;
  * Network Load Balancer. Same app, same nginx config semantics as the local target.
  */
 export class AwsWebStack extends pulumi.ComponentResource {
-    /** Where nginx answers: http://<NLB DNS name>:<httpPort>/. */
+    /** Where the stack answers: https://<domain>/ with webstack:aws.domain, else http(s)://<NLB DNS name>/. */
     public readonly url: pulumi.Output<string>;
     /** Per service: weight, replicas and expected share of requests. */
     public readonly upstreams: pulumi.Output<Record<string, UpstreamShare>>;
@@ -67,6 +70,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly serviceNames: pulumi.Output<Record<string, string>>;
     /** CloudWatch log group per ECS service (app services and nginx), for `aws logs tail`. */
     public readonly logGroups: Readonly<Record<string, string>>;
+    /** With webstack:tls: the certificate nginx serves (PEM), for clients to trust a self-signed one. */
+    public readonly certificatePem?: pulumi.Output<string>;
     /** The ECS services by the same keys, for autoscaling and alarms. */
     public readonly services: Readonly<Record<string, FargateService>>;
     /** Console URL of the CloudWatch dashboard. */
@@ -85,9 +90,17 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
+        // Who terminates TLS decides the listeners, target groups and nginx ports (lib/awsListeners.ts).
+        const plan = awsListeners(c);
         const groups = new AwsSecurityGroups(
             `${name}-sg`,
-            { vpcId: network.vpcId, httpPort: AWS_PUBLIC_PORTS.http, endpoints: network.endpoints, tags },
+            {
+                vpcId: network.vpcId,
+                publicPorts: plan.nlb.map((l) => l.port),
+                targetPorts: plan.nlb.map((l) => l.targetGroup.port),
+                endpoints: network.endpoints,
+                tags,
+            },
             parent,
         );
 
@@ -154,6 +167,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             parent,
         );
+        // webstack:tls on aws: nginx terminates TLS; its certificate and key reach it through Secrets Manager.
+        const nginxTls = c.tls && new TlsCertificate(`${name}-tls`, { tls: c.tls }, parent);
+        const nginxSecret =
+            nginxTls &&
+            new NginxTlsSecret(
+                `${name}-nginx-tls`,
+                { certificatePem: nginxTls.certificatePem, privateKeyPem: nginxTls.privateKeyPem, tags },
+                parent,
+            );
         const role = new AwsExecutionRole(
             `${name}-execution`,
             // The registry's ID is the account the stack deploys to; no extra lookup needed.
@@ -162,8 +184,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
                 repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
                 logGroupArns: logs.arns,
-                // services[].secrets: exactly these ARNs, and the KMS keys given for them.
-                secretArns: c.services.flatMap((s) => Object.values(s.secrets ?? {})),
+                // services[].secrets and, with webstack:tls, nginx's one secret: exactly these ARNs, and the KMS keys given for them.
+                secretArns: [...c.services.flatMap((s) => Object.values(s.secrets ?? {})), ...(nginxSecret ? [nginxSecret.arn] : [])],
                 kmsKeyArns: c.services.flatMap((s) => s.secretsKmsKeyArns ?? []),
                 tags,
             },
@@ -185,6 +207,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, tags }, parent) : undefined;
         // What every task needs before it starts: a way to pull its image, and the permission to.
         const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
+        const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
         const common = {
             platform: a.platform,
             executionRoleArn: role.arn,
@@ -250,42 +273,66 @@ export class AwsWebStack extends pulumi.ComponentResource {
             autoscale(s.name, services[s.name], s.autoscaling);
         }
 
+        const cert = a.certificate;
+        const acm =
+            cert?.kind === "dns"
+                ? new AcmCertificate(`${name}-certificate`, { domain: cert.domain, hostedZoneId: cert.hostedZoneId, tags }, parent)
+                : undefined;
         const lb = new AwsLoadBalancer(
             `${name}-lb`,
             {
                 vpcId: network.vpcId,
                 subnetIds: network.publicSubnetIds,
                 securityGroupId: groups.nlbSecurityGroupId,
-                port: AWS_PUBLIC_PORTS.http,
+                listeners: plan.nlb,
+                ...(cert?.kind === "arn" ? { certificate: { arn: cert.arn } } : {}),
+                ...(acm ? { certificate: { arn: acm.arn, readyAfter: [acm.validation] } } : {}),
+                ...(cert?.kind === "dns" ? { alias: { domain: cert.domain, hostedZoneId: cert.hostedZoneId } } : {}),
                 // An internet-facing NLB needs its subnets routed to the internet gateway first.
                 createAfter: network.internetAccess,
                 tags,
             },
             parent,
         );
+        // The nginx config names the certificate's digest, so a new certificate is a new task definition.
+        const certificateSha256: pulumi.Output<string | undefined> = nginxTls
+            ? nginxTls.certificatePem.apply((pem) => createHash("sha256").update(pem).digest("hex"))
+            : pulumi.output(undefined);
+        const nginxConfig = certificateSha256.apply((sha) =>
+            // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
+            // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
+            renderNginxConfig({
+                services: c.services,
+                tuning: c.nginx,
+                domainSuffix: `.${cluster.namespaceName}`,
+                listeners: plan.nginx,
+                ...(plan.redirectToHttpsPort !== undefined
+                    ? { redirectToHttpsPort: plan.redirectToHttpsPort, hstsMaxAgeSec: c.hstsMaxAgeSec }
+                    : {}),
+                ...(sha ? { certificateSha256: sha } : {}),
+                clientAddress: {
+                    trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
+                },
+                // One JSON object per line: CloudWatch metric filters read its fields (lib/operations.ts).
+                logFormat: "json",
+            }),
+        );
+        const nginxSecrets = nginxSecret ? nginxSecret.containerSecrets : pulumi.output([]);
         services[NGINX_SERVICE_NAME] = new FargateService(
             `${name}-nginx`,
             {
                 ...common,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
-                container: nginxContainer({
-                    // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
-                    // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
-                    config: renderNginxConfig({
-                        services: c.services,
-                        tuning: c.nginx,
-                        domainSuffix: `.${cluster.namespaceName}`,
-                        listeners: [PLAIN_LISTENER, { port: NGINX_PROXY_PROTOCOL_PORT, tls: false, proxyProtocol: true, scheme: "http" }],
-                        clientAddress: {
-                            trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
-                        },
-                        // One JSON object per line: CloudWatch metric filters read its fields (lib/operations.ts).
-                        logFormat: "json",
+                container: pulumi.all([nginxConfig, nginxSecrets]).apply(([config, secrets]) =>
+                    nginxContainer({
+                        config,
+                        ports: nginxContainerPorts(plan),
+                        secrets,
+                        logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
+                        region: a.region,
                     }),
-                    logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
-                    region: a.region,
-                }),
+                ),
                 image: nginxImage.ref,
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
@@ -294,11 +341,10 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 securityGroupId: groups.nginxSecurityGroupId,
                 exposure: {
                     kind: "loadBalancer",
-                    targetGroupArn: lb.targetGroupArn,
-                    containerPort: NGINX_PROXY_PROTOCOL_PORT,
+                    targets: lb.targets,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
-                startAfter: [...taskPrerequisites, lb.listener],
+                startAfter: [...taskPrerequisites, ...nginxPrerequisites, ...Object.values(lb.listeners)],
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
@@ -349,7 +395,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
-        this.url = pulumi.interpolate`http://${lb.dnsName}/`;
+        this.url = cert?.kind === "dns" ? pulumi.output(`https://${cert.domain}/`) : pulumi.interpolate`${plan.urlScheme}://${lb.dnsName}/`;
         this.upstreams = pulumi.output(computeUpstreams(c.services));
         this.clusterName = cluster.clusterName;
         this.services = services;
@@ -363,6 +409,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             ),
         );
         this.logGroups = logs.groupNames;
+        this.certificatePem = nginxTls?.certificatePem;
         this.dashboardUrl = dashboard.url;
         this.alarmTopicArn = alarms.topicArn;
         this.registerOutputs({

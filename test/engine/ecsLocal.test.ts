@@ -8,8 +8,13 @@
 // local image IDs), the NLB (each nginx task gets host ports on 127.0.0.1 instead: its plain port, and
 // its load-balancer port, which takes a PROXY v2 header as the NLB sends it). The Docker network gets the
 // stack's VPC CIDR, so connections through a host port come from an address inside the VPC, as the NLB's do.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as http2 from "http2";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
+import * as tls from "tls";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { teardown, waitHealthy } from "../../e2e/replay";
@@ -19,7 +24,14 @@ import { appStopTiming } from "../../components/aws/timing";
 import { DEFAULT_NGINX } from "../../lib/defaults";
 import { BusyCore } from "../support/busyCore";
 import { ROOT, describeEngine } from "../support/engine";
-import { NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
+import {
+    NGINX_PORT,
+    NGINX_PROXY_PROTOCOL_PORT,
+    NGINX_PROXY_TLS_PORT,
+    NGINX_PROXY_TLS_TERMINATED_PORT,
+    NGINX_RUN_CONF,
+    NGINX_TLS_KEY_ENV,
+} from "../../lib/runtime";
 import { JSON_LOG_FIELDS } from "../../nginx/render";
 import { metricFilterSpecs } from "../../lib/operations";
 import { matchesFilter, selectField } from "../../lib/logFilter";
@@ -59,6 +71,7 @@ interface ContainerDefinition {
     entryPoint?: string[];
     portMappings?: { containerPort: number; hostPort?: number; protocol?: string }[];
     environment?: { name: string; value: string }[];
+    secrets?: { name: string; valueFrom: string }[];
     user?: string;
     readonlyRootFilesystem?: boolean;
     linuxParameters?: {
@@ -77,6 +90,7 @@ const KNOWN = [
     "entryPoint",
     "portMappings",
     "environment",
+    "secrets",
     "user",
     "readonlyRootFilesystem",
     "linuxParameters",
@@ -94,6 +108,10 @@ interface Task {
     readonly dnsName?: string;
     /** Container port registered in the load balancer (nginx). */
     readonly lbPort?: number;
+    /** Every container port registered in a target group (nginx). */
+    readonly lbPorts: readonly number[];
+    /** The `secrets` entries resolved as ECS would at task start: name -> value of the JSON key. */
+    readonly secretEnv: readonly string[];
 }
 
 function tasksOf(ev: Evaluation): Task[] {
@@ -112,10 +130,35 @@ function tasksOf(ev: Evaluation): Task[] {
                 const namespace = byType("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").find((n) => n.id === namespaceId)!;
                 dnsName = `${discovery.inputs.name}.${namespace.inputs.name}`;
             }
-            const lb = (i.loadBalancers as { containerPort: number }[] | undefined)?.[0];
-            return { service: String(i.name), def: defs[0], desiredCount: Number(i.desiredCount), dnsName, lbPort: lb?.containerPort };
+            const lbs = (i.loadBalancers as { containerPort: number }[] | undefined) ?? [];
+            return {
+                service: String(i.name),
+                def: defs[0],
+                desiredCount: Number(i.desiredCount),
+                dnsName,
+                lbPort: lbs[0]?.containerPort,
+                lbPorts: lbs.map((l) => l.containerPort),
+                secretEnv: (defs[0].secrets ?? []).map((x) => `${x.name}=${secretValue(ev, x.valueFrom)}`),
+            };
         })
         .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/**
+ * What ECS puts in a `secrets` variable: valueFrom is <secret ARN>:<JSON key>::, read from the value the
+ * evaluation declared for that secret (the mock runtime holds it; Secrets Manager would).
+ */
+function secretValue(ev: Evaluation, valueFrom: string): string {
+    const m = /^(arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:[^:]+):([^:]+)::$/.exec(valueFrom);
+    if (!m) {
+        throw new Error(`unsupported valueFrom ${valueFrom}`);
+    }
+    const secret = ev.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret" && r.state.arn === m[1])!;
+    const version = ev.resources.find(
+        (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.inputs.secretId === secret.id,
+    )!;
+    const wrapped = version.inputs.secretString as { value?: string } | string;
+    return (JSON.parse(typeof wrapped === "string" ? wrapped : wrapped.value!) as Record<string, string>)[m[2]];
 }
 
 /** Builds the declared images (our Dockerfiles on the offline bases); returns mocked repoDigest -> local image ID. */
@@ -164,7 +207,8 @@ async function runDefinition(
         Image: imageId,
         Cmd: d.command,
         Entrypoint: d.entryPoint,
-        Env: (d.environment ?? []).map((e) => `${e.name}=${e.value}`),
+        // ECS sets `secrets` as environment variables too (read from Secrets Manager at task start).
+        Env: [...(d.environment ?? []).map((e) => `${e.name}=${e.value}`), ...task.secretEnv],
         User: d.user,
         Labels: { ...LABELS, "webstack.service": task.service },
         ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.containerPort}/${p.protocol ?? "tcp"}`, {}])),
@@ -295,7 +339,10 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
                 expect([cfg.Cmd, cfg.Entrypoint]).toEqual([image.Config.Cmd, image.Config.Entrypoint]);
                 expect(info.Config.Env).toEqual(expect.arrayContaining(t.def.environment!.map((e) => `${e.name}=${e.value}`)));
                 expect(info.Config.User).toBe(t.def.user ?? "");
-                expect(Object.keys(cfg.ExposedPorts)).toEqual(t.def.portMappings!.map((p) => `${p.containerPort}/tcp`));
+                // Docker adds the image's EXPOSE (nginx/Dockerfile exposes the local TLS port); ECS's awsvpc ignores EXPOSE.
+                expect(Object.keys(cfg.ExposedPorts)).toEqual(
+                    expect.arrayContaining(t.def.portMappings!.map((p) => `${p.containerPort}/tcp`)),
+                );
                 expect(hc).toEqual({
                     Test: t.def.healthCheck!.command,
                     Interval: t.def.healthCheck!.interval * 1e9,
@@ -315,6 +362,25 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         const declaredTmpfs = tasks.find((t) => t.service === "application1")!.def.linuxParameters?.tmpfs ?? [];
         expect(declaredTmpfs.map((t) => t.containerPath)).toEqual(["/tmp"]);
         expect(Object.keys((app.HostConfig.Tmpfs as Record<string, string> | null) ?? {})).toEqual(["/tmp"]);
+    });
+
+    test("nginx: uid 101, read-only root, writes only to its tmpfs mounts, no effective capabilities", async () => {
+        const def = tasks.find((t) => t.service === "nginx")!.def;
+        const mounts = (def.linuxParameters?.tmpfs ?? []).map((t) => t.containerPath);
+        expect(mounts.length).toBeGreaterThan(0);
+        for (const name of containers.get("nginx")!) {
+            expect((await exec(name, ["id", "-u"])).trim()).toBe("101");
+            await expect(exec(name, ["sh", "-c", "echo x > /etc/nginx/probe"])).rejects.toThrow(/Read-only file system/);
+            for (const dir of mounts) {
+                await exec(name, ["sh", "-c", `echo x > ${dir}/probe && rm ${dir}/probe`]);
+            }
+            const procMounts = await exec(name, ["cat", "/proc/mounts"]);
+            for (const dir of mounts) {
+                expect(procMounts).toMatch(new RegExp(`^tmpfs ${dir} tmpfs `, "m"));
+            }
+            // nginx's master (PID 1 after the entrypoint's exec) holds no capability at all.
+            expect(await exec(name, ["sh", "-c", "grep ^CapEff /proc/1/status"])).toMatch(/^CapEff:\s+0{16}$/m);
+        }
     });
 
     test("the app: uid 10001, read-only root, a writable but noexec /tmp tmpfs, writable /dev/shm (Gunicorn's heartbeat)", async () => {
@@ -340,7 +406,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
             const resolvConf = await exec(name, ["cat", "/etc/resolv.conf"]);
             const nameservers = [...resolvConf.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]);
             expect(nameservers).toEqual(["127.0.0.11"]);
-            const conf = await exec(name, ["cat", "/etc/nginx/nginx.conf"]);
+            const conf = await exec(name, ["cat", NGINX_RUN_CONF]);
             expect(conf).toContain(`    resolver ${nameservers.join(" ")} valid=5s ipv6=off;\n`);
             // The Cloud Map names with their weights (any further server parameters are the renderer's).
             expect(conf).toMatch(/^ {8}server application1\.webstack-e2e-ecs\.internal:8000 weight=3 (\S+ )*resolve;$/m);
@@ -349,7 +415,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
                 .find((t) => t.service === "nginx")!
                 .def.environment!.find((e) => e.name === "WEBSTACK_NGINX_CONF")!.value;
             expect(conf).toBe(`${declared.replace("${NGINX_LOCAL_RESOLVERS}", nameservers.join(" "))}\n`);
-            expect((await logs(name)).includes("webstack-entrypoint: wrote /etc/nginx/nginx.conf (resolvers: 127.0.0.11)")).toBe(true);
+            expect((await logs(name)).includes(`webstack-entrypoint: wrote ${NGINX_RUN_CONF} (resolvers: 127.0.0.11)`)).toBe(true);
         }
         // Each Cloud Map name resolves to every task of its service.
         const addresses = (await exec(containers.get("nginx")![0], ["getent", "ahostsv4", "application2.webstack-e2e-ecs.internal"]))
@@ -504,23 +570,254 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
     });
 });
 
+/** Host ports of the TLS suites' single nginx task, per container port. */
+const TLS_HOST_PORT_BASE = PORT + 200;
+const TLS_STACK_CONFIG = {
+    target: "aws",
+    "aws:region": "us-east-1",
+    ...OFFLINE_BASES,
+    services: [{ name: "application1", weight: 1, replicas: 1, workers: 1 }],
+};
+const ACM_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab";
+
+/**
+ * Runs every ECS service of an evaluation on the engine (apps first), one nginx task with a host port per
+ * container port. Returns container port -> host port of that nginx task, and its container name.
+ */
+async function runStack(ev: Evaluation): Promise<{ hostPort: Map<number, number>; nginx: string }> {
+    const tasks = tasksOf(ev);
+    await teardown("webstack", STACK);
+    const refs = await buildImages(ev);
+    await api("POST", "/networks/create", {
+        Name: NETWORK,
+        Driver: "bridge",
+        Labels: LABELS,
+        CheckDuplicate: true,
+        IPAM: { Config: [{ Subnet: VPC_CIDR }] },
+    });
+    const hostPort = new Map<number, number>();
+    const started: string[] = [];
+    for (const task of [...tasks].sort((a, b) => Number(a.lbPorts.length > 0) - Number(b.lbPorts.length > 0))) {
+        if (task.lbPorts.length === 0) {
+            for (let i = 1; i <= task.desiredCount; i++) {
+                started.push(await runDefinition(task, i, refs.get(task.def.image)!));
+            }
+            continue;
+        }
+        expect(task.desiredCount).toBe(1);
+        (task.def.portMappings ?? []).forEach((p, i) => hostPort.set(p.containerPort, TLS_HOST_PORT_BASE + i));
+        started.push(await runDefinition(task, 1, refs.get(task.def.image)!, Object.fromEntries(hostPort)));
+    }
+    for (const name of started) {
+        await waitHealthy({ type: "container", name }, name, 90_000);
+    }
+    return { hostPort, nginx: started[started.length - 1] };
+}
+
+describeEngine("ECS task definitions with an ACM certificate: the scheme crosses the NLB's TLS listener", () => {
+    let ev: Evaluation;
+    let hostPort: Map<number, number>;
+    beforeAll(async () => {
+        ev = await evaluate(
+            { ...TLS_STACK_CONFIG, aws: { vpcCidr: VPC_CIDR, certificateArn: ACM_ARN, nginxDesiredCount: 1 } },
+            { stack: STACK },
+        );
+        if (ev.error) {
+            throw ev.error;
+        }
+        ({ hostPort } = await runStack(ev));
+    });
+    afterAll(async () => {
+        await teardown("webstack", STACK);
+    });
+
+    test("nginx's task maps exactly its health port and its two target groups' ports, and registers in both groups", () => {
+        const nginx = tasksOf(ev).find((t) => t.lbPorts.length > 0)!;
+        expect([...hostPort.keys()]).toEqual([NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT, NGINX_PROXY_TLS_TERMINATED_PORT]);
+        expect(nginx.lbPorts).toEqual([NGINX_PROXY_PROTOCOL_PORT, NGINX_PROXY_TLS_TERMINATED_PORT]);
+    });
+
+    test("PROXY v2 on 8082 (the TLS listener's port): the app gets X-Forwarded-Proto https and says 'via https'; HSTS is sent", async () => {
+        const reply = await rawRequest(
+            hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!,
+            "GET / HTTP/1.0\r\nHost: app.example.com\r\n\r\n",
+            "203.0.113.9",
+        );
+        expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+        expect(reply).toContain("<p>client 203.0.113.9 via https</p>");
+        expect(reply).toMatch(/^Strict-Transport-Security: max-age=\d+\r$/m);
+    });
+
+    test("PROXY v2 on 8081 (port 80's): 301 to https://<host>/... without a port; nginx's health path still answers 200", async () => {
+        const port = hostPort.get(NGINX_PROXY_PROTOCOL_PORT)!;
+        const reply = await rawRequest(port, "GET /a/b?c=1 HTTP/1.0\r\nHost: app.example.com\r\n\r\n", "203.0.113.9");
+        expect(reply).toMatch(/^HTTP\/1\.1 301 /);
+        expect(reply).toMatch(/^Location: https:\/\/app\.example\.com\/a\/b\?c=1\r$/m);
+        expect(await rawRequest(port, "GET /nginx-healthz HTTP/1.0\r\n\r\n", "local")).toMatch(/^HTTP\/1\.1 200 /);
+    });
+
+    // The TLS listener's ALPN (HTTP2Preferred) lets a client choose h2, and the NLB then passes h2 frames in
+    // clear text to 8082: nginx must answer both HTTP/1.1 (above) and h2 with prior knowledge there.
+    test("PROXY v2 then h2 in clear text on 8082 (what the NLB passes on after ALPN chose h2) is answered", async () => {
+        const reply = await h2cRequest(hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!, "203.0.113.9");
+        expect(reply.status).toBe(200);
+        expect(reply.body).toContain("via https");
+    });
+});
+
+describeEngine("ECS task definitions with webstack:tls: nginx terminates TLS after the NLB's PROXY header", () => {
+    let ev: Evaluation;
+    let hostPort: Map<number, number>;
+    let nginx: string;
+    let pem: { cert: string; key: string };
+    beforeAll(async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-ecs-tls-"));
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "3",
+                "-subj",
+                "/CN=app.example.test",
+            ]
+                .concat(["-addext", "subjectAltName=DNS:app.example.test"])
+                .concat(["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]),
+            { stdio: "ignore" },
+        );
+        pem = { cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), key: fs.readFileSync(path.join(dir, "key.pem"), "utf8") };
+        fs.rmSync(dir, { recursive: true, force: true });
+        ev = await evaluate(
+            {
+                ...TLS_STACK_CONFIG,
+                aws: { vpcCidr: VPC_CIDR, nginxDesiredCount: 1 },
+                tls: { mode: "provided", certificate: pem.cert, key: pem.key },
+            },
+            { stack: STACK, secretKeys: ["tls"] },
+        );
+        if (ev.error) {
+            throw ev.error;
+        }
+        ({ hostPort, nginx } = await runStack(ev));
+    });
+    afterAll(async () => {
+        await teardown("webstack", STACK);
+    });
+
+    test("PROXY v2 then TLS on 8444: the configured certificate verifies, h2 is negotiated, and the app says 'via https'", async () => {
+        const reply = await tlsRequest(hostPort.get(NGINX_PROXY_TLS_PORT)!, "203.0.113.9", pem.cert, "app.example.test");
+        expect(reply.alpn).toBe("h2");
+        expect(reply.status).toBe(200);
+        expect(reply.body).toContain("<p>client 203.0.113.9 via https</p>");
+    });
+
+    test("PROXY v2 on 8081 (port 80's): 301 to https", async () => {
+        const reply = await rawRequest(
+            hostPort.get(NGINX_PROXY_PROTOCOL_PORT)!,
+            "GET / HTTP/1.0\r\nHost: app.example.test\r\n\r\n",
+            "203.0.113.9",
+        );
+        expect(reply).toMatch(/^HTTP\/1\.1 301 /);
+        expect(reply).toMatch(/^Location: https:\/\/app\.example\.test\/\r$/m);
+    });
+
+    test("the key arrives only through `secrets`: not in the task definition, not in nginx's environment, a 0600 file of nginx's user on tmpfs", async () => {
+        const keyLine = pem.key.split("\n")[1];
+        const td = ev.resources.find((r) => r.type === TD && r.name === "webstack-nginx")!;
+        expect(td.inputs.containerDefinitions as string).not.toContain(keyLine);
+        const environ = await exec(nginx, ["sh", "-c", "tr '\\0' '\\n' < /proc/1/environ"]);
+        expect(environ).not.toContain(NGINX_TLS_KEY_ENV);
+        expect(environ).not.toContain(keyLine);
+        const keyFile = (
+            await exec(nginx, ["sh", "-c", "ls -d /run/webstack/tls/key.pem && stat -c %a:%u /run/webstack/tls/key.pem"])
+        ).trim();
+        expect(keyFile.split("\n")[1]).toBe("600:101");
+    });
+});
+
+/** A PROXY protocol v2 header as the NLB sends it: PROXY from `source` (IPv4), LOCAL (a health check), or none. */
+function proxyHeader(source: string, destPort = NGINX_PROXY_PROTOCOL_PORT): Buffer {
+    const signature = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
+    if (source === "none") {
+        return Buffer.alloc(0);
+    }
+    if (source === "local") {
+        return Buffer.concat([signature, Buffer.from([0x20, 0x00, 0x00, 0x00])]);
+    }
+    const ip = (a: string) => Buffer.from(a.split(".").map(Number));
+    const ports = Buffer.alloc(4);
+    ports.writeUInt16BE(40000, 0);
+    ports.writeUInt16BE(destPort, 2);
+    // Version 2, command PROXY; TCP over IPv4; 12 bytes of addresses and ports.
+    return Buffer.concat([signature, Buffer.from([0x21, 0x11, 0x00, 0x0c]), ip(source), ip("10.231.0.10"), ports]);
+}
+
+/** A TCP connection to a host port that has sent a PROXY v2 header, ready for what follows it. */
+function proxiedSocket(port: number, source: string): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+        const socket = net.connect(port, "127.0.0.1", () => socket.write(proxyHeader(source), () => resolve(socket)));
+        socket.once("error", reject);
+    });
+}
+
+/** GET / over TLS after a PROXY v2 header, verifying the server against `ca`; h2 if the server agrees. */
+async function tlsRequest(
+    port: number,
+    source: string,
+    ca: string,
+    servername: string,
+): Promise<{ alpn: string; status: number; body: string }> {
+    const socket = await proxiedSocket(port, source);
+    const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
+        const t = tls.connect({ socket, ca, servername, ALPNProtocols: ["h2", "http/1.1"] }, () => resolve(t));
+        t.once("error", reject);
+    });
+    const alpn = String(secure.alpnProtocol);
+    if (alpn !== "h2") {
+        secure.destroy();
+        return { alpn, status: 0, body: "" };
+    }
+    const reply = await h2Get(`https://${servername}`, () => secure);
+    return { alpn, ...reply };
+}
+
+/** GET / as HTTP/2 in clear text (prior knowledge) after a PROXY v2 header. */
+async function h2cRequest(port: number, source: string): Promise<{ status: number; body: string }> {
+    const socket = await proxiedSocket(port, source);
+    return h2Get("http://app.example.com", () => socket);
+}
+
+function h2Get(authority: string, connection: () => net.Socket | tls.TLSSocket): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const session = http2.connect(authority, { createConnection: connection });
+        session.on("error", reject);
+        session.setTimeout(10_000, () => session.destroy(new Error(`no HTTP/2 reply from ${authority} within 10 s`)));
+        const req = session.request({ ":path": "/" });
+        let status = 0;
+        const chunks: Buffer[] = [];
+        req.on("response", (h) => (status = Number(h[":status"])));
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("error", reject);
+        req.on("end", () => {
+            session.close();
+            resolve({ status, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        req.end();
+    });
+}
+
 /**
  * One request over a raw TCP connection to a host port, preceded by a PROXY protocol v2 header as the NLB
  * sends it: PROXY from `source` (an IPv4 address), or LOCAL (a health check), or none. Returns what came back.
  */
 async function rawRequest(port: number, request: string, source: string): Promise<string> {
-    const signature = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
-    let header = Buffer.alloc(0);
-    if (source === "local") {
-        header = Buffer.concat([signature, Buffer.from([0x20, 0x00, 0x00, 0x00])]);
-    } else if (source !== "none") {
-        const ip = (a: string) => Buffer.from(a.split(".").map(Number));
-        const ports = Buffer.alloc(4);
-        ports.writeUInt16BE(40000, 0);
-        ports.writeUInt16BE(NGINX_PROXY_PROTOCOL_PORT, 2);
-        // Version 2, command PROXY; TCP over IPv4; 12 bytes of addresses and ports.
-        header = Buffer.concat([signature, Buffer.from([0x21, 0x11, 0x00, 0x0c]), ip(source), ip("10.231.0.10"), ports]);
-    }
+    const header = proxyHeader(source);
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         // No half-close: the published port's proxy would drop the reply; HTTP/1.0 has nginx close after it.

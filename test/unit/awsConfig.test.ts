@@ -9,6 +9,7 @@ import { parseStackConfig } from "../../lib/config";
 import type { AwsStackConfig } from "../../lib/types";
 import { readStackFile } from "../../e2e/stackFile";
 import { problemsOf } from "../support/problems";
+import { show } from "../../lib/validate";
 
 const REGION = { "aws:region": "us-east-1" };
 /** Parses an aws stack's config (throws if it is not one). */
@@ -31,8 +32,11 @@ const vpc = (extra: Record<string, unknown>) =>
         },
     });
 const KEYS =
-    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, exec, alarmEmail, serverErrorAlarmPercent";
+    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, exec, alarmEmail, serverErrorAlarmPercent";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
+
+/** An ACM certificate ARN in a region. */
+const ARN = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab`;
 
 const BAD: [string, Record<string, string>, string][] = [
     [
@@ -247,6 +251,46 @@ const BAD: [string, Record<string, string>, string][] = [
         aws({ nginxDesiredCount: 2, nginxAutoscaling: { min: 3, max: 6 } }),
         "webstack:aws.nginxDesiredCount: got 2; must be within webstack:aws.nginxAutoscaling min..max (3..6); with autoscaling it is the count the service starts with. Fix: pulumi config set --path 'webstack:aws.nginxDesiredCount' 3",
     ],
+    [
+        "certificateArn not an ARN",
+        aws({ certificateArn: "my-cert" }),
+        `webstack:aws.certificateArn: got "my-cert"; must be the ARN of an ACM certificate: arn:aws:acm:<region>:<account>:certificate/<id> (IAM server certificates are not used). Fix: aws acm list-certificates --region us-east-1, then pulumi config set --path 'webstack:aws.certificateArn' ${ARN("us-east-1")}`,
+    ],
+    [
+        "certificateArn of an IAM server certificate",
+        aws({ certificateArn: "arn:aws:iam::123456789012:server-certificate/web" }),
+        `webstack:aws.certificateArn: got "arn:aws:iam::123456789012:server-certificate/web"; must be the ARN of an ACM certificate: arn:aws:acm:<region>:<account>:certificate/<id> (IAM server certificates are not used). Fix: aws acm list-certificates --region us-east-1, then pulumi config set --path 'webstack:aws.certificateArn' ${ARN("us-east-1")}`,
+    ],
+    [
+        "certificateArn from another region",
+        aws({ certificateArn: ARN("eu-west-1") }),
+        `webstack:aws.certificateArn: got ${show(ARN("eu-west-1"))}; is in eu-west-1, but the stack deploys to us-east-1; a load balancer takes ACM certificates of its own region only. Fix: import or request the certificate in us-east-1 (aws acm list-certificates --region us-east-1) and set its ARN`,
+    ],
+    [
+        "certificateArn and domain together",
+        aws({ certificateArn: ARN("us-east-1"), domain: "app.example.com", hostedZoneId: "Z0123456789ABC" }),
+        `webstack:aws.domain: got "app.example.com"; and webstack:aws.certificateArn both name the load balancer's certificate (domain requests a new one). Fix: remove 'domain' and 'hostedZoneId' to use the existing certificate, or remove 'certificateArn' to have one requested for the domain`,
+    ],
+    [
+        "domain without hostedZoneId",
+        aws({ domain: "app.example.com" }),
+        "webstack:aws.hostedZoneId: got nothing; domain needs the Route 53 hosted zone that serves it, for the DNS validation and alias records. Fix: pulumi config set --path 'webstack:aws.hostedZoneId' Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones-by-name --dns-name <zone>)",
+    ],
+    [
+        "hostedZoneId without domain",
+        aws({ hostedZoneId: "Z0123456789ABC" }),
+        "webstack:aws.domain: got nothing; hostedZoneId needs the domain the certificate and the alias record are for. Fix: pulumi config set --path 'webstack:aws.domain' app.example.com",
+    ],
+    [
+        "a wildcard domain",
+        aws({ domain: "*.example.com", hostedZoneId: "Z0123456789ABC" }),
+        `webstack:aws.domain: got "*.example.com"; must be a lowercase DNS name like app.example.com (no wildcard: the alias record points one name at the load balancer). Fix: pulumi config set --path 'webstack:aws.domain' app.example.com`,
+    ],
+    [
+        "hostedZoneId with the /hostedzone/ prefix",
+        aws({ domain: "app.example.com", hostedZoneId: "/hostedzone/Z0123456789ABC" }),
+        `webstack:aws.hostedZoneId: got "/hostedzone/Z0123456789ABC"; must be a Route 53 hosted zone ID: Z and up to 31 uppercase letters or digits, without /hostedzone/. Fix: pulumi config set --path 'webstack:aws.hostedZoneId' Z0123456789ABCDEFGHIJ`,
+    ],
 ];
 
 describe("bad aws config", () => {
@@ -314,6 +358,28 @@ describe("good aws config", () => {
             network: { kind: "existing", ...existingVpc },
             platform: "linux/arm64",
         });
+    });
+
+    test("certificateArn in the stack's region (any partition) is an ACM certificate at the load balancer", () => {
+        const cn = "arn:aws-cn:acm:cn-north-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab";
+        expect(parseAws({ target: "aws", aws: JSON.stringify({ certificateArn: cn }) }, "cn-north-1").aws.certificate).toEqual({
+            kind: "arn",
+            arn: cn,
+        });
+    });
+
+    test("domain + hostedZoneId request a DNS-validated certificate; without either there is none", () => {
+        const raw = { domain: "app.example.com", hostedZoneId: "Z0123456789ABC" };
+        expect(parseAws({ target: "aws", aws: JSON.stringify(raw) }, "us-east-1").aws.certificate).toEqual({ kind: "dns", ...raw });
+        expect(parseAws({ target: "aws" }, "us-east-1").aws.certificate).toBeUndefined();
+    });
+
+    test("an aws certificate and webstack:tls together are refused (nginx's certificate, or the load balancer's)", () => {
+        const problems = problemsOf(
+            { target: "aws", tls: JSON.stringify({ mode: "self-signed" }), aws: JSON.stringify({ certificateArn: ARN("us-east-1") }) },
+            { awsRegion: "us-east-1" },
+        );
+        expect(problems.map((p) => p.split(": got")[0])).toEqual(["webstack:tls"]);
     });
 
     test("every Fargate size is accepted, and the table has the documented ranges", () => {

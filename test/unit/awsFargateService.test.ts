@@ -72,7 +72,17 @@ beforeAll(async () => {
     viaCloudMap = new FargateService("svc-app", args({ kind: "cloudMap", namespaceId: "ns-1", ttlSec: 5 }, [route]));
     viaLb = new FargateService(
         "svc-nginx",
-        args({ kind: "loadBalancer", targetGroupArn: "arn:tg", containerPort: 8000, healthCheckGracePeriodSec: 30 }, [route, listener]),
+        args(
+            {
+                kind: "loadBalancer",
+                targets: [
+                    { targetGroupArn: "arn:tg", containerPort: 8000 },
+                    { targetGroupArn: "arn:tg-https", containerPort: 8443 },
+                ],
+                healthCheckGracePeriodSec: 30,
+            },
+            [route, listener],
+        ),
     );
     // Let every registration reach the mock monitor.
     await new Promise<void>((resolve) =>
@@ -103,9 +113,12 @@ describe("exposure: Cloud Map or a load balancer, never both", () => {
         expect(dns.healthCheckCustomConfig).toBeDefined();
     });
 
-    test("with a load balancer, the container's own name and the given port register, and no Cloud Map name exists", () => {
+    test("with a load balancer, the container registers in every target group on its port, and no Cloud Map name exists", () => {
         const svc = find(AWS.service, "svc-nginx").inputs;
-        expect(svc.loadBalancers).toEqual([{ targetGroupArn: "arn:tg", containerName: CONTAINER.name, containerPort: 8000 }]);
+        expect(svc.loadBalancers).toEqual([
+            { targetGroupArn: "arn:tg", containerName: CONTAINER.name, containerPort: 8000 },
+            { targetGroupArn: "arn:tg-https", containerName: CONTAINER.name, containerPort: 8443 },
+        ]);
         expect(svc.healthCheckGracePeriodSeconds).toBe(30);
         expect(svc.serviceRegistries).toBeUndefined();
         expect(options.has(`${AWS.discoveryService}::svc-nginx`)).toBe(false);

@@ -5,7 +5,7 @@ import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { MOCK_ACCOUNT } from "../../e2e/awsMocks";
 import { AWS, DOCKER } from "../../e2e/resourceTypes";
 import { APP_CONTAINER, NGINX_CONTAINER } from "../../components/aws/containers";
-import { APP_TMPFS, dockerTmpfsOptions } from "../../lib/runtime";
+import { APP_TMPFS, NGINX_TMPFS, NGINX_USER, dockerTmpfsOptions } from "../../lib/runtime";
 import { FORMER_TYPES } from "../../components/aws/fargateService";
 import {
     appStopTiming,
@@ -281,6 +281,33 @@ describe("containers run as on local Docker", () => {
             linuxParameters: { capabilities: { drop: ["ALL"] } },
         });
         expect(localApp()).toMatchObject({ user: APP_USER, readOnly: true, capabilities: { drops: ["ALL"] } });
+    });
+
+    test("nginx runs as its non-root user, on a read-only root, with every capability dropped, as locally", () => {
+        expect(container("nginx")).toMatchObject({
+            name: NGINX_CONTAINER,
+            user: NGINX_USER,
+            readonlyRootFilesystem: true,
+            linuxParameters: { capabilities: { drop: ["ALL"] } },
+        });
+        const localNginx = local.resources.find(
+            (x) => x.type === DOCKER.container && x.inputs.readOnly === true && x.inputs.user === NGINX_USER,
+        );
+        expect(localNginx?.inputs).toMatchObject({ user: NGINX_USER, readOnly: true, capabilities: { drops: ["ALL"] } });
+    });
+
+    test("what nginx writes goes to the same tmpfs mounts as locally (Fargate mounts linuxParameters.tmpfs since 2026-01-06)", () => {
+        const tmpfs = (container("nginx").linuxParameters as { tmpfs: { containerPath: string; size: number; mountOptions: string[] }[] })
+            .tmpfs;
+        expect(tmpfs).toEqual(
+            NGINX_TMPFS.map((t) => ({ containerPath: t.containerPath, size: t.sizeMiB, mountOptions: [...t.mountOptions] })),
+        );
+        const localNginx = local.resources.find(
+            (x) => x.type === DOCKER.container && x.inputs.readOnly === true && x.inputs.user === NGINX_USER,
+        )!;
+        for (const t of NGINX_TMPFS) {
+            expect((localNginx.inputs.tmpfs as Record<string, string>)[t.containerPath]).toBe(dockerTmpfsOptions(t));
+        }
     });
 
     test("the app's writable /tmp is the same tmpfs on both targets", () => {

@@ -2,10 +2,11 @@
 //                    [--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]
 import { execFileSync } from "child_process";
 import { formatRolloutReport } from "./report";
-import { AutomationDeployer, DockerLogWatcher, PROJECT_ROOT, ReplayDeployer } from "./deployers";
+import { AutomationDeployer, PROJECT_ROOT, ReplayDeployer } from "./deployers";
 import { Deployer, Watcher, runRollout, weightsOf } from "./run";
 import { RolloutState, initialState, isFinal, transition } from "./state";
 import { RolloutFile, loadRolloutFile, rolloutFilePath, saveRolloutFile } from "./stateFile";
+import { watcherFor } from "./watchers";
 import { parseSteps, weightsForPercent } from "./weights";
 
 export interface RolloutArgs {
@@ -133,7 +134,8 @@ export async function main(
     log(`rollout state: ${file}`);
     const end = await runRollout(content.state, {
         deployer,
-        watcher: inject.watcher ?? new DockerLogWatcher(args.stack),
+        // The target decides: `docker logs` locally, CloudWatch Logs on aws (rollout/watchers.ts).
+        watcher: inject.watcher ?? (await watcherFor(args.stack, args.replay, log)),
         bakeSec: content.bakeSec,
         settleSec: args.settleSec,
         limits: content.limits,

@@ -16,8 +16,7 @@ export interface StackFacts {
 }
 
 export type WatcherChoice =
-    | { readonly kind: "docker" }
-    | { readonly kind: "cloudwatch"; readonly logGroupName: string; readonly region: string };
+    { readonly kind: "docker" } | { readonly kind: "cloudwatch"; readonly logGroupName: string; readonly region: string };
 
 /** The watcher a stack's facts call for; an aws stack without what CloudWatch needs is an error that says why. */
 export function chooseWatcher(stack: string, facts: StackFacts): WatcherChoice {

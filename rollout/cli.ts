@@ -106,6 +106,9 @@ export async function main(
     }
     const deployer: Deployer =
         inject.deployer ?? (args.replay ? new ReplayDeployer(args.stack, log) : new AutomationDeployer(args.stack, log));
+    // The target decides: `docker logs` locally, CloudWatch Logs on aws (rollout/watchers.ts). Before any
+    // state is written, so a stack the watcher cannot read leaves no rollout behind.
+    const watcher = inject.watcher ?? (await watcherFor(args.stack, args.replay, log));
     const file = rolloutFilePath(PROJECT_ROOT, args.stack);
     const saved = loadRolloutFile(file);
     let content: RolloutFile;
@@ -134,8 +137,7 @@ export async function main(
     log(`rollout state: ${file}`);
     const end = await runRollout(content.state, {
         deployer,
-        // The target decides: `docker logs` locally, CloudWatch Logs on aws (rollout/watchers.ts).
-        watcher: inject.watcher ?? (await watcherFor(args.stack, args.replay, log)),
+        watcher,
         bakeSec: content.bakeSec,
         settleSec: args.settleSec,
         limits: content.limits,

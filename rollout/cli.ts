@@ -2,10 +2,11 @@
 //                    [--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]
 import { execFileSync } from "child_process";
 import { formatRolloutReport } from "./report";
-import { AutomationDeployer, DockerLogWatcher, PROJECT_ROOT, ReplayDeployer } from "./deployers";
+import { AutomationDeployer, PROJECT_ROOT, ReplayDeployer } from "./deployers";
 import { Deployer, Watcher, runRollout, weightsOf } from "./run";
 import { RolloutState, initialState, isFinal, transition } from "./state";
 import { RolloutFile, loadRolloutFile, rolloutFilePath, saveRolloutFile } from "./stateFile";
+import { watcherFor } from "./watchers";
 import { parseSteps, weightsForPercent } from "./weights";
 
 export interface RolloutArgs {
@@ -105,6 +106,9 @@ export async function main(
     }
     const deployer: Deployer =
         inject.deployer ?? (args.replay ? new ReplayDeployer(args.stack, log) : new AutomationDeployer(args.stack, log));
+    // The target decides: `docker logs` locally, CloudWatch Logs on aws (rollout/watchers.ts). Before any
+    // state is written, so a stack the watcher cannot read leaves no rollout behind.
+    const watcher = inject.watcher ?? (await watcherFor(args.stack, args.replay, log));
     const file = rolloutFilePath(PROJECT_ROOT, args.stack);
     const saved = loadRolloutFile(file);
     let content: RolloutFile;
@@ -133,7 +137,7 @@ export async function main(
     log(`rollout state: ${file}`);
     const end = await runRollout(content.state, {
         deployer,
-        watcher: inject.watcher ?? new DockerLogWatcher(args.stack),
+        watcher,
         bakeSec: content.bakeSec,
         settleSec: args.settleSec,
         limits: content.limits,

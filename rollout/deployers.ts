@@ -58,6 +58,13 @@ export class ReplayDeployer implements Deployer {
     }
 }
 
+/** The user's stack in this project, through the Automation API. */
+export async function selectStack(stack: string) {
+    // Loaded only here: the replay path must not need the Pulumi CLI.
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    return LocalWorkspace.selectStack({ stackName: stack, workDir: PROJECT_ROOT });
+}
+
 /** The user's own stack through the Pulumi Automation API: set the config, `pulumi up`. */
 export class AutomationDeployer implements Deployer {
     readonly name = "pulumi up";
@@ -66,10 +73,8 @@ export class AutomationDeployer implements Deployer {
         private readonly log: (line: string) => void,
     ) {}
 
-    private async select() {
-        // Loaded only here: the replay path must not need the Pulumi CLI.
-        const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-        return LocalWorkspace.selectStack({ stackName: this.stack, workDir: PROJECT_ROOT });
+    private select() {
+        return selectStack(this.stack);
     }
 
     async services(): Promise<ServiceEntry[]> {

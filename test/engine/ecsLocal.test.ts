@@ -8,11 +8,9 @@
 // local image IDs), the NLB (each nginx task gets host ports on 127.0.0.1 instead: its plain port, and
 // its load-balancer port, which takes a PROXY v2 header as the NLB sends it). The Docker network gets the
 // stack's VPC CIDR, so connections through a host port come from an address inside the VPC, as the NLB's do.
-import { execFileSync } from "child_process";
-import * as fs from "fs";
+import { selfSignedPem } from "../support/pem";
 import * as http2 from "http2";
 import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import * as tls from "tls";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
@@ -671,28 +669,7 @@ describeEngine("ECS task definitions with webstack:tls: nginx terminates TLS aft
     let nginx: string;
     let pem: { cert: string; key: string };
     beforeAll(async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-ecs-tls-"));
-        execFileSync(
-            "openssl",
-            [
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-days",
-                "3",
-                "-subj",
-                "/CN=app.example.test",
-            ]
-                .concat(["-addext", "subjectAltName=DNS:app.example.test"])
-                .concat(["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]),
-            { stdio: "ignore" },
-        );
-        pem = { cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), key: fs.readFileSync(path.join(dir, "key.pem"), "utf8") };
-        fs.rmSync(dir, { recursive: true, force: true });
+        pem = selfSignedPem("app.example.test");
         ev = await evaluate(
             {
                 ...TLS_STACK_CONFIG,

@@ -2,11 +2,9 @@
 // program requests for a Route 53 domain, nginx terminating webstack:tls), one evaluation each, and the
 // plain stack for comparison. One decision per test: listeners and ports, certificate and validation,
 // alias record, security groups, secret wiring and its IAM grant, and that the key stays secret.
-import { execFileSync } from "child_process";
+import { isSecretValue } from "../../e2e/hash";
+import { selfSignedPem } from "../support/pem";
 import { createHash } from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
 import { AWS, TLS } from "../../e2e/resourceTypes";
 import { NGINX_CONTAINER } from "../../components/aws/containers";
@@ -27,7 +25,6 @@ const REGION = { target: "aws", "aws:region": "us-east-1" };
 const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab";
 const DOMAIN = { domain: "app.example.com", hostedZoneId: "Z0123456789ABC" };
 /** The signature key Pulumi puts on a secret value in resource inputs ({<sig>: ..., value}). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 let plain: Evaluation;
 let byArn: Evaluation;
@@ -38,26 +35,7 @@ let pem: { cert: string; key: string };
 
 beforeAll(async () => {
     // A real certificate and key: webstack:tls provided is checked (parse, pair, validity) before any resource.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-awstls-"));
-    execFileSync(
-        "openssl",
-        [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "3",
-            "-subj",
-            "/CN=app.example.test",
-        ].concat(["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]),
-        { stdio: "ignore" },
-    );
-    pem = { cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), key: fs.readFileSync(path.join(dir, "key.pem"), "utf8") };
-    fs.rmSync(dir, { recursive: true, force: true });
+    pem = selfSignedPem("app.example.test");
     plain = await evaluate(REGION);
     byArn = await evaluate({ ...REGION, aws: { certificateArn: CERT_ARN } });
     byDomain = await evaluate({ ...REGION, aws: DOMAIN });
@@ -304,7 +282,7 @@ describe("webstack:tls on aws: certificate and key reach nginx through one Secre
     test("one secret, whose value is JSON {cert, key}, held as a Pulumi secret", () => {
         expect(ofType(atNginx, AWS.secret)).toHaveLength(1);
         const value = one(atNginx, AWS.secretVersion, "webstack-nginx-tls").inputs.secretString as Record<string, string>;
-        expect(value[SECRET_SIG]).toBeDefined();
+        expect(isSecretValue(value)).toBe(true);
         expect(JSON.parse(value.value)).toEqual({ cert: pem.cert, key: pem.key });
     });
 
@@ -343,7 +321,7 @@ describe("webstack:tls on aws: certificate and key reach nginx through one Secre
             } else if (Array.isArray(v)) {
                 v.forEach((x, i) => walk(`${where}[${i}]`, x));
             } else if (v && typeof v === "object") {
-                if ((v as Record<string, unknown>)[SECRET_SIG] !== undefined) {
+                if (isSecretValue(v)) {
                     return;
                 }
                 for (const [k, x] of Object.entries(v)) {

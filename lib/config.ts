@@ -10,6 +10,7 @@ import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME,
 import { parseNginxTuning } from "./nginxTuning";
 import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretConfigReferences } from "./secrets";
 import { checkPorts, parseHsts, parseTls } from "./tls";
+import { checkAwsImages } from "./awsImages";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
 import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
@@ -140,6 +141,9 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         }
         if (aws?.platform === "linux/arm64") {
             spotNeedsX86(p, services as AwsServiceSpec[] | undefined);
+        }
+        if (aws) {
+            checkAwsImages(p, services, aws);
         }
         const hstsMaxAgeSec = hsts(tls !== undefined || aws?.certificate !== undefined);
         p.throwIfAny();

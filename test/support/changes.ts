@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { DockerApiError, api } from "../../e2e/docker";
+import { DockerApiError, api, sleep } from "../../e2e/docker";
 import { planDiff } from "../../e2e/plan";
 import { ReplayState, applyPlan, replay, teardown, waitHealthy } from "../../e2e/replay";
 import { DOCKER } from "../../e2e/resourceTypes";
@@ -111,6 +111,7 @@ export const KINDS = [
     "nginx tuning change",
     "app code change",
     "app config change (workers, 1 replica)",
+    "TLS on, then off",
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -192,6 +193,22 @@ export function changeOf(s: ChangeStack, kind: Kind): ChangeSpec {
                             fresh.length > 0 &&
                             (r.service !== s.config.services.find((x) => x.replicas === 1)!.name || fresh.includes(r.container!)),
                     ),
+            };
+        }
+        case "TLS on, then off": {
+            // Both ways in one measurement, so the stack ends as it began: plain http answers 200, then
+            // 301 while TLS is on (a served request too), then 200 again from the final config.
+            let id = "";
+            return {
+                kind,
+                ok: (r) => r.status === 200 || r.status === 301,
+                apply: async () => {
+                    const plain = s.config;
+                    await applyConfig(s, { ...plain, tls: { mode: "self-signed" } });
+                    await sleep(1500);
+                    id = publishedConfigId(await applyConfig(s, plain));
+                },
+                servingAt: (replies, applied) => allAfter(replies, applied, (r) => id !== "" && r.status === 200 && r.config === id),
             };
         }
         case "app code change": {

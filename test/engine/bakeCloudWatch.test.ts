@@ -13,7 +13,7 @@ import { cli, sleep } from "../../e2e/docker";
 import { getText, sendRequests } from "../../e2e/traffic";
 import { LABEL, stackLabels } from "../../components/labels";
 import { DEFAULT_NGINX, SERVICE_DEFAULTS } from "../../lib/defaults";
-import { NGINX_PORT, appEnvironment, nginxEnvironment, NGINX_CONF_ENV } from "../../lib/runtime";
+import { NGINX_CONF_ENV, NGINX_PORT, NGINX_TMPFS, appEnvironment, dockerTmpfsOptions, nginxEnvironment } from "../../lib/runtime";
 import { renderNginxConfig } from "../../nginx/render";
 import { CloudWatchLogWatcher } from "../../rollout/cloudwatch";
 import { DockerLogWatcher } from "../../rollout/deployers";
@@ -119,6 +119,11 @@ async function capture(canaryImage: string, canaryVersion: string): Promise<Capt
         `127.0.0.1:${PORT}:${NGINX_PORT}`,
         ...Object.entries({ ...LABELS, [LABEL.role]: "nginx" }).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
         ...envArgs({ ...nginxEnvironment(), [NGINX_CONF_ENV]: conf }),
+        // As on ECS: read-only root, no capabilities, the runtime's tmpfs for what nginx writes.
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        ...NGINX_TMPFS.flatMap((t) => ["--tmpfs", `${t.containerPath}:${dockerTmpfsOptions(t)}`]),
         IMAGES.nginx,
     ]);
     const url = `http://127.0.0.1:${PORT}/`;

@@ -103,3 +103,60 @@ def post_worker_init(worker):
 
     # init_signals() registered the bound method before this hook ran; register the wrapper.
     signal.signal(signal.SIGTERM, expire_idle_then_exit)
+
+
+def _send_head_with_body():
+    """Send the status line and headers in the same write as the first body bytes.
+
+    Gunicorn writes the head and the body with two sendall() calls. A replica killed between them
+    (SIGKILL, OOM; on a busy host a thread can be preempted there for milliseconds) leaves nginx with
+    a response it has already started to relay and cannot retry, so the client's request fails
+    ("upstream prematurely closed connection while reading upstream"). With one write, nginx sees
+    the whole response or nothing, and nothing is retried on another replica.
+    """
+    from gunicorn.http import wsgi
+    from gunicorn import util
+
+    response = wsgi.Response
+    emit_body, close, sendfile = response._emit_body, response.close, response.sendfile
+
+    def send_headers(self):
+        if self.headers_sent:
+            return
+        head = self.default_headers()
+        head.extend(["%s: %s\r\n" % (k, v) for k, v in self.headers])
+        self._webstack_head = util.to_bytestring("%s\r\n" % "".join(head), "latin-1")
+        self.headers_sent = True
+
+    def flush_head(self):
+        head = getattr(self, "_webstack_head", b"")
+        if head:
+            self._webstack_head = b""
+            self.sock.sendall(head)
+
+    def emit_with_head(self, data):
+        head = getattr(self, "_webstack_head", b"")
+        if head and not self.chunked:
+            self._webstack_head = b""
+            self.sock.sendall(head + data)
+            return
+        flush_head(self)
+        emit_body(self, data)
+
+    def close_with_head(self):
+        send_headers(self)
+        flush_head(self)
+        close(self)
+
+    def sendfile_with_head(self, respiter):
+        send_headers(self)
+        flush_head(self)
+        return sendfile(self, respiter)
+
+    response.send_headers = send_headers
+    response._emit_body = emit_with_head
+    response.close = close_with_head
+    response.sendfile = sendfile_with_head
+
+
+_send_head_with_body()

@@ -1,38 +1,15 @@
 // webstack:tls, httpsPort and hstsMaxAgeSec: refused before any resource, every message naming key,
 // value and fix, and none quoting key material. Certificates are real ones made by openssl.
-import { execFileSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
 import { parseStackConfig } from "../../lib/config";
 import { parseTls } from "../../lib/tls";
 import { Problems } from "../../lib/validate";
 import { problemsOf } from "../support/problems";
+import { selfSignedPem } from "../support/pem";
 
-const dir = mkdtempSync(path.join(tmpdir(), "webstack-tlsconfig-"));
-/** A key and a certificate for it, valid from now for `days`. */
-function pair(name: string, days = 30): { cert: string; key: string } {
-    const keyFile = path.join(dir, `${name}.key`);
-    const certFile = path.join(dir, `${name}.crt`);
-    execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyFile]);
-    execFileSync("openssl", [
-        "req",
-        "-x509",
-        "-new",
-        "-key",
-        keyFile,
-        "-subj",
-        `/CN=${name}.test`,
-        "-days",
-        String(days),
-        "-out",
-        certFile,
-    ]);
-    return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
-}
+/** A key and a certificate for it, valid from now for 30 days. */
+const pair = (name: string) => selfSignedPem(`${name}.test`, 30);
 const a = pair("a");
 const b = pair("b");
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const provided = (cert: unknown, key: unknown) => JSON.stringify({ mode: "provided", certificate: cert, key });
 const secret = new Set(["tls"]);

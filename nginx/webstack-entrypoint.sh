@@ -77,12 +77,19 @@ publish() {
     exec sleep infinity
 }
 
-# nginx side of the volume: reload on every new published config that passes nginx -t.
+# What nginx serves from the volume: the config and the TLS files. A new certificate alone (a renewal,
+# or a provided one replaced) comes with the same config, and must reload nginx too.
+published() {
+    cat "$WEBSTACK_NGINX_CONF_DIR/nginx.conf" "$WEBSTACK_NGINX_CONF_DIR/tls/cert.pem" "$WEBSTACK_NGINX_CONF_DIR/tls/key.pem" 2>/dev/null | cksum
+}
+
+# nginx side of the volume: reload on every new published config or certificate that passes nginx -t.
 watch() {
     src="$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
-    last=$(cksum < "$src")
+    last=$(published)
     while sleep "$WEBSTACK_NGINX_CONF_POLL_SEC"; do
-        now=$(cksum < "$src" 2>/dev/null) || continue
+        [ -f "$src" ] || continue
+        now=$(published)
         [ "$now" = "$last" ] && continue
         last=$now
         copy_tls "$WEBSTACK_NGINX_CONF_DIR/tls"

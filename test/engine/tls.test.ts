@@ -2,9 +2,11 @@
 // 127.0.0.1, the redirect, the weighted split over https, hardening, no key in `docker inspect`, and
 // TLS switched on for a running stack under load (busy core) with no failed request.
 import { execFile } from "child_process";
+import { X509Certificate } from "crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import * as tls from "tls";
 import { promisify } from "util";
 import { applyPlan } from "../../e2e/replay";
 import { api, inspectContainer, logs } from "../../e2e/docker";
@@ -16,6 +18,7 @@ import { DEFAULT_SERVICES } from "../../lib/defaults";
 import { computeUpstreams } from "../../lib/upstreams";
 import { NGINX_USER } from "../../lib/runtime";
 import { ChangeStack, downChangeStack, upChangeStack } from "../support/changes";
+import { selfSignedPem } from "../support/pem";
 import { UpStack, addressBook, describeEngine, downStack, servicesFromLog, upStack } from "../support/engine";
 import { LOAD, allAfter, measureChange } from "../support/zeroDowntime";
 
@@ -165,6 +168,36 @@ describeEngine("HTTPS on the local target (self-signed)", () => {
             expect(inspect).not.toContain("PRIVATE KEY");
             expect(await logs(c.Id, 0)).not.toContain(keyBody);
         }
+    });
+
+    test("a new certificate under the same config (a renewal, a replaced provided one) reloads nginx", async () => {
+        const served = () =>
+            new Promise<string>((resolve, reject) => {
+                const c = tls.connect({ host: "127.0.0.1", port: ports.https, rejectUnauthorized: false }, () => {
+                    resolve(c.getPeerCertificate().fingerprint256);
+                    c.end();
+                });
+                c.on("error", reject);
+            });
+        const next = selfSignedPem("localhost");
+        // hstsMaxAgeSec 0 as with self-signed: the rendered config, and so its id, stay the same.
+        const after = await evaluate(
+            { ...s.config, tls: { mode: "provided", certificate: next.cert, key: next.key }, hstsMaxAgeSec: 0 },
+            { stack: s.stack, secretKeys: ["tls"] },
+        );
+        const plan = planDiff(s.ev, after);
+        const config = (r: { name: string }) => /nginx-config-/.test(r.name);
+        expect(plan.steps.filter(config).map((x) => `${x.op} ${x.name}`)).toEqual([
+            expect.stringMatching(/^replace webstack-nginx-config-[0-9a-f]{8}$/),
+        ]);
+        await applyPlan(s.state, plan, after);
+        const want = new X509Certificate(next.cert).fingerprint256;
+        let got = await served();
+        for (let i = 0; i < 40 && got !== want; i++) {
+            await new Promise((r) => setTimeout(r, 250));
+            got = await served();
+        }
+        expect(got).toBe(want);
     });
 });
 

@@ -12,12 +12,11 @@ import { applyPlan } from "../../e2e/replay";
 import { api, inspectContainer, logs } from "../../e2e/docker";
 import { evaluate } from "../../e2e/evaluate";
 import { planDiff } from "../../e2e/plan";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { compareShares, sendRequests, worstDeltaPp } from "../../e2e/traffic";
 import { DEFAULT_SERVICES } from "../../lib/defaults";
 import { computeUpstreams } from "../../lib/upstreams";
 import { NGINX_USER } from "../../lib/runtime";
-import { ChangeStack, downChangeStack, upChangeStack } from "../support/changes";
+import { ChangeStack, applyConfig, downChangeStack, upChangeStack } from "../support/changes";
 import { selfSignedPem } from "../support/pem";
 import { UpStack, addressBook, describeEngine, downStack, servicesFromLog, upStack } from "../support/engine";
 import { LOAD, allAfter, measureChange } from "../support/zeroDowntime";
@@ -215,13 +214,7 @@ describeEngine("switching TLS on for a running stack (busy core)", () => {
         const r = await measureChange(s.url, {
             kind: "TLS on",
             apply: async () => {
-                const config = { ...s.config, tls: { mode: "self-signed" } };
-                const cwd = process.cwd();
-                process.chdir(s.root);
-                const after = await evaluate({ ...OFFLINE_BASES, ...config }, { stack: s.stack }).finally(() => process.chdir(cwd));
-                await applyPlan(s.state, planDiff(s.ev, after), after);
-                s.ev = after;
-                httpsUrl = String(after.outputs!.url);
+                httpsUrl = String((await applyConfig(s, { ...s.config, tls: { mode: "self-signed" } })).outputs!.url);
             },
             // Served: the page (before) or the redirect (after); anything else, or no answer, failed.
             ok: (x) => x.status === 200 || x.status === 301,

@@ -67,7 +67,7 @@ export async function downChangeStack(s: ChangeStack): Promise<void> {
 }
 
 /** Evaluates `config` and applies the plan from the current state. */
-async function applyConfig(s: ChangeStack, config: ChangeStack["config"]): Promise<Evaluation> {
+export async function applyConfig(s: ChangeStack, config: ChangeStack["config"]): Promise<Evaluation> {
     const after = await evaluateIn(s.root, config, s.stack);
     await applyPlan(s.state, planDiff(s.ev, after), after);
     s.ev = after;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import type { BenchResult } from "../../bench/bench";
+import { BenchResult, FULL } from "../../bench/bench";
 import { escapeXml, niceMax, num, outputPaths, renderChart, renderReport, spread, writeResults } from "../../bench/report";
 import { ClosedRun, ConfigId, OpenRun, evaluateGoals, summarizeClosed, summarizeOpen } from "../../bench/stats";
 
@@ -78,17 +78,7 @@ function sampleResult(): BenchResult {
         startedAt: "2026-11-28T03:00:00.000Z",
         wallSec: 540,
         machine: { cores: 2, cpuModel: "AMD EPYC", memGiB: 23.5, kernel: "6.18.44", docker: "20.10.24", wrk: "4.1.0", h2load: "1.52.0" },
-        load: {
-            rounds: 3,
-            closedSec: 20,
-            connections: 16,
-            threads: 1,
-            timeoutSec: 5,
-            openSec: 15,
-            openConnections: 64,
-            loadPcts: [50, 80],
-            minIdlePct: 85,
-        },
+        load: FULL.load,
         configs: {
             article: { label: "article", description: "the article's <nginx.conf> & sync workers", gunicornWorkers: 9 },
             ours: { label: "ours (defaults)", description: "our stack", gunicornWorkers: 9 },

@@ -159,3 +159,18 @@ export function localNginxEnvironment(): Record<string, string> {
         WEBSTACK_NGINX_CONF_WAIT_SEC: "60",
     };
 }
+
+/**
+ * aws: nginx learns the app tasks from the Cloud Map API (discovery/ sidecar in the nginx task), not DNS.
+ * It calls DiscoverInstancesRevision every `pollSec`; changes seen within `coalesceSec` of the previous
+ * publish wait for its end, so a burst (a deploy of 200 tasks) gives a few nginx reloads, not 200.
+ * components/aws/timing.ts states how the app's lame duck covers these.
+ */
+export const DISCOVERY = {
+    /** Seconds between two DiscoverInstancesRevision calls. */
+    pollSec: 2,
+    /** Minimum seconds between two publishes (each publish is one `nginx -t` + graceful reload). */
+    coalesceSec: 3,
+    /** Upper bound, in seconds, of one publish: write, `nginx -t`, graceful reload. */
+    publishMaxSec: 2,
+} as const;

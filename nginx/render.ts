@@ -86,6 +86,30 @@ export function configIdOf(config: string): string {
     return m[1];
 }
 
+/** One upstream peer: a service's DNS name that nginx re-resolves, or one task's address that discovery found. */
+export interface UpstreamPeer {
+    /** DNS name (with `resolve`) or IPv4 address. */
+    readonly host: string;
+    readonly port: number;
+    /** Per-replica weight: every address of the peer gets it. */
+    readonly weight: number;
+    /** Only used when every non-backup peer is down (a canary at 100 %). Default false. */
+    readonly backup?: boolean;
+    /** nginx re-resolves `host` every resolver `valid=` seconds. */
+    readonly resolve: boolean;
+}
+
+/**
+ * One `server` line of the upstream block. The only place server lines are rendered: the DNS path
+ * (renderNginxConfig) and nginx's Cloud Map discovery (discovery/) both call it.
+ */
+export function renderServerLine(peer: UpstreamPeer, tuning: Pick<NginxTuning, "failTimeoutSec">): string {
+    // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
+    // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
+    const flags = `${peer.resolve ? " resolve" : ""}${peer.backup ? " backup" : ""}`;
+    return `        server ${peer.host}:${peer.port} weight=${peer.weight} max_fails=1 fail_timeout=${tuning.failTimeoutSec}s${flags};`;
+}
+
 export function renderNginxConfig(args: RenderNginxArgs): string {
     const text = renderWithSlot(args);
     return text.replace(CONFIG_ID_SLOT, createHash("sha256").update(text).digest("hex").slice(0, 8));
@@ -94,11 +118,8 @@ export function renderNginxConfig(args: RenderNginxArgs): string {
 function renderWithSlot(args: RenderNginxArgs): string {
     const t = args.tuning;
     const suffix = args.domainSuffix ?? "";
-    // A replica that refused or timed out is skipped for fail_timeout. Short, because a new replica
-    // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
-    const servers = args.services.map(
-        (s) =>
-            `        server ${s.name}${suffix}:${APP_PORT} weight=${s.weight} max_fails=1 fail_timeout=${t.failTimeoutSec}s resolve${s.backup ? " backup" : ""};`,
+    const servers = args.services.map((s) =>
+        renderServerLine({ host: `${s.name}${suffix}`, port: APP_PORT, weight: s.weight, backup: s.backup, resolve: true }, t),
     );
     const listeners = args.listeners ?? [PLAIN_LISTENER];
     if (listeners.length === 0) {

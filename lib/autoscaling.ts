@@ -1,7 +1,6 @@
 // Parsing of `autoscaling: {min, max, cpuPercent?, memoryPercent?}` (services[i].autoscaling and
 // webstack:aws.nginxAutoscaling), with the parser's rules: every problem names key, value and fix.
 import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS } from "./defaults";
-import { MIN_HEALTHY_FLOOR_PERCENT, rolloutFixes, rolloutKeepsFloor } from "./rollout";
 import type { AutoscalingSpec } from "./types";
 import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
 
@@ -20,8 +19,6 @@ export interface AutoscalingBounds {
     readonly highestReason: string;
     /** The key and value of the starting count (`replicas` or `nginxDesiredCount`), already validated. */
     readonly start: { readonly key: string; readonly value: number | undefined };
-    /** True when the tasks register in Cloud Map: the range must then admit a safe rolling deploy (lib/rollout.ts). */
-    readonly cloudMap: boolean;
 }
 
 /** Validates one autoscaling object; undefined (and no problem) when `value` is undefined. */
@@ -34,7 +31,7 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
             key,
             value,
             "must be an object {min, max, cpuPercent?, memoryPercent?}",
-            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${b.highest}, cpuPercent: 60}`,
+            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${Math.min(b.highest, 10)}, cpuPercent: 60}`,
         );
         return undefined;
     }
@@ -70,21 +67,6 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
             b.start.value,
             `must be within ${key} min..max (${min}..${max}); with autoscaling it is the count the service starts with`,
             setCommand(b.start.key, Math.min(Math.max(b.start.value, min), max)),
-        );
-    }
-    if (b.cloudMap && min !== undefined && max !== undefined && !rolloutKeepsFloor(min, max)) {
-        const fix = rolloutFixes(min, max);
-        p.add(
-            key,
-            { min, max },
-            `no rolling-deploy setting keeps ${MIN_HEALTHY_FLOOR_PERCENT}% of the tasks serving at every count in ${min}..${max} ` +
-                `while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md)`,
-            [
-                fix.min !== undefined ? setCommand(`${key}.min`, fix.min) : undefined,
-                fix.max !== undefined ? setCommand(`${key}.max`, fix.max) : undefined,
-            ]
-                .filter((f) => f !== undefined)
-                .join(", or "),
         );
     }
     if (p.count !== before) {

@@ -144,7 +144,6 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         highest: AUTOSCALING_LIMITS.nginxMaxTasks,
         highestReason: "nginx sits behind the load balancer, not Cloud Map",
         start: { key: k("nginxDesiredCount"), value: nginxDesiredCount },
-        cloudMap: false,
     });
 
     const network = parseNetwork(p, obj);

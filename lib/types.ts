@@ -34,9 +34,9 @@ export type Capacity = "fargate" | "spot";
  * [min, max]; `replicas` is only the count the service starts with.
  */
 export interface AutoscalingSpec {
-    /** Fewest tasks. App services: 1..8; nginx: 2..50. */
+    /** Fewest tasks. App services: 1..500; nginx: 2..50. */
     readonly min: number;
-    /** Most tasks. App services: at most 8 (Cloud Map answers 8 addresses per name). */
+    /** Most tasks. App services: at most 500 (a deploy's peak within Cloud Map's 1,000 instances per service). */
     readonly max: number;
     /** Target average CPU utilisation, 10..90 %. Default 60 when neither target is given, else none. */
     readonly cpuPercent?: number;

@@ -39,7 +39,7 @@ export interface FargateServiceArgs {
     readonly platform: Platform;
     /** Tasks to run (with autoscaling: to start with). */
     readonly desiredCount: number;
-    /** Rolling-deploy bounds (lib/rollout.ts: Cloud Map's 8 answers for app services; ECS's 200/100 for nginx). */
+    /** Rolling-deploy bounds (lib/rollout.ts; ECS's 200/100 for every service). */
     readonly rollout: RolloutPercents;
     /** "autoscaling": desiredCount is set at creation only, so a later `pulumi up` never resets the live count. */
     readonly desiredCountOwner: "stack" | "autoscaling";

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
-import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
 import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
 import type { AwsStackConfig } from "../../lib/types";
@@ -240,10 +240,6 @@ export class AwsWebStack extends pulumi.ComponentResource {
             );
         const services: Record<string, FargateService> = {};
         for (const s of c.services) {
-            // Cloud Map answers 8 records per name: no deploy may run more (lib/rollout.ts).
-            const percents = s.autoscaling
-                ? rolloutPercents(s.autoscaling.min, s.autoscaling.max)
-                : rolloutPercents(s.replicas, s.replicas);
             services[s.name] = new FargateService(
                 `${name}-${s.name}`,
                 {
@@ -262,7 +258,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     image: appImages.get(s.name)!.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
-                    ...rollout(s.replicas, s.autoscaling, percents, appStop.stopTimeoutSec),
+                    // ECS's 200 % / 100 %: at most 500 tasks, so a deploy's peak fits Cloud Map's 1,000 per service (lib/rollout.ts).
+                    ...rollout(s.replicas, s.autoscaling, APP_ROLLOUT, appStop.stopTimeoutSec),
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },

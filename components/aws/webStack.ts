@@ -203,17 +203,29 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
-        // ECS Exec: a task role for its agent (webstack:aws.exec).
-        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, tags }, parent) : undefined;
+        // ECS Exec: a task role for its agent in the app tasks (webstack:aws.exec).
+        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, exec: true, tags }, parent) : undefined;
+        // nginx's own role, always: its discovery process reads exactly the app services from the Cloud Map API.
+        const nginxTaskRole = new AwsTaskRole(
+            `${name}-nginx-task`,
+            {
+                accountId: appRepo.registryId,
+                exec: a.exec,
+                discovery: { namespaceName: cluster.namespaceName, serviceNames: c.services.map((s) => s.name) },
+                tags,
+            },
+            parent,
+        );
         // What every task needs before it starts: a way to pull its image, and the permission to.
         const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
-        const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
+        const nginxPrerequisites = [nginxTaskRole.policy, ...(nginxSecret ? [nginxSecret.version] : [])];
         const common = {
             platform: a.platform,
             executionRoleArn: role.arn,
             clusterArn: cluster.clusterArn,
             subnetIds: network.privateSubnetIds,
-            ...(taskRole ? { exec: { taskRoleArn: taskRole.arn } } : {}),
+            ...(taskRole ? { taskRoleArn: taskRole.arn } : {}),
+            exec: a.exec,
             tags,
         };
         // Deploy bounds, who owns the task count, and how long `pulumi up` waits, for a count that is
@@ -321,6 +333,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 ...common,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
+                taskRoleArn: nginxTaskRole.arn,
                 container: pulumi.all([nginxConfig, nginxSecrets]).apply(([config, secrets]) =>
                     nginxContainer({
                         config,

@@ -157,12 +157,12 @@ describe("app secrets", () => {
 });
 
 describe("ECS Exec", () => {
-    test("exec: every ECS service has enableExecuteCommand, every task the task role, whose policy is the ssmmessages channels", () => {
+    test("exec: every ECS service has enableExecuteCommand; app tasks get the exec role, whose policy is the ssmmessages channels", () => {
         const [role] = ofType(cf, AWS.role).filter((r) => r.name === "webstack-task");
         for (const s of ofType(cf, AWS.service)) {
             expect([s.name, s.inputs.enableExecuteCommand]).toEqual([s.name, true]);
         }
-        for (const td of ofType(cf, AWS.taskDefinition)) {
+        for (const td of ofType(cf, AWS.taskDefinition).filter((t) => t.name !== "webstack-nginx")) {
             expect(td.inputs.taskRoleArn).toBe(role.state.arn);
         }
         expect(policyOf(cf, "webstack-task").Statement.map((s) => s.Action)).toEqual([
@@ -175,11 +175,17 @@ describe("ECS Exec", () => {
         ]);
     });
 
-    test("exec: tasks start only after the task role's policy exists", () => {
+    test("exec: nginx's own role adds the ssmmessages channels to its discovery statement", () => {
+        expect(one(cf, AWS.taskDefinition, "webstack-nginx").inputs.taskRoleArn).toBe(one(cf, AWS.role, "webstack-nginx-task").state.arn);
+        expect(policyOf(cf, "webstack-nginx-task").Statement.map((s) => s.Sid)).toEqual(["DiscoverAppTasks", "EcsExec"]);
+    });
+
+    test("exec: tasks start only after their task role's policy exists", () => {
         const policy = one(cf, AWS.rolePolicy, "webstack-task");
-        for (const s of ofType(cf, AWS.service)) {
+        for (const s of ofType(cf, AWS.service).filter((x) => x.name !== "webstack-nginx")) {
             expect(s.dependencies).toContain(policy.urn);
         }
+        expect(one(cf, AWS.service, "webstack-nginx").dependencies).toContain(one(cf, AWS.rolePolicy, "webstack-nginx-task").urn);
     });
 
     test("exec: the app's root file system is writable (ECS Exec's agent writes into it); off, it stays read-only", () => {
@@ -189,8 +195,9 @@ describe("ECS Exec", () => {
         ]);
     });
 
-    test("by default: no task role, no enableExecuteCommand", () => {
-        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution"]);
+    test("by default: no exec role, nginx's role only discovers, no enableExecuteCommand", () => {
+        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution", "webstack-nginx-task"]);
+        expect(policyOf(ev, "webstack-nginx-task").Statement.map((s) => s.Sid)).toEqual(["DiscoverAppTasks"]);
         expect(ofType(ev, AWS.service).map((s) => s.inputs.enableExecuteCommand)).toEqual([undefined, undefined, undefined]);
     });
 });

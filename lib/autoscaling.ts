@@ -1,7 +1,7 @@
 // Parsing of `autoscaling: {min, max, cpuPercent?, memoryPercent?}` (services[i].autoscaling and
 // webstack:aws.nginxAutoscaling), with the parser's rules: every problem names key, value and fix.
-import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS } from "./defaults";
-import type { AutoscalingSpec } from "./types";
+import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS, NGINX_SIZING } from "./defaults";
+import type { AutoscalingSpec, AwsServiceSpec } from "./types";
 import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
 
 /** Keys of an autoscaling object. */
@@ -81,4 +81,36 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
         ...(memoryPercent !== undefined ? { memoryPercent } : {}),
         ...targets,
     };
+}
+
+/** What the default nginx autoscaling is sized from. */
+export interface NginxSizingInputs {
+    /** The app services: their most tasks (`autoscaling.max`, else `replicas`) and Fargate CPU each. */
+    readonly services: readonly Pick<AwsServiceSpec, "replicas" | "autoscaling" | "cpu">[];
+    /** webstack:aws.nginxCpu. */
+    readonly nginxCpu: number;
+    /** webstack:aws.nginxDesiredCount: the range always admits it. */
+    readonly nginxDesiredCount: number;
+    /** nginx terminates TLS (webstack:tls on aws): more CPU per request. */
+    readonly tlsAtNginx: boolean;
+}
+
+/** CPU units the app tier runs at its most tasks. */
+export function appCpuAtMax(services: NginxSizingInputs["services"]): number {
+    return services.reduce((sum, s) => sum + (s.autoscaling?.max ?? s.replicas) * s.cpu, 0);
+}
+
+/**
+ * nginx autoscaling when webstack:aws.nginxAutoscaling is not set, sized from the app tier: min 2 (one
+ * task per AZ); max enough nginx CPU for the app tier at its most tasks, i.e.
+ * ceil(Σ most tasks × cpu × NGINX_SIZING ratio / nginxCpu), at least twice min (nginx's own load,
+ * connections and slow clients, does not follow the app's CPU) and at least nginxDesiredCount, at most
+ * AUTOSCALING_LIMITS.nginxMaxTasks. CPU target as for app services.
+ */
+export function nginxAutoscalingFor(x: NginxSizingInputs): AutoscalingSpec {
+    const min = AUTOSCALING_LIMITS.nginxMinTasks;
+    const ratio = x.tlsAtNginx ? NGINX_SIZING.tlsCpuPerAppCpu : NGINX_SIZING.cpuPerAppCpu;
+    const needed = Math.ceil((appCpuAtMax(x.services) * ratio) / x.nginxCpu);
+    const max = Math.min(AUTOSCALING_LIMITS.nginxMaxTasks, Math.max(2 * min, needed, x.nginxDesiredCount));
+    return { min, max, cpuPercent: AUTOSCALING_DEFAULTS.cpuPercent };
 }

@@ -128,8 +128,8 @@ export interface AwsConfig {
     readonly nginxMemoryMiB: number;
     /** nginx tasks behind the load balancer. Default 2 (one per AZ). */
     readonly nginxDesiredCount: number;
-    /** Autoscaling of the nginx tasks (min >= 2, so both AZs keep one). Default: none. */
-    readonly nginxAutoscaling?: AutoscalingSpec;
+    /** Autoscaling of the nginx tasks (min >= 2, so both AZs keep one); false: none. Default: sized from the app tier. */
+    readonly nginxAutoscaling?: AutoscalingSpec | false;
     /** CloudWatch Logs retention of every log group, days. Default 14. */
     readonly logRetentionDays: number;
     /** ECS Container Insights on the cluster. Default "enabled". */

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
+import { nginxAutoscalingFor } from "../../lib/autoscaling";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
 import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
@@ -326,6 +327,18 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 logFormat: "json",
             }),
         );
+        // nginx scales with the app tier unless webstack:aws.nginxAutoscaling says otherwise (false: fixed count).
+        const nginxScaling =
+            a.nginxAutoscaling === false
+                ? undefined
+                : (a.nginxAutoscaling ??
+                  nginxAutoscalingFor({
+                      services: c.services,
+                      nginxCpu: a.nginxCpu,
+                      nginxDesiredCount: a.nginxDesiredCount,
+                      tlsAtNginx: plan.mode === "nginx",
+                  }));
+        const nginxCount = nginxScaling ? Math.min(Math.max(a.nginxDesiredCount, nginxScaling.min), nginxScaling.max) : a.nginxDesiredCount;
         const nginxSecrets = nginxSecret ? nginxSecret.containerSecrets : pulumi.output([]);
         services[NGINX_SERVICE_NAME] = new FargateService(
             `${name}-nginx`,
@@ -347,7 +360,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
                 // Behind the NLB, not Cloud Map: ECS's default surge of a full new set.
-                ...rollout(a.nginxDesiredCount, a.nginxAutoscaling, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec()),
+                ...rollout(nginxCount, nginxScaling, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec()),
                 securityGroupId: groups.nginxSecurityGroupId,
                 exposure: {
                     kind: "loadBalancer",
@@ -358,7 +371,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
-        autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
+        autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], nginxScaling);
 
         // Operations (docs/aws-operations.md): metrics from nginx's log, alarms to an SNS topic, a dashboard.
         const namespace = metricNamespace(prefix);

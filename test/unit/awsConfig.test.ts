@@ -464,6 +464,15 @@ describe("good aws config", () => {
         expect(c.aws.nginxAutoscaling).toEqual({ min: 2, max: 10, cpuPercent: 50 });
     });
 
+    test("nginxAutoscaling: false (a fixed nginxDesiredCount) is kept; absent, the stack sizes it from the app tier", () => {
+        const raw = (settings: unknown) => ({ target: "aws", aws: JSON.stringify(settings) });
+        expect(parseAws(raw({ nginxAutoscaling: false }), "us-east-1").aws.nginxAutoscaling).toBe(false);
+        expect(parseAws(raw({}), "us-east-1").aws.nginxAutoscaling).toBeUndefined();
+        expect(problemsOf(raw({ nginxAutoscaling: true }), { awsRegion: "us-east-1" })).toEqual([
+            "webstack:aws.nginxAutoscaling: got true; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. nginxAutoscaling: {min: 2, max: 10, cpuPercent: 60}",
+        ]);
+    });
+
     test("the VPC CIDR splits into 4 equal subnets", () => {
         expect(splitCidr("10.0.0.0/16", 4)).toEqual(["10.0.0.0/18", "10.0.64.0/18", "10.0.128.0/18", "10.0.192.0/18"]);
         expect(splitCidr("192.168.4.0/24", 4)).toEqual(["192.168.4.0/26", "192.168.4.64/26", "192.168.4.128/26", "192.168.4.192/26"]);

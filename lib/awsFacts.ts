@@ -20,6 +20,12 @@ export const CLOUD_MAP_QUOTAS = {
     discoverInstancesRevisionPerSec: 3000,
 } as const;
 
+/** CloudWatch Logs quotas (CloudWatch Logs user guide, "CloudWatch Logs quotas"). */
+export const CLOUDWATCH_LOGS_QUOTAS = {
+    /** "Metric filters": 100 per log group, not adjustable; every filter of the stack reads nginx's log group. */
+    metricFiltersPerLogGroup: 100,
+} as const;
+
 /**
  * Fargate task sizes: for each CPU value, the memory values (MiB) it accepts.
  * Source: the ECS developer guide, "Task CPU and memory" (Linux).

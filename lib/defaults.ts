@@ -65,6 +65,8 @@ export const ALARM_DEFAULTS = {
     belowDesiredMinutes: 5,
     unhealthyHostMinutes: 2,
     serverErrorWindowSec: 300,
+    /** nginx's discovery without a successful Cloud Map answer: it serves the last good set, but changes go unseen. */
+    discoveryStaleMinutes: 5,
 } as const;
 
 /** Upper bounds of the service list. */

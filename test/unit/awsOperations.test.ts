@@ -60,6 +60,33 @@ describe("metrics from nginx's log", () => {
     });
 });
 
+describe("discovery's state", () => {
+    test("its metric filters read nginx's log group, and the stale-discovery alarm reads their metric in the stack's namespace", () => {
+        const nginxGroup = (ev.outputs!.logGroups as Record<string, string>).nginx;
+        const filters = ofType(ev, AWS.logMetricFilter).filter((f) => (f.inputs.name as string).startsWith("discovery-"));
+        expect(filters.map((f) => [f.inputs.name, f.inputs.logGroupName]).sort()).toEqual([
+            ["discovery-consecutive-errors", nginxGroup],
+            ["discovery-failed-calls", nginxGroup],
+            ["discovery-instances", nginxGroup],
+            ["discovery-last-success-age", nginxGroup],
+        ]);
+        const alarm = one(ev, AWS.metricAlarm, "webstack-alarms-discovery-stale");
+        expect(alarm.inputs.metricQueries).toEqual([
+            {
+                id: "m1",
+                returnData: true,
+                metric: {
+                    namespace: "Webstack/webstack-dev",
+                    metricName: "DiscoveryLastSuccessAge",
+                    dimensions: {},
+                    stat: "Maximum",
+                    period: 60,
+                },
+            },
+        ]);
+    });
+});
+
 describe("alarms", () => {
     const alarms = (e: Evaluation) => ofType(e, AWS.metricAlarm);
     const alarm = (e: Evaluation, suffix: string) => one(e, AWS.metricAlarm, `webstack-alarms-${suffix}`);
@@ -67,7 +94,7 @@ describe("alarms", () => {
 
     test("every alarm notifies the stack's one SNS topic, on alarm and on recovery", () => {
         const [topic] = ofType(ev, AWS.snsTopic);
-        expect(alarms(ev)).toHaveLength(2 + 3 * 3);
+        expect(alarms(ev)).toHaveLength(3 + 3 * 3);
         for (const a of alarms(ev)) {
             expect([a.inputs.alarmActions, a.inputs.okActions]).toEqual([[topic.state.arn], [topic.state.arn]]);
         }
@@ -116,7 +143,7 @@ describe("alarms", () => {
                 .map((a) => a.name)
                 .filter((n) => n.endsWith("below-desired")),
         ).toEqual([]);
-        expect(alarms(off)).toHaveLength(2 + 3 * 2);
+        expect(alarms(off)).toHaveLength(3 + 3 * 2);
     });
 });
 

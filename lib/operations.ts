@@ -81,10 +81,11 @@ export function metricFilterSpecs(services: readonly string[]): MetricFilterSpec
  */
 export function discoveryFilterSpecs(): MetricFilterSpec[] {
     const status = '$.event = "discovery"';
+    // Every field a filter publishes (value or dimension) is also in its pattern, as CloudWatch asks of JSON filters.
     return [
         {
             name: "discovery-instances",
-            pattern: '{ $.event = "discovery.service" }',
+            pattern: '{ $.event = "discovery.service" && $.service != "" && $.instances >= 0 }',
             metricName: METRIC.discoveryInstances,
             value: "$.instances",
             unit: "Count",
@@ -100,14 +101,14 @@ export function discoveryFilterSpecs(): MetricFilterSpec[] {
         },
         {
             name: "discovery-consecutive-errors",
-            pattern: `{ ${status} }`,
+            pattern: `{ ${status} && $.consecutiveErrors >= 0 }`,
             metricName: METRIC.discoveryConsecutiveErrors,
             value: "$.consecutiveErrors",
             unit: "Count",
         },
         {
             name: "discovery-last-success-age",
-            pattern: `{ ${status} }`,
+            pattern: `{ ${status} && $.lastSuccessAgeSec >= 0 }`,
             metricName: METRIC.discoveryLastSuccessAge,
             value: "$.lastSuccessAgeSec",
             unit: "Seconds",

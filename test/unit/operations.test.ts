@@ -120,6 +120,20 @@ describe("metric filters: discovery's state", () => {
         ]).toEqual([3, 41]);
     });
 
+    test("every field a discovery filter publishes, as value or dimension, is in its pattern", () => {
+        for (const f of discovery) {
+            const fields = [f.value, ...Object.values(f.dimensions ?? {})].filter((v) => v.startsWith("$."));
+            for (const field of fields) {
+                expect([f.name, f.pattern]).toEqual([f.name, expect.stringContaining(`${field} `)]);
+            }
+        }
+    });
+
+    test("a service line without a service name or a count publishes nothing", () => {
+        expect(matching('{"event":"discovery.service","service":"","instances":3}')).toEqual([]);
+        expect(matching('{"event":"discovery.service","service":"application1"}')).toEqual([]);
+    });
+
     test("the request filters count no discovery line, and discovery's filters no access line", () => {
         const requestFilters = specs.filter((s) => !discovery.some((d) => d.name === s.name));
         expect(requestFilters).toHaveLength(specs.length - discovery.length);

@@ -1,8 +1,7 @@
 // Parsing of `autoscaling: {min, max, cpuPercent?, memoryPercent?}` (services[i].autoscaling and
 // webstack:aws.nginxAutoscaling), with the parser's rules: every problem names key, value and fix.
-import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS } from "./defaults";
-import { MIN_HEALTHY_FLOOR_PERCENT, rolloutFixes, rolloutKeepsFloor } from "./rollout";
-import type { AutoscalingSpec } from "./types";
+import { AUTOSCALING_DEFAULTS, AUTOSCALING_LIMITS, NGINX_SIZING } from "./defaults";
+import type { AutoscalingSpec, AwsServiceSpec } from "./types";
 import { Problems, intIn, isRecord, setCommand, unknownKeys } from "./validate";
 
 /** Keys of an autoscaling object. */
@@ -20,8 +19,6 @@ export interface AutoscalingBounds {
     readonly highestReason: string;
     /** The key and value of the starting count (`replicas` or `nginxDesiredCount`), already validated. */
     readonly start: { readonly key: string; readonly value: number | undefined };
-    /** True when the tasks register in Cloud Map: the range must then admit a safe rolling deploy (lib/rollout.ts). */
-    readonly cloudMap: boolean;
 }
 
 /** Validates one autoscaling object; undefined (and no problem) when `value` is undefined. */
@@ -34,7 +31,7 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
             key,
             value,
             "must be an object {min, max, cpuPercent?, memoryPercent?}",
-            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${b.highest}, cpuPercent: 60}`,
+            `write it as e.g. ${key.split(".").pop()}: {min: ${b.lowest}, max: ${Math.min(b.highest, 10)}, cpuPercent: 60}`,
         );
         return undefined;
     }
@@ -72,21 +69,6 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
             setCommand(b.start.key, Math.min(Math.max(b.start.value, min), max)),
         );
     }
-    if (b.cloudMap && min !== undefined && max !== undefined && !rolloutKeepsFloor(min, max)) {
-        const fix = rolloutFixes(min, max);
-        p.add(
-            key,
-            { min, max },
-            `no rolling-deploy setting keeps ${MIN_HEALTHY_FLOOR_PERCENT}% of the tasks serving at every count in ${min}..${max} ` +
-                `while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md)`,
-            [
-                fix.min !== undefined ? setCommand(`${key}.min`, fix.min) : undefined,
-                fix.max !== undefined ? setCommand(`${key}.max`, fix.max) : undefined,
-            ]
-                .filter((f) => f !== undefined)
-                .join(", or "),
-        );
-    }
     if (p.count !== before) {
         return undefined;
     }
@@ -99,4 +81,36 @@ export function parseAutoscaling(p: Problems, key: string, value: unknown, b: Au
         ...(memoryPercent !== undefined ? { memoryPercent } : {}),
         ...targets,
     };
+}
+
+/** What the default nginx autoscaling is sized from. */
+export interface NginxSizingInputs {
+    /** The app services: their most tasks (`autoscaling.max`, else `replicas`) and Fargate CPU each. */
+    readonly services: readonly Pick<AwsServiceSpec, "replicas" | "autoscaling" | "cpu">[];
+    /** webstack:aws.nginxCpu. */
+    readonly nginxCpu: number;
+    /** webstack:aws.nginxDesiredCount: the range always admits it. */
+    readonly nginxDesiredCount: number;
+    /** nginx terminates TLS (webstack:tls on aws): more CPU per request. */
+    readonly tlsAtNginx: boolean;
+}
+
+/** CPU units the app tier runs at its most tasks. */
+export function appCpuAtMax(services: NginxSizingInputs["services"]): number {
+    return services.reduce((sum, s) => sum + (s.autoscaling?.max ?? s.replicas) * s.cpu, 0);
+}
+
+/**
+ * nginx autoscaling when webstack:aws.nginxAutoscaling is not set, sized from the app tier: min 2 (one
+ * task per AZ); max enough nginx CPU for the app tier at its most tasks, i.e.
+ * ceil(Σ most tasks × cpu × NGINX_SIZING ratio / nginxCpu), at least twice min (nginx's own load,
+ * connections and slow clients, does not follow the app's CPU) and at least nginxDesiredCount, at most
+ * AUTOSCALING_LIMITS.nginxMaxTasks. CPU target as for app services.
+ */
+export function nginxAutoscalingFor(x: NginxSizingInputs): AutoscalingSpec {
+    const min = AUTOSCALING_LIMITS.nginxMinTasks;
+    const ratio = x.tlsAtNginx ? NGINX_SIZING.tlsCpuPerAppCpu : NGINX_SIZING.cpuPerAppCpu;
+    const needed = Math.ceil((appCpuAtMax(x.services) * ratio) / x.nginxCpu);
+    const max = Math.min(AUTOSCALING_LIMITS.nginxMaxTasks, Math.max(2 * min, needed, x.nginxDesiredCount));
+    return { min, max, cpuPercent: AUTOSCALING_DEFAULTS.cpuPercent };
 }

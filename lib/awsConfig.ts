@@ -137,15 +137,18 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         d.nginxDesiredCount,
     );
 
-    const nginxAutoscaling = parseAutoscaling(p, k("nginxAutoscaling"), obj.nginxAutoscaling, {
-        // Two, so each AZ keeps an nginx task whatever autoscaling decides.
-        lowest: AUTOSCALING_LIMITS.nginxMinTasks,
-        lowestReason: "one nginx task per AZ",
-        highest: AUTOSCALING_LIMITS.nginxMaxTasks,
-        highestReason: "nginx sits behind the load balancer, not Cloud Map",
-        start: { key: k("nginxDesiredCount"), value: nginxDesiredCount },
-        cloudMap: false,
-    });
+    // false: a fixed nginxDesiredCount; absent: sized from the app tier (lib/autoscaling.ts nginxAutoscalingFor).
+    const nginxAutoscaling =
+        obj.nginxAutoscaling === false
+            ? false
+            : parseAutoscaling(p, k("nginxAutoscaling"), obj.nginxAutoscaling, {
+                  // Two, so each AZ keeps an nginx task whatever autoscaling decides.
+                  lowest: AUTOSCALING_LIMITS.nginxMinTasks,
+                  lowestReason: "one nginx task per AZ",
+                  highest: AUTOSCALING_LIMITS.nginxMaxTasks,
+                  highestReason: "nginx sits behind the load balancer, not Cloud Map",
+                  start: { key: k("nginxDesiredCount"), value: nginxDesiredCount },
+              });
 
     const network = parseNetwork(p, obj);
     const certificate = parseAwsCertificate(p, obj, region);
@@ -161,7 +164,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         nginxCpu: nginxCpu!,
         nginxMemoryMiB: nginxMemoryMiB!,
         nginxDesiredCount: nginxDesiredCount!,
-        ...(nginxAutoscaling ? { nginxAutoscaling } : {}),
+        ...(nginxAutoscaling !== undefined ? { nginxAutoscaling } : {}),
         logRetentionDays: retention as number,
         containerInsights: insights!,
         ...(certificate ? { certificate } : {}),

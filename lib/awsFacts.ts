@@ -5,8 +5,26 @@ export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Most addresses a Cloud Map MULTIVALUE name answers with (Route 53 multivalue answer routing). */
-export const CLOUD_MAP_MAX_ANSWERS = 8;
+/**
+ * Cloud Map quotas (Cloud Map developer guide, "AWS Cloud Map service quotas"; per account and Region).
+ * nginx reads the tasks through the API (DiscoverInstances), so DNS's 8-answer limit no longer applies.
+ */
+export const CLOUD_MAP_QUOTAS = {
+    /** "Instances per service": 1,000, not adjustable. Every running task of an app service is one instance. */
+    instancesPerService: 1000,
+    /** "Instances per namespace": 2,000 by default, adjustable (L-D95E8A57); all app services share one namespace. */
+    instancesPerNamespace: 2000,
+    /** "DiscoverInstances operation per account steady rate" (adjustable); the burst is 2,000. */
+    discoverInstancesPerSec: 1000,
+    /** "DiscoverInstancesRevision operation per account rate" (adjustable). */
+    discoverInstancesRevisionPerSec: 3000,
+} as const;
+
+/** CloudWatch Logs quotas (CloudWatch Logs user guide, "CloudWatch Logs quotas"). */
+export const CLOUDWATCH_LOGS_QUOTAS = {
+    /** "Metric filters": 100 per log group, not adjustable; every filter of the stack reads nginx's log group. */
+    metricFiltersPerLogGroup: 100,
+} as const;
 
 /**
  * Fargate task sizes: for each CPU value, the memory values (MiB) it accepts.

@@ -4,13 +4,13 @@
 import { parseAutoscaling } from "./autoscaling";
 import { existsSync } from "fs";
 import { isAbsolute, join } from "path";
-import { CLOUD_MAP_MAX_ANSWERS } from "./awsFacts";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
 import { parseNginxTuning } from "./nginxTuning";
 import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretConfigReferences } from "./secrets";
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
+import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
 import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
@@ -282,14 +282,17 @@ function parseService(
     }
     const d = SERVICE_DEFAULTS;
     const weight = intIn(p, `${key}.weight`, entry.weight ?? d.weight, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
+    // On aws the bound follows from Cloud Map's instances per service and a deploy's surge (lib/rollout.ts).
+    const replicasMax = target === "aws" ? AWS_MAX_TASKS_PER_SERVICE : LIMITS.replicas;
     const replicas = intIn(
         p,
         `${key}.replicas`,
         entry.replicas ?? d.replicas,
         0,
-        LIMITS.replicas,
-        "containers of this service; 0 keeps it declared with no traffic",
-        1,
+        replicasMax,
+        "containers of this service; 0 keeps it declared with no traffic" +
+            (target === "aws" ? `; at most ${replicasMax} on aws: ${AWS_MAX_TASKS_REASON}` : ""),
+        target === "aws" && typeof entry.replicas === "number" && entry.replicas > replicasMax ? replicasMax : 1,
     );
     const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
     const threads = intIn(p, `${key}.threads`, entry.threads ?? d.threads, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
@@ -326,24 +329,15 @@ function parseService(
     if (cpu !== undefined && memoryMiB !== undefined) {
         checkFargateSize(p, `${key}.cpu`, cpu, `${key}.memoryMiB`, memoryMiB);
     }
-    if (replicas !== undefined && replicas > CLOUD_MAP_MAX_ANSWERS) {
-        p.add(
-            `${key}.replicas`,
-            replicas,
-            `is more than Cloud Map answers for one name (MULTIVALUE returns at most ${CLOUD_MAP_MAX_ANSWERS} addresses), so nginx would see only ${CLOUD_MAP_MAX_ANSWERS} replicas and the weights would be off`,
-            setCommand(`${key}.replicas`, CLOUD_MAP_MAX_ANSWERS),
-        );
-    }
     if (name === NGINX_SERVICE_NAME) {
         p.add(`${key}.name`, name, `is the name of the nginx ECS service on the aws target`, setCommand(`${key}.name`, "application1"));
     }
     const autoscaling = parseAutoscaling(p, `${key}.autoscaling`, entry.autoscaling, {
         lowest: 1,
         lowestReason: "scaling to 0 would take the service out of the split",
-        highest: CLOUD_MAP_MAX_ANSWERS,
-        highestReason: `Cloud Map answers at most ${CLOUD_MAP_MAX_ANSWERS} addresses per name`,
+        highest: AWS_MAX_TASKS_PER_SERVICE,
+        highestReason: AWS_MAX_TASKS_REASON,
         start: { key: `${key}.replicas`, value: replicas },
-        cloudMap: true,
     });
     return p.count === before
         ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, capacity: capacity!, ...(autoscaling ? { autoscaling } : {}), ...secrets }

@@ -65,6 +65,8 @@ export const ALARM_DEFAULTS = {
     belowDesiredMinutes: 5,
     unhealthyHostMinutes: 2,
     serverErrorWindowSec: 300,
+    /** nginx's discovery without a successful Cloud Map answer: it serves the last good set, but changes go unseen. */
+    discoveryStaleMinutes: 5,
 } as const;
 
 /** Upper bounds of the service list. */
@@ -96,3 +98,12 @@ export const AUTOSCALING_DEFAULTS = { cpuPercent: 60, scaleOutCooldownSec: 60, s
 
 /** Bounds of autoscaling settings. */
 export const AUTOSCALING_LIMITS = { minPercent: 10, maxPercent: 90, nginxMinTasks: 2, nginxMaxTasks: 50 } as const;
+
+/**
+ * Default nginx autoscaling on aws (lib/autoscaling.ts nginxAutoscalingFor): nginx CPU needed per unit of
+ * app CPU. Measured by `npm run bench` (docs/benchmark.md, 2026-11-28): nginx 0.077 ms and Gunicorn 0.434 ms
+ * of CPU per request (0.18) on the bench's trivial app, the heaviest case for nginx, since any real handler
+ * costs the app more per request; TLS at nginx cost 0.198 ms more per request (2,785 vs 2,184 req/s on 2
+ * cores), so 0.275 / 0.434 (0.63). Both rounded up for headroom: nginx is the one way in.
+ */
+export const NGINX_SIZING = { cpuPerAppCpu: 0.25, tlsCpuPerAppCpu: 0.75 } as const;

@@ -1,11 +1,24 @@
-// What the aws stack watches, as plain data: CloudWatch metric filters over nginx's JSON access log
-// (nginx/render.ts JSON_LOG_FIELDS), the alarms, and the dashboard body. Components declare them
-// (components/aws/{metricFilters,alarms,dashboard}.ts); tests check them against real log lines.
+// What the aws stack watches, as plain data: CloudWatch metric filters over nginx's log group (its JSON
+// access log, nginx/render.ts JSON_LOG_FIELDS, and the discovery process's status lines), the alarms, and
+// the dashboard body. Components declare them (components/aws/{metricFilters,alarms,dashboard}.ts); tests
+// check them against real log lines.
 import { ALARM_DEFAULTS } from "./defaults";
 import type { UpstreamShare } from "./upstreams";
 
 /** Metric names the filters publish, in the stack's own namespace (metricNamespace). */
-export const METRIC = { requests: "Requests", serverErrors: "ServerErrors", requestTime: "RequestTime" } as const;
+export const METRIC = {
+    requests: "Requests",
+    serverErrors: "ServerErrors",
+    requestTime: "RequestTime",
+    /** Healthy tasks nginx's discovery found for a service (its `discovery.service` lines). */
+    discoveryInstances: "DiscoveryInstances",
+    /** Failed Cloud Map calls (API errors, throttling). */
+    discoveryFailedCalls: "DiscoveryFailedCalls",
+    /** Failed calls in a row since the last success. */
+    discoveryConsecutiveErrors: "DiscoveryConsecutiveErrors",
+    /** Seconds since the last successful Cloud Map answer. */
+    discoveryLastSuccessAge: "DiscoveryLastSuccessAge",
+} as const;
 /** Dimension of the per-service metrics: the app's X-Webstack-Service, logged as `svc`. */
 export const SERVICE_DIMENSION = "Service";
 
@@ -57,6 +70,49 @@ export function metricFilterSpecs(services: readonly string[]): MetricFilterSpec
         ...perService,
         { name: "all-requests", pattern: "{ $.status > 0 }", metricName: METRIC.requests, value: "1", unit: "Count" },
         { name: "all-5xx", pattern: "{ $.status >= 500 }", metricName: METRIC.serverErrors, value: "1", unit: "Count" },
+        ...discoveryFilterSpecs(),
+    ];
+}
+
+/**
+ * The discovery process's state (DISCOVERY-CONTRACT.md status lines, one JSON object per line in nginx's
+ * log group): instances per service, failed calls, errors in a row, and the age of the last success. Its
+ * lines carry no `status` or `svc`, so the request filters above never count them.
+ */
+export function discoveryFilterSpecs(): MetricFilterSpec[] {
+    const status = '$.event = "discovery"';
+    // Every field a filter publishes (value or dimension) is also in its pattern, as CloudWatch asks of JSON filters.
+    return [
+        {
+            name: "discovery-instances",
+            pattern: '{ $.event = "discovery.service" && $.service != "" && $.instances >= 0 }',
+            metricName: METRIC.discoveryInstances,
+            value: "$.instances",
+            unit: "Count",
+            dimensions: { [SERVICE_DIMENSION]: "$.service" },
+        },
+        // A failed call's line has consecutiveErrors >= 1; a success's, 0.
+        {
+            name: "discovery-failed-calls",
+            pattern: `{ ${status} && $.consecutiveErrors >= 1 }`,
+            metricName: METRIC.discoveryFailedCalls,
+            value: "1",
+            unit: "Count",
+        },
+        {
+            name: "discovery-consecutive-errors",
+            pattern: `{ ${status} && $.consecutiveErrors >= 0 }`,
+            metricName: METRIC.discoveryConsecutiveErrors,
+            value: "$.consecutiveErrors",
+            unit: "Count",
+        },
+        {
+            name: "discovery-last-success-age",
+            pattern: `{ ${status} && $.lastSuccessAgeSec >= 0 }`,
+            metricName: METRIC.discoveryLastSuccessAge,
+            value: "$.lastSuccessAgeSec",
+            unit: "Seconds",
+        },
     ];
 }
 
@@ -167,6 +223,28 @@ export function alarmSpecs<V>(a: AlarmInputs<V>): AlarmSpec<V>[] {
             ],
         },
     ];
+    // Any nginx task without a successful Cloud Map answer for that long: it still serves, from the last good set.
+    out.push({
+        ...base,
+        name: "discovery-stale",
+        description:
+            `An nginx task's discovery has had no successful Cloud Map answer for more than ${d.discoveryStaleMinutes} minutes ` +
+            "(it keeps routing to the last good set of tasks; see its discovery log lines)",
+        threshold: d.discoveryStaleMinutes * 60,
+        ...minutes(1),
+        queries: [
+            {
+                id: "m1",
+                metric: {
+                    namespace: a.namespace,
+                    metricName: METRIC.discoveryLastSuccessAge,
+                    dimensions: {},
+                    stat: "Maximum",
+                    periodSec: period,
+                },
+            },
+        ],
+    });
     for (const s of a.services) {
         const dims = { ClusterName: a.clusterName, ServiceName: s };
         if (a.containerInsights) {
@@ -236,7 +314,8 @@ const idOf = (prefix: string, i: number) => `${prefix}${i}`;
 /**
  * The dashboard body (CloudWatch's JSON): requests/s per service, observed vs expected share (metric
  * math; expected both as declared, from computeUpstreams, and live from running tasks x weight), 5xx,
- * p50/p99 request time, running tasks per service, and the NLB's healthy hosts.
+ * p50/p99 request time, running tasks per service, discovery's tasks per service and its health, and the
+ * NLB's healthy hosts.
  */
 export function dashboardBody(a: DashboardInputs): object {
     const ns = a.namespace;
@@ -328,6 +407,21 @@ export function dashboardBody(a: DashboardInputs): object {
                       { stat: "Average", label: s },
                   ]),
               ),
+        widget(
+            "Discovery: tasks nginx routes to, per service (fewest over nginx tasks)",
+            a.region,
+            names.map((s) => [ns, METRIC.discoveryInstances, SERVICE_DIMENSION, s, { stat: "Minimum", label: s }]),
+        ),
+        widget(
+            "Discovery: seconds since the last Cloud Map answer, failed calls",
+            a.region,
+            [
+                [ns, METRIC.discoveryLastSuccessAge, { stat: "Maximum", label: "last success age, s (worst nginx task)" }],
+                [ns, METRIC.discoveryConsecutiveErrors, { stat: "Maximum", label: "errors in a row" }],
+                [ns, METRIC.discoveryFailedCalls, { stat: "Sum", label: "failed calls" }],
+            ],
+            { annotations: { horizontal: [{ label: "alarm", value: ALARM_DEFAULTS.discoveryStaleMinutes * 60 }] } },
+        ),
         widget("Load balancer: nginx tasks healthy / unhealthy", a.region, [
             [
                 "AWS/NetworkELB",

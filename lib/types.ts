@@ -34,9 +34,9 @@ export type Capacity = "fargate" | "spot";
  * [min, max]; `replicas` is only the count the service starts with.
  */
 export interface AutoscalingSpec {
-    /** Fewest tasks. App services: 1..8; nginx: 2..50. */
+    /** Fewest tasks. App services: 1..500; nginx: 2..50. */
     readonly min: number;
-    /** Most tasks. App services: at most 8 (Cloud Map answers 8 addresses per name). */
+    /** Most tasks. App services: at most 500 (a deploy's peak within Cloud Map's 1,000 instances per service). */
     readonly max: number;
     /** Target average CPU utilisation, 10..90 %. Default 60 when neither target is given, else none. */
     readonly cpuPercent?: number;
@@ -128,8 +128,8 @@ export interface AwsConfig {
     readonly nginxMemoryMiB: number;
     /** nginx tasks behind the load balancer. Default 2 (one per AZ). */
     readonly nginxDesiredCount: number;
-    /** Autoscaling of the nginx tasks (min >= 2, so both AZs keep one). Default: none. */
-    readonly nginxAutoscaling?: AutoscalingSpec;
+    /** Autoscaling of the nginx tasks (min >= 2, so both AZs keep one); false: none. Default: sized from the app tier. */
+    readonly nginxAutoscaling?: AutoscalingSpec | false;
     /** CloudWatch Logs retention of every log group, days. Default 14. */
     readonly logRetentionDays: number;
     /** ECS Container Insights on the cluster. Default "enabled". */

@@ -39,7 +39,7 @@ export interface FargateServiceArgs {
     readonly platform: Platform;
     /** Tasks to run (with autoscaling: to start with). */
     readonly desiredCount: number;
-    /** Rolling-deploy bounds (lib/rollout.ts: Cloud Map's 8 answers for app services; ECS's 200/100 for nginx). */
+    /** Rolling-deploy bounds (lib/rollout.ts; ECS's 200/100 for every service). */
     readonly rollout: RolloutPercents;
     /** "autoscaling": desiredCount is set at creation only, so a later `pulumi up` never resets the live count. */
     readonly desiredCountOwner: "stack" | "autoscaling";
@@ -49,8 +49,10 @@ export interface FargateServiceArgs {
     readonly executionRoleArn: pulumi.Input<string>;
     /** Where the tasks run: "fargate" (launch type FARGATE) or "spot" (capacity provider FARGATE_SPOT). Default "fargate". */
     readonly capacity?: Capacity;
-    /** ECS Exec: enableExecuteCommand, with `taskRoleArn` holding the ssmmessages permissions. Default: off. */
-    readonly exec?: { readonly taskRoleArn: pulumi.Input<string> };
+    /** Task role: what the task's own processes may call (ECS Exec's channels; nginx's Cloud Map discovery). Default: none. */
+    readonly taskRoleArn?: pulumi.Input<string>;
+    /** ECS Exec: enableExecuteCommand; needs `taskRoleArn` with the ssmmessages permissions. Default: off. */
+    readonly exec?: boolean;
     /** ECS cluster ARN. */
     readonly clusterArn: pulumi.Input<string>;
     /** Private subnets the tasks run in (no public IP). */
@@ -102,6 +104,9 @@ export class FargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:aws:FargateService", name, {}, opts);
+        if (args.exec && !args.taskRoleArn) {
+            throw new Error(`FargateService ${name}: exec needs a taskRoleArn whose policy allows ECS Exec's ssmmessages channels`);
+        }
         const parent = { parent: this };
 
         // Children keep the names they had under AppService / Nginx, so the parent's alias carries them.
@@ -115,7 +120,7 @@ export class FargateService extends pulumi.ComponentResource {
                 memory: String(args.memoryMiB),
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform) },
                 executionRoleArn: args.executionRoleArn,
-                ...(args.exec ? { taskRoleArn: args.exec.taskRoleArn } : {}),
+                ...(args.taskRoleArn ? { taskRoleArn: args.taskRoleArn } : {}),
                 containerDefinitions: pulumi
                     .all([args.image, args.container as pulumi.Input<unknown>])
                     .apply(([image, container]) => JSON.stringify([withImage(container as ContainerSpec, image)])),

@@ -1,6 +1,7 @@
 // How long each part of a rollout waits on AWS, derived from one another so that no request fails while
 // tasks come and go. test/unit/awsTiming.test.ts states each relation.
-import { type AppStopTiming as ReplicaStop, HEALTH_TIMING, LOCAL_APP_STOP } from "../../lib/runtime";
+import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
+import { type AppStopTiming as ReplicaStop, DISCOVERY, HEALTH_TIMING, LOCAL_APP_STOP } from "../../lib/runtime";
 import type { NginxTuning } from "../../lib/types";
 
 /** Gunicorn's own limits (app/gunicorn.conf.py; a unit test reads the file to keep them in step). */
@@ -15,8 +16,9 @@ export const GUNICORN = {
 export const FARGATE_MAX_STOP_TIMEOUT_SEC = 120;
 
 /**
- * Allowance for Cloud Map's deregistration to reach the VPC resolver's answers (Route 53 applies the
- * change asynchronously, usually within seconds), and for clock and scheduling slack.
+ * Allowance for Cloud Map's deregistration to reach its answers (Route 53's records and the API's
+ * DiscoverInstances apply the change asynchronously, usually within seconds), for one API call's own
+ * time, and for clock and scheduling slack.
  */
 export const DISCOVERY_MARGIN_SEC = 5;
 
@@ -29,9 +31,24 @@ export function cloudMapTtlSec(nginx: NginxTuning): number {
     return nginx.resolverValidSec;
 }
 
-/** The longest time nginx may still pick a task after Cloud Map stops answering with it. */
-export function discoveryStalenessSec(nginx: NginxTuning): number {
+/** DNS path (nginx's `resolve` lines, e.g. before discovery's first answer): the resolver's TTL, then nginx's valid=. */
+export function dnsStalenessSec(nginx: NginxTuning): number {
     return cloudMapTtlSec(nginx) + nginx.resolverValidSec + DISCOVERY_MARGIN_SEC;
+}
+
+/**
+ * API path (nginx's discovery process, lib/runtime.ts DISCOVERY): the change reaches DiscoverInstances
+ * (margin), the next DiscoverInstancesRevision poll sees it (pollSec), the publish waits out the
+ * coalescing window (coalesceSec), and `nginx -t` + graceful reload end (publishMaxSec). After the
+ * reload only old workers finishing requests already sent still use the old set.
+ */
+export function apiStalenessSec(): number {
+    return DISCOVERY.pollSec + DISCOVERY.coalesceSec + DISCOVERY.publishMaxSec + DISCOVERY_MARGIN_SEC;
+}
+
+/** The longest time nginx may still pick a task after ECS deregistered it from Cloud Map, by either path. */
+export function discoveryStalenessSec(nginx: NginxTuning): number {
+    return Math.max(dnsStalenessSec(nginx), apiStalenessSec());
 }
 
 /** When an app task stops: ECS deregisters it from Cloud Map, sends SIGTERM, and SIGKILLs after stopTimeout. */
@@ -51,6 +68,13 @@ export function appStopTiming(nginx: NginxTuning): AppStopTiming {
     const lameDuckSec = discoveryStalenessSec(nginx);
     const drainSec = GUNICORN.gracefulTimeoutSec;
     const stopTimeoutSec = lameDuckSec + drainSec;
+    if (apiStalenessSec() + drainSec > FARGATE_MAX_STOP_TIMEOUT_SEC) {
+        throw new Error(
+            `lib/runtime.ts DISCOVERY: poll ${DISCOVERY.pollSec} s + coalescing ${DISCOVERY.coalesceSec} s + publish ${DISCOVERY.publishMaxSec} s ` +
+                `+ ${DISCOVERY_MARGIN_SEC} s, then ${drainSec} s of drain, exceed Fargate's ${FARGATE_MAX_STOP_TIMEOUT_SEC} s stopTimeout. ` +
+                `Fix: shorten the discovery intervals`,
+        );
+    }
     if (stopTimeoutSec > FARGATE_MAX_STOP_TIMEOUT_SEC) {
         throw new Error(
             `webstack:nginx.resolverValidSec: got ${nginx.resolverValidSec}; on aws, tasks must outlive the DNS caches ` +
@@ -70,6 +94,22 @@ export function ecsAppStop(nginx: NginxTuning): ReplicaStop {
 /** The largest nginx `valid=` whose app stop timing still fits Fargate's stopTimeout. */
 export function maxResolverValidSec(): number {
     return Math.floor((FARGATE_MAX_STOP_TIMEOUT_SEC - GUNICORN.gracefulTimeoutSec - DISCOVERY_MARGIN_SEC) / 2);
+}
+
+/** Cloud Map API calls per second of every nginx task's discovery together, at the discovery intervals. */
+export function discoveryCallsPerSec(nginxTasks: number, services: number): { revision: number; instances: number } {
+    return {
+        // One DiscoverInstancesRevision per service per poll.
+        revision: (nginxTasks * services) / DISCOVERY.pollSec,
+        // At most one DiscoverInstances per service per publish (≤ 1,000 instances: one page), publishes coalesced.
+        instances: (nginxTasks * services) / DISCOVERY.coalesceSec,
+    };
+}
+
+/** True when that rate stays within Cloud Map's default per-account API rates. */
+export function discoveryFitsApiRates(nginxTasks: number, services: number): boolean {
+    const r = discoveryCallsPerSec(nginxTasks, services);
+    return r.revision <= CLOUD_MAP_QUOTAS.discoverInstancesRevisionPerSec && r.instances <= CLOUD_MAP_QUOTAS.discoverInstancesPerSec;
 }
 
 /** The NLB target group's health check of nginx. */

@@ -2,8 +2,9 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
+import { nginxAutoscalingFor } from "../../lib/autoscaling";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
-import { ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutPercents } from "../../lib/rollout";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents } from "../../lib/rollout";
 import type { AutoscalingSpec } from "../../lib/types";
 import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
 import type { AwsStackConfig } from "../../lib/types";
@@ -203,17 +204,29 @@ export class AwsWebStack extends pulumi.ComponentResource {
             parent,
         );
 
-        // ECS Exec: a task role for its agent (webstack:aws.exec).
-        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, tags }, parent) : undefined;
+        // ECS Exec: a task role for its agent in the app tasks (webstack:aws.exec).
+        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, exec: true, tags }, parent) : undefined;
+        // nginx's own role, always: its discovery process reads exactly the app services from the Cloud Map API.
+        const nginxTaskRole = new AwsTaskRole(
+            `${name}-nginx-task`,
+            {
+                accountId: appRepo.registryId,
+                exec: a.exec,
+                discovery: { namespaceName: cluster.namespaceName, serviceNames: c.services.map((s) => s.name) },
+                tags,
+            },
+            parent,
+        );
         // What every task needs before it starts: a way to pull its image, and the permission to.
         const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
-        const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
+        const nginxPrerequisites = [nginxTaskRole.policy, ...(nginxSecret ? [nginxSecret.version] : [])];
         const common = {
             platform: a.platform,
             executionRoleArn: role.arn,
             clusterArn: cluster.clusterArn,
             subnetIds: network.privateSubnetIds,
-            ...(taskRole ? { exec: { taskRoleArn: taskRole.arn } } : {}),
+            ...(taskRole ? { taskRoleArn: taskRole.arn } : {}),
+            exec: a.exec,
             tags,
         };
         // Deploy bounds, who owns the task count, and how long `pulumi up` waits, for a count that is
@@ -240,10 +253,6 @@ export class AwsWebStack extends pulumi.ComponentResource {
             );
         const services: Record<string, FargateService> = {};
         for (const s of c.services) {
-            // Cloud Map answers 8 records per name: no deploy may run more (lib/rollout.ts).
-            const percents = s.autoscaling
-                ? rolloutPercents(s.autoscaling.min, s.autoscaling.max)
-                : rolloutPercents(s.replicas, s.replicas);
             services[s.name] = new FargateService(
                 `${name}-${s.name}`,
                 {
@@ -262,7 +271,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     image: appImages.get(s.name)!.ref,
                     cpu: s.cpu,
                     memoryMiB: s.memoryMiB,
-                    ...rollout(s.replicas, s.autoscaling, percents, appStop.stopTimeoutSec),
+                    // ECS's 200 % / 100 %: at most 500 tasks, so a deploy's peak fits Cloud Map's 1,000 per service (lib/rollout.ts).
+                    ...rollout(s.replicas, s.autoscaling, APP_ROLLOUT, appStop.stopTimeoutSec),
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
@@ -317,6 +327,18 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 logFormat: "json",
             }),
         );
+        // nginx scales with the app tier unless webstack:aws.nginxAutoscaling says otherwise (false: fixed count).
+        const nginxScaling =
+            a.nginxAutoscaling === false
+                ? undefined
+                : (a.nginxAutoscaling ??
+                  nginxAutoscalingFor({
+                      services: c.services,
+                      nginxCpu: a.nginxCpu,
+                      nginxDesiredCount: a.nginxDesiredCount,
+                      tlsAtNginx: plan.mode === "nginx",
+                  }));
+        const nginxCount = nginxScaling ? Math.min(Math.max(a.nginxDesiredCount, nginxScaling.min), nginxScaling.max) : a.nginxDesiredCount;
         const nginxSecrets = nginxSecret ? nginxSecret.containerSecrets : pulumi.output([]);
         services[NGINX_SERVICE_NAME] = new FargateService(
             `${name}-nginx`,
@@ -324,6 +346,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 ...common,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
+                taskRoleArn: nginxTaskRole.arn,
                 container: pulumi.all([nginxConfig, nginxSecrets]).apply(([config, secrets]) =>
                     nginxContainer({
                         config,
@@ -337,7 +360,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
                 // Behind the NLB, not Cloud Map: ECS's default surge of a full new set.
-                ...rollout(a.nginxDesiredCount, a.nginxAutoscaling, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec()),
+                ...rollout(nginxCount, nginxScaling, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec()),
                 securityGroupId: groups.nginxSecurityGroupId,
                 exposure: {
                     kind: "loadBalancer",
@@ -348,7 +371,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
-        autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], a.nginxAutoscaling);
+        autoscale(NGINX_SERVICE_NAME, services[NGINX_SERVICE_NAME], nginxScaling);
 
         // Operations (docs/aws-operations.md): metrics from nginx's log, alarms to an SNS topic, a dashboard.
         const namespace = metricNamespace(prefix);

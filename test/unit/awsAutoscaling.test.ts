@@ -4,6 +4,7 @@ import { Evaluation, evaluate } from "../../e2e/evaluate";
 import { planDiff } from "../../e2e/plan";
 import { AWS } from "../../e2e/resourceTypes";
 import { TRACKED_METRICS } from "../../components/aws/autoscaling";
+import { appCpuAtMax, nginxAutoscalingFor } from "../../lib/autoscaling";
 
 const TARGET = AWS.scalingTarget;
 const POLICY = AWS.scalingPolicy;
@@ -26,7 +27,7 @@ beforeAll(async () => {
     base = await evaluate(config({}));
     rescaled = await evaluate(config({ replicas: 4 }));
     fixedScaled = await evaluate(config({}, 2));
-    widened = await evaluate(config({ autoscaling: { min: 2, max: 8 } }));
+    widened = await evaluate(config({ autoscaling: { min: 2, max: 500 } }));
 }, 90_000);
 
 const find = (ev: Evaluation, type: string, name: string) => {
@@ -89,17 +90,17 @@ describe("declared", () => {
         ]);
     });
 
-    test("deploy bounds: 2..6 tasks deploy at 149% / 50% (never over 8 registered); nginx keeps 200% / 100%", () => {
+    test("deploy bounds: ECS's 200% / 100% for every service, at 2..6 tasks as at 2..500 (no longer bent to 8 DNS answers)", () => {
         const bounds = (ev: Evaluation, name: string) => {
             const i = find(ev, AWS.service, name).inputs;
             return [i.deploymentMaximumPercent, i.deploymentMinimumHealthyPercent];
         };
-        expect(bounds(base, "webstack-application2")).toEqual([149, 50]);
+        expect(bounds(base, "webstack-application2")).toEqual([200, 100]);
         expect(bounds(base, "webstack-application1")).toEqual([200, 100]);
         expect(bounds(base, "webstack-nginx")).toEqual([200, 100]);
-        expect(bounds(widened, "webstack-application2")).toEqual([112, 50]);
-        // pulumi up waits for a deploy at the top of the range: 2 steps of 5 tasks, or a rollback (deployWait.ts).
-        expect(find(base, AWS.service, "webstack-application2").customTimeouts).toEqual({ create: "9m", update: "9m" });
+        expect(bounds(widened, "webstack-application2")).toEqual([200, 100]);
+        // pulumi up waits for a deploy at the top of the range: one step of a full new set, or a rollback (deployWait.ts).
+        expect(find(base, AWS.service, "webstack-application2").customTimeouts).toEqual({ create: "6m", update: "6m" });
     });
 
     test("upstreams give each share as a range while application2 floats in 2..6", () => {
@@ -125,11 +126,81 @@ describe("plans", () => {
         ]);
     });
 
-    test("max 6 -> 8: the target's maxCapacity, the service's deploy surge and the dashboard's share range change, in place", () => {
+    test("max 6 -> 500: the target's maxCapacity and the dashboard's share range change, in place; the deploy bounds do not", () => {
+        expect(widened.error).toBeUndefined();
         expect(planDiff(base, widened).steps).toEqual([
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
-            { op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["deploymentMaximumPercent"] },
             { op: "update", type: TARGET, name: "webstack-application2-scaling", changedKeys: ["maxCapacity"] },
         ]);
+    });
+});
+
+describe("nginx scales with the app tier by default", () => {
+    const app = (replicas: number, max?: number, cpu = 256) => ({ replicas, cpu, ...(max ? { autoscaling: { min: 1, max } } : {}) });
+    const sized = (
+        services: ReturnType<typeof app>[],
+        extra: Partial<{ nginxCpu: number; nginxDesiredCount: number; tlsAtNginx: boolean }> = {},
+    ) => nginxAutoscalingFor({ services, nginxCpu: 256, nginxDesiredCount: 2, tlsAtNginx: false, ...extra });
+
+    test.each([
+        // app services, nginx extras, expected max: ceil(Σ most tasks × cpu × ratio / nginxCpu), at least 2 × min, at most 50
+        ["the default stack (1 + 1 task)", [app(1), app(1)], {}, 4],
+        ["40 app tasks of 0.25 vCPU", [app(20), app(2, 20)], {}, 10],
+        ["the same behind nginx's own TLS (3x the CPU per request)", [app(20), app(2, 20)], { tlsAtNginx: true }, 30],
+        ["the same with 1 vCPU nginx tasks", [app(20), app(2, 20)], { nginxCpu: 1024 }, 4],
+        ["100 app tasks of 1 vCPU", [app(100, undefined, 1024)], { nginxCpu: 1024 }, 25],
+        ["500 app tasks: capped at nginx's 50", [app(1, 500)], {}, 50],
+        ["a larger nginxDesiredCount is always inside the range", [app(1)], { nginxDesiredCount: 7 }, 7],
+    ])("%s", (_label, services, extra, max) => {
+        expect(sized(services, extra)).toEqual({ min: 2, max, cpuPercent: 60 });
+    });
+
+    test("the app tier's CPU counts every service at its most tasks (autoscaling.max, else replicas)", () => {
+        expect(appCpuAtMax([app(3), app(1, 10, 512)])).toBe(3 * 256 + 10 * 512);
+    });
+
+    let defaults: Evaluation;
+    let off: Evaluation;
+    let bigTier: Evaluation;
+    let oneNginx: Evaluation;
+    beforeAll(async () => {
+        const stack = (extra: Record<string, unknown>) => ({ target: "aws", "aws:region": "us-east-1", ...extra });
+        defaults = await evaluate(stack({}));
+        off = await evaluate(stack({ aws: { nginxAutoscaling: false, nginxDesiredCount: 3 } }));
+        bigTier = await evaluate(stack({ services: [{ name: "application1", replicas: 60, autoscaling: { min: 10, max: 200 } }] }));
+        oneNginx = await evaluate(stack({ aws: { nginxDesiredCount: 1 } }));
+    }, 90_000);
+
+    test("with no nginxAutoscaling: a scalable target on nginx, 2..4 for the default stack, CPU at 60 %, autoscaling owns the count", () => {
+        expect(defaults.error).toBeUndefined();
+        const t = find(defaults, TARGET, "webstack-nginx-scaling");
+        expect([t.inputs.resourceId, t.inputs.minCapacity, t.inputs.maxCapacity]).toEqual(["service/webstack-dev/nginx", 2, 4]);
+        expect(find(defaults, POLICY, "webstack-nginx-scaling-cpu").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({
+            targetValue: 60,
+        });
+        expect(find(defaults, AWS.service, "webstack-nginx").ignoreChanges).toEqual(["desiredCount"]);
+    });
+
+    test("sized from the app tier: 200 app tasks of 0.25 vCPU give nginx up to 50", () => {
+        expect(find(bigTier, TARGET, "webstack-nginx-scaling").inputs.maxCapacity).toBe(50);
+    });
+
+    test("nginxAutoscaling: false keeps a fixed nginxDesiredCount, owned by the stack", () => {
+        expect(off.error).toBeUndefined();
+        expect(off.resources.filter((r) => r.type === TARGET).map((r) => r.name)).toEqual([]);
+        const nginx = find(off, AWS.service, "webstack-nginx");
+        expect([nginx.inputs.desiredCount, nginx.ignoreChanges]).toEqual([3, []]);
+    });
+
+    test("nginxDesiredCount 1 starts at the default range's min of 2 (one task per AZ)", () => {
+        expect(find(oneNginx, AWS.service, "webstack-nginx").inputs.desiredCount).toBe(2);
+    });
+
+    test("an explicit nginxAutoscaling overrides the default", () => {
+        const t = find(base, TARGET, "webstack-nginx-scaling");
+        expect([t.inputs.minCapacity, t.inputs.maxCapacity]).toEqual([2, 4]);
+        expect(find(base, POLICY, "webstack-nginx-scaling-cpu").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({
+            targetValue: 50,
+        });
     });
 });

@@ -120,9 +120,14 @@ const BAD: [string, Record<string, string>, string][] = [
         "webstack:services[0].cpu: got 768; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:services[0].cpu' 256",
     ],
     [
-        "more replicas than Cloud Map answers",
-        svc({ replicas: 9 }),
-        "webstack:services[0].replicas: got 9; is more than Cloud Map answers for one name (MULTIVALUE returns at most 8 addresses), so nginx would see only 8 replicas and the weights would be off. Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
+        "more replicas than Cloud Map can hold through a deploy (501)",
+        svc({ replicas: 501 }),
+        "webstack:services[0].replicas: got 501; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
+    ],
+    [
+        "replicas past Cloud Map's instances per service (1,001)",
+        svc({ replicas: 1001 }),
+        "webstack:services[0].replicas: got 1001; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
     ],
     [
         "a service named nginx",
@@ -194,22 +199,27 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "autoscaling a scalar",
         svc({ autoscaling: 3 }),
-        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 8, cpuPercent: 60}",
+        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 10, cpuPercent: 60}",
     ],
     [
-        "autoscaling max above Cloud Map's 8 answers",
-        svc({ autoscaling: { min: 2, max: 9 } }),
-        "webstack:services[0].autoscaling.max: got 9; must be an integer from 2 to 8 (most tasks autoscaling starts; Cloud Map answers at most 8 addresses per name). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+        "autoscaling max above 500",
+        svc({ autoscaling: { min: 2, max: 501 } }),
+        "webstack:services[0].autoscaling.max: got 501; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
+    ],
+    [
+        "autoscaling max past Cloud Map's instances per service",
+        svc({ autoscaling: { min: 2, max: 1001 } }),
+        "webstack:services[0].autoscaling.max: got 1001; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
     ],
     [
         "autoscaling min 0",
         svc({ autoscaling: { min: 0, max: 4 } }),
-        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 8 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
+        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 500 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
     ],
     [
         "autoscaling max below min",
         svc({ replicas: 3, autoscaling: { min: 4, max: 2 } }),
-        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 8 (most tasks autoscaling starts; Cloud Map answers at most 8 addresses per name). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
     ],
     [
         "replicas outside the autoscaling range",
@@ -225,11 +235,6 @@ const BAD: [string, Record<string, string>, string][] = [
         "memory target below 10%",
         svc({ autoscaling: { min: 1, max: 4, memoryPercent: 5 } }),
         "webstack:services[0].autoscaling.memoryPercent: got 5; must be an integer from 10 to 90 (target average memory utilisation; below 10 scales on noise, above 90 leaves no headroom for a burst). Fix: pulumi config set --path 'webstack:services[0].autoscaling.memoryPercent' 60",
-    ],
-    [
-        "an autoscaling range no rolling deploy can serve within Cloud Map's 8",
-        svc({ autoscaling: { min: 1, max: 8 } }),
-        "webstack:services[0].autoscaling: got {\"min\":1,\"max\":8}; no rolling-deploy setting keeps 50% of the tasks serving at every count in 1..8 while never running more than 8 (Cloud Map answers 8 addresses per name; docs/aws-autoscaling.md). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 2, or pulumi config set --path 'webstack:services[0].autoscaling.max' 4",
     ],
     [
         "autoscaling key typo",
@@ -399,6 +404,28 @@ describe("good aws config", () => {
         expect(local.services[0]).toMatchObject({ replicas: 20 });
     });
 
+    test("aws takes 200 replicas and autoscaling up to 500 per service (no longer 8); local keeps its 50", () => {
+        const c = parseAws(
+            {
+                target: "aws",
+                services: JSON.stringify([
+                    { name: "a", replicas: 200 },
+                    { name: "b", replicas: 500 },
+                    { name: "c", replicas: 10, autoscaling: { min: 1, max: 500 } },
+                ]),
+            },
+            "us-east-1",
+        );
+        expect(c.services.map((s) => [s.replicas, s.autoscaling?.max])).toEqual([
+            [200, undefined],
+            [500, undefined],
+            [10, 500],
+        ]);
+        expect(problemsOf({ services: JSON.stringify([{ name: "a", replicas: 51 }]) })).toEqual([
+            "webstack:services[0].replicas: got 51; must be an integer from 0 to 50 (containers of this service; 0 keeps it declared with no traffic). Fix: pulumi config set --path 'webstack:services[0].replicas' 1",
+        ]);
+    });
+
     test("the example stack file Pulumi.aws.yaml is valid: 2 tasks per service, nginx x2, NAT, port 80", () => {
         const file = readStackFile(path.join(__dirname, "../../Pulumi.aws.yaml"));
         // As Pulumi hands config to the program: top-level scalars as text, structured values as JSON.
@@ -435,6 +462,15 @@ describe("good aws config", () => {
             { min: 1, max: 4, memoryPercent: 70 },
         ]);
         expect(c.aws.nginxAutoscaling).toEqual({ min: 2, max: 10, cpuPercent: 50 });
+    });
+
+    test("nginxAutoscaling: false (a fixed nginxDesiredCount) is kept; absent, the stack sizes it from the app tier", () => {
+        const raw = (settings: unknown) => ({ target: "aws", aws: JSON.stringify(settings) });
+        expect(parseAws(raw({ nginxAutoscaling: false }), "us-east-1").aws.nginxAutoscaling).toBe(false);
+        expect(parseAws(raw({}), "us-east-1").aws.nginxAutoscaling).toBeUndefined();
+        expect(problemsOf(raw({ nginxAutoscaling: true }), { awsRegion: "us-east-1" })).toEqual([
+            "webstack:aws.nginxAutoscaling: got true; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. nginxAutoscaling: {min: 2, max: 10, cpuPercent: 60}",
+        ]);
     });
 
     test("the VPC CIDR splits into 4 equal subnets", () => {

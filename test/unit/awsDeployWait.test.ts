@@ -8,7 +8,7 @@ import { FargateService } from "../../components/aws/fargateService";
 import { circuitBreakerThreshold, deployWaitMinutes, deployedRevisionProblem } from "../../components/aws/deployWait";
 import { appStopTiming, nginxStopTimeoutSec } from "../../components/aws/timing";
 import { DEFAULT_NGINX } from "../../lib/defaults";
-import { ECS_DEFAULT_ROLLOUT, rolloutPercents } from "../../lib/rollout";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT } from "../../lib/rollout";
 
 describe("the wait's bound", () => {
     test.each([
@@ -23,17 +23,18 @@ describe("the wait's bound", () => {
 
     const appStop = appStopTiming(DEFAULT_NGINX).stopTimeoutSec;
     test.each([
-        // desired, minutes: one surge step for few tasks; one task at a time at 8
+        // desired, minutes: a full new set in one step, so the count barely matters.
         // 1 task: three failed starts one at a time before the rollback; 4 tasks: all at once.
         [1, 11],
         [4, 6],
-        [8, 35],
+        [8, 6],
+        [500, 6],
     ])("an app service of %i tasks waits at most %i minutes", (desired, minutes) => {
-        expect(deployWaitMinutes(desired, rolloutPercents(desired, desired), appStop)).toBe(minutes);
+        expect(deployWaitMinutes(desired, APP_ROLLOUT, appStop)).toBe(minutes);
     });
 
-    test("8 tasks, one at a time, outlast the provider's 20-minute default: hence customTimeouts", () => {
-        expect(deployWaitMinutes(8, rolloutPercents(8, 8), appStop)).toBeGreaterThan(20);
+    test("one task at a time outlasts the provider's 20-minute default: hence customTimeouts", () => {
+        expect(deployWaitMinutes(8, { maximumPercent: 112, minimumHealthyPercent: 87 }, appStop)).toBeGreaterThan(20);
         expect(deployWaitMinutes(2, ECS_DEFAULT_ROLLOUT, nginxStopTimeoutSec())).toBeLessThan(20);
     });
 });

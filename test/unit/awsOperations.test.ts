@@ -60,6 +60,33 @@ describe("metrics from nginx's log", () => {
     });
 });
 
+describe("discovery's state", () => {
+    test("its metric filters read nginx's log group, and the stale-discovery alarm reads their metric in the stack's namespace", () => {
+        const nginxGroup = (ev.outputs!.logGroups as Record<string, string>).nginx;
+        const filters = ofType(ev, AWS.logMetricFilter).filter((f) => (f.inputs.name as string).startsWith("discovery-"));
+        expect(filters.map((f) => [f.inputs.name, f.inputs.logGroupName]).sort()).toEqual([
+            ["discovery-consecutive-errors", nginxGroup],
+            ["discovery-failed-calls", nginxGroup],
+            ["discovery-instances", nginxGroup],
+            ["discovery-last-success-age", nginxGroup],
+        ]);
+        const alarm = one(ev, AWS.metricAlarm, "webstack-alarms-discovery-stale");
+        expect(alarm.inputs.metricQueries).toEqual([
+            {
+                id: "m1",
+                returnData: true,
+                metric: {
+                    namespace: "Webstack/webstack-dev",
+                    metricName: "DiscoveryLastSuccessAge",
+                    dimensions: {},
+                    stat: "Maximum",
+                    period: 60,
+                },
+            },
+        ]);
+    });
+});
+
 describe("alarms", () => {
     const alarms = (e: Evaluation) => ofType(e, AWS.metricAlarm);
     const alarm = (e: Evaluation, suffix: string) => one(e, AWS.metricAlarm, `webstack-alarms-${suffix}`);
@@ -67,7 +94,7 @@ describe("alarms", () => {
 
     test("every alarm notifies the stack's one SNS topic, on alarm and on recovery", () => {
         const [topic] = ofType(ev, AWS.snsTopic);
-        expect(alarms(ev)).toHaveLength(2 + 3 * 3);
+        expect(alarms(ev)).toHaveLength(3 + 3 * 3);
         for (const a of alarms(ev)) {
             expect([a.inputs.alarmActions, a.inputs.okActions]).toEqual([[topic.state.arn], [topic.state.arn]]);
         }
@@ -116,7 +143,7 @@ describe("alarms", () => {
                 .map((a) => a.name)
                 .filter((n) => n.endsWith("below-desired")),
         ).toEqual([]);
-        expect(alarms(off)).toHaveLength(2 + 3 * 2);
+        expect(alarms(off)).toHaveLength(3 + 3 * 2);
     });
 });
 
@@ -157,12 +184,12 @@ describe("app secrets", () => {
 });
 
 describe("ECS Exec", () => {
-    test("exec: every ECS service has enableExecuteCommand, every task the task role, whose policy is the ssmmessages channels", () => {
+    test("exec: every ECS service has enableExecuteCommand; app tasks get the exec role, whose policy is the ssmmessages channels", () => {
         const [role] = ofType(cf, AWS.role).filter((r) => r.name === "webstack-task");
         for (const s of ofType(cf, AWS.service)) {
             expect([s.name, s.inputs.enableExecuteCommand]).toEqual([s.name, true]);
         }
-        for (const td of ofType(cf, AWS.taskDefinition)) {
+        for (const td of ofType(cf, AWS.taskDefinition).filter((t) => t.name !== "webstack-nginx")) {
             expect(td.inputs.taskRoleArn).toBe(role.state.arn);
         }
         expect(policyOf(cf, "webstack-task").Statement.map((s) => s.Action)).toEqual([
@@ -175,11 +202,17 @@ describe("ECS Exec", () => {
         ]);
     });
 
-    test("exec: tasks start only after the task role's policy exists", () => {
+    test("exec: nginx's own role adds the ssmmessages channels to its discovery statement", () => {
+        expect(one(cf, AWS.taskDefinition, "webstack-nginx").inputs.taskRoleArn).toBe(one(cf, AWS.role, "webstack-nginx-task").state.arn);
+        expect(policyOf(cf, "webstack-nginx-task").Statement.map((s) => s.Sid)).toEqual(["DiscoverAppTasks", "EcsExec"]);
+    });
+
+    test("exec: tasks start only after their task role's policy exists", () => {
         const policy = one(cf, AWS.rolePolicy, "webstack-task");
-        for (const s of ofType(cf, AWS.service)) {
+        for (const s of ofType(cf, AWS.service).filter((x) => x.name !== "webstack-nginx")) {
             expect(s.dependencies).toContain(policy.urn);
         }
+        expect(one(cf, AWS.service, "webstack-nginx").dependencies).toContain(one(cf, AWS.rolePolicy, "webstack-nginx-task").urn);
     });
 
     test("exec: the app's root file system is writable (ECS Exec's agent writes into it); off, it stays read-only", () => {
@@ -189,8 +222,9 @@ describe("ECS Exec", () => {
         ]);
     });
 
-    test("by default: no task role, no enableExecuteCommand", () => {
-        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution"]);
+    test("by default: no exec role, nginx's role only discovers, no enableExecuteCommand", () => {
+        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution", "webstack-nginx-task"]);
+        expect(policyOf(ev, "webstack-nginx-task").Statement.map((s) => s.Sid)).toEqual(["DiscoverAppTasks"]);
         expect(ofType(ev, AWS.service).map((s) => s.inputs.enableExecuteCommand)).toEqual([undefined, undefined, undefined]);
     });
 });

@@ -28,15 +28,15 @@ beforeAll(async () => {
 const customCount = (ev: Evaluation) => ev.resources.filter((r) => r.custom).length;
 
 describe("aws plan diffs", () => {
-    test("all four evaluations succeed with the same 72 custom resources", () => {
+    test("all four evaluations succeed with the same 81 custom resources", () => {
         for (const ev of [base, scaled, reweighted, same]) {
             expect(ev.error).toBeUndefined();
-            expect(customCount(ev)).toBe(72);
+            expect(customCount(ev)).toBe(81);
         }
     });
 
     test("the same config twice is an empty plan (mock IDs and ARNs are functions of the inputs)", () => {
-        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 72 });
+        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 81 });
     });
 
     test("replicas 1 -> 4 of application2: only that ECS service's desiredCount changes (and the dashboard's expected shares)", () => {
@@ -45,7 +45,7 @@ describe("aws plan diffs", () => {
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["desiredCount"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 70 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 79 });
         const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         expect([before.inputs.desiredCount, after.inputs.desiredCount]).toEqual([1, 4]);
@@ -59,11 +59,11 @@ describe("aws plan diffs", () => {
     test("weight 3 -> 5 of application1: a new nginx task definition, the nginx service updated in place, the dashboard's shares, nothing else", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
+            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
             { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 69 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 78 });
         const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === AWS.taskDefinition)!;
         expect(td(base).inputs.containerDefinitions).toContain(
             "server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
@@ -74,10 +74,10 @@ describe("aws plan diffs", () => {
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);
         expect(formatPlan(plan)).toBe(
             [
-                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
                 "~ update aws:cloudwatch/dashboard:Dashboard webstack-dashboard [dashboardBody]",
+                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
                 "~ update aws:ecs/service:Service webstack-nginx [taskDefinition]",
-                "0 to create, 2 to update, 1 to replace, 0 to delete, 69 unchanged",
+                "0 to create, 2 to update, 1 to replace, 0 to delete, 78 unchanged",
             ].join("\n"),
         );
     });

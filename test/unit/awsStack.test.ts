@@ -204,11 +204,12 @@ describe("IAM: the execution role can do what starting a task needs, nothing mor
         );
     });
 
-    test("no managed policy on the role, and no task role for the app (it calls no AWS API)", () => {
+    test("no managed policy on the role, and no task role for the app (it calls no AWS API); nginx's is its own", () => {
         expect(role().inputs.managedPolicyArns).toBeUndefined();
-        for (const td of ofType(AWS.taskDefinition)) {
-            expect(td.inputs.taskRoleArn).toBeUndefined();
+        for (const td of ofType(AWS.taskDefinition).filter((t) => t.name !== "webstack-nginx")) {
+            expect([td.name, td.inputs.taskRoleArn]).toEqual([td.name, undefined]);
         }
+        expect(r(AWS.taskDefinition, "webstack-nginx").inputs.taskRoleArn).toBe(r(AWS.role, "webstack-nginx-task").state.arn);
     });
 });
 

@@ -2,8 +2,9 @@
 // failing while tasks come and go, for every nginx tuning the relation depends on.
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { HEALTH_TIMING, appEnvironment } from "../../lib/runtime";
+import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
+import { AUTOSCALING_LIMITS, DEFAULT_NGINX, DEFAULT_SERVICES, LIMITS } from "../../lib/defaults";
+import { DISCOVERY, HEALTH_TIMING, appEnvironment } from "../../lib/runtime";
 import type { NginxTuning } from "../../lib/types";
 import {
     DISCOVERY_MARGIN_SEC,
@@ -12,6 +13,8 @@ import {
     NLB_HEALTH_CHECK,
     appStopTiming,
     cloudMapTtlSec,
+    discoveryCallsPerSec,
+    discoveryFitsApiRates,
     ecsAppStop,
     maxResolverValidSec,
     nginxHealthCheckGracePeriodSec,
@@ -51,6 +54,47 @@ describe("app tasks leave DNS before they stop", () => {
         expect(() => appStopTiming(tuning(max + 1))).toThrow(
             new RegExp(`^webstack:nginx\\.resolverValidSec: got ${max + 1};.*Fix: set it to at most ${max}$`),
         );
+    });
+});
+
+describe("app tasks leave nginx's discovered upstream (the Cloud Map API path) before they stop", () => {
+    test.each(VALIDS)("valid=%is: the lame duck outlasts poll + coalescing + publish (nginx -t and reload) + a margin", (valid) => {
+        const t = appStopTiming(tuning(valid));
+        expect(t.lameDuckSec).toBeGreaterThanOrEqual(
+            DISCOVERY.pollSec + DISCOVERY.coalesceSec + DISCOVERY.publishMaxSec + DISCOVERY_MARGIN_SEC,
+        );
+    });
+
+    test("with the API path, stopTimeout still fits Fargate's 120 s at the longest DNS setting too", () => {
+        const t = appStopTiming(tuning(maxResolverValidSec()));
+        expect(DISCOVERY.pollSec + DISCOVERY.coalesceSec + DISCOVERY.publishMaxSec + DISCOVERY_MARGIN_SEC + t.drainSec).toBeLessThanOrEqual(
+            FARGATE_MAX_STOP_TIMEOUT_SEC,
+        );
+        expect(t.stopTimeoutSec).toBeLessThanOrEqual(FARGATE_MAX_STOP_TIMEOUT_SEC);
+    });
+
+    test("discovery intervals no Fargate stopTimeout can cover are refused, naming lib/runtime.ts DISCOVERY", () => {
+        jest.isolateModules(() => {
+            jest.doMock("../../lib/runtime", () => ({
+                ...jest.requireActual<object>("../../lib/runtime"),
+                DISCOVERY: { pollSec: 60, coalesceSec: 30, publishMaxSec: 10 },
+            }));
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const timing = require("../../components/aws/timing") as typeof import("../../components/aws/timing");
+            expect(() => timing.appStopTiming(DEFAULT_NGINX)).toThrow(
+                /^lib\/runtime\.ts DISCOVERY: poll 60 s .* Fix: shorten the discovery intervals$/,
+            );
+        });
+        jest.dontMock("../../lib/runtime");
+    });
+
+    test("every nginx task polling every service stays within Cloud Map's API rates, at the most nginx tasks and services", () => {
+        const r = discoveryCallsPerSec(AUTOSCALING_LIMITS.nginxMaxTasks, LIMITS.services);
+        expect(r.revision).toBeLessThanOrEqual(CLOUD_MAP_QUOTAS.discoverInstancesRevisionPerSec);
+        expect(r.instances).toBeLessThanOrEqual(CLOUD_MAP_QUOTAS.discoverInstancesPerSec);
+        expect(discoveryFitsApiRates(AUTOSCALING_LIMITS.nginxMaxTasks, LIMITS.services)).toBe(true);
+        // Ten times the nginx tasks would be throttled: the relation is what bounds nginxAutoscaling.max.
+        expect(discoveryFitsApiRates(10 * AUTOSCALING_LIMITS.nginxMaxTasks, LIMITS.services)).toBe(false);
     });
 });
 

@@ -1,8 +1,9 @@
 // lib/operations.ts and lib/logFilter.ts: the metric filter patterns, the evaluator tests run them with,
 // the alarms' thresholds and dimensions, and the dashboard's metric math.
 import { matchesFilter, parseFilterPattern, selectField } from "../../lib/logFilter";
-import { ALARM_DEFAULTS } from "../../lib/defaults";
-import { METRIC, alarmSpecs, dashboardBody, dashboardUrl, metricFilterSpecs } from "../../lib/operations";
+import { ALARM_DEFAULTS, LIMITS } from "../../lib/defaults";
+import { CLOUDWATCH_LOGS_QUOTAS } from "../../lib/awsFacts";
+import { METRIC, alarmSpecs, dashboardBody, dashboardUrl, discoveryFilterSpecs, metricFilterSpecs } from "../../lib/operations";
 import { computeUpstreams } from "../../lib/upstreams";
 import { JSON_LOG_FIELDS } from "../../nginx/render";
 
@@ -49,7 +50,8 @@ describe("the filter evaluator (CloudWatch's JSON pattern subset)", () => {
 });
 
 describe("metric filters", () => {
-    const specs = metricFilterSpecs(["application1", "application2"]);
+    // The request filters; discovery's have their own tests below.
+    const specs = metricFilterSpecs(["application1", "application2"]).filter((s) => !s.name.startsWith("discovery-"));
     const byName = Object.fromEntries(specs.map((s) => [s.name, s]));
 
     test("per service: requests, 5xx and request time (from $.rt, seconds), with the service as a dimension; plus stack-wide totals", () => {
@@ -75,6 +77,80 @@ describe("metric filters", () => {
     });
 });
 
+// The discovery process's status lines, exactly as DISCOVERY-CONTRACT.md writes them (stream prefix
+// `discovery`, nginx's log group).
+const DISCOVERY_LINES = {
+    ok: '{"event":"discovery","ok":true,"revision":"17","instances":32,"services":2,"consecutiveErrors":0,"lastSuccessAgeSec":0,"reloads":5}',
+    service1: '{"event":"discovery.service","service":"application1","instances":24}',
+    service2: '{"event":"discovery.service","service":"application2","instances":8}',
+    failed: '{"event":"discovery","ok":false,"error":"RequestLimitExceeded","consecutiveErrors":3,"lastSuccessAgeSec":41,"backoffSec":8}',
+};
+
+describe("metric filters: discovery's state", () => {
+    const specs = metricFilterSpecs(["application1", "application2"]);
+    const discovery = discoveryFilterSpecs();
+    const matching = (l: string) => specs.filter((s) => matchesFilter(s.pattern, l)).map((s) => s.name);
+    const valueOf = (name: string, l: string) => selectField(JSON.parse(l), discovery.find((s) => s.name === name)!.value);
+
+    test("the stack's filters include discovery's: instances per service, failed calls, errors in a row, last success age", () => {
+        expect(discovery.map((s) => [s.name, s.metricName, s.value, s.unit, s.dimensions?.Service ?? "-"])).toEqual([
+            ["discovery-instances", METRIC.discoveryInstances, "$.instances", "Count", "$.service"],
+            ["discovery-failed-calls", METRIC.discoveryFailedCalls, "1", "Count", "-"],
+            ["discovery-consecutive-errors", METRIC.discoveryConsecutiveErrors, "$.consecutiveErrors", "Count", "-"],
+            ["discovery-last-success-age", METRIC.discoveryLastSuccessAge, "$.lastSuccessAgeSec", "Seconds", "-"],
+        ]);
+        expect(specs.slice(-discovery.length)).toEqual(discovery);
+    });
+
+    test("a service line publishes its instance count under its service; a success line, 0 errors and its age; a failure, one failed call", () => {
+        expect([matching(DISCOVERY_LINES.service1), valueOf("discovery-instances", DISCOVERY_LINES.service1)]).toEqual([
+            ["discovery-instances"],
+            24,
+        ]);
+        expect(selectField(JSON.parse(DISCOVERY_LINES.service2), "$.service")).toBe("application2");
+        expect(matching(DISCOVERY_LINES.ok)).toEqual(["discovery-consecutive-errors", "discovery-last-success-age"]);
+        expect(matching(DISCOVERY_LINES.failed)).toEqual([
+            "discovery-failed-calls",
+            "discovery-consecutive-errors",
+            "discovery-last-success-age",
+        ]);
+        expect([
+            valueOf("discovery-consecutive-errors", DISCOVERY_LINES.failed),
+            valueOf("discovery-last-success-age", DISCOVERY_LINES.failed),
+        ]).toEqual([3, 41]);
+    });
+
+    test("every field a discovery filter publishes, as value or dimension, is in its pattern", () => {
+        for (const f of discovery) {
+            const fields = [f.value, ...Object.values(f.dimensions ?? {})].filter((v) => v.startsWith("$."));
+            for (const field of fields) {
+                expect([f.name, f.pattern]).toEqual([f.name, expect.stringContaining(`${field} `)]);
+            }
+        }
+    });
+
+    test("a service line without a service name or a count publishes nothing", () => {
+        expect(matching('{"event":"discovery.service","service":"","instances":3}')).toEqual([]);
+        expect(matching('{"event":"discovery.service","service":"application1"}')).toEqual([]);
+    });
+
+    test("the request filters count no discovery line, and discovery's filters no access line", () => {
+        const requestFilters = specs.filter((s) => !discovery.some((d) => d.name === s.name));
+        expect(requestFilters).toHaveLength(specs.length - discovery.length);
+        for (const l of Object.values(DISCOVERY_LINES)) {
+            expect([l, requestFilters.filter((s) => matchesFilter(s.pattern, l)).map((s) => s.name)]).toEqual([l, []]);
+        }
+        for (const l of [line({ status: 200, svc: "application1" }), line({ status: 502, svc: "" })]) {
+            expect(discovery.filter((s) => matchesFilter(s.pattern, l))).toEqual([]);
+        }
+    });
+
+    test("at the most services the stack allows, nginx's log group stays within CloudWatch Logs' metric filters per log group", () => {
+        const names = Array.from({ length: LIMITS.services }, (_, i) => `s${i}`);
+        expect(metricFilterSpecs(names).length).toBeLessThanOrEqual(CLOUDWATCH_LOGS_QUOTAS.metricFiltersPerLogGroup);
+    });
+});
+
 describe("alarms", () => {
     const specs = alarmSpecs({
         namespace: "Webstack/w",
@@ -91,6 +167,7 @@ describe("alarms", () => {
         expect(specs.map((s) => s.name)).toEqual([
             "nlb-unhealthy-hosts",
             "5xx-rate",
+            "discovery-stale",
             "application1-below-desired",
             "application1-cpu",
             "application1-memory",
@@ -143,7 +220,38 @@ describe("alarms", () => {
             ...{ namespace: "n", clusterName: "w", services: ["a"], loadBalancer: "l", targetGroup: "t", serverErrorPercent: 1 },
             containerInsights: false,
         });
-        expect(off.map((s) => s.name)).toEqual(["nlb-unhealthy-hosts", "5xx-rate", "a-cpu", "a-memory"]);
+        expect(off.map((s) => s.name)).toEqual(["nlb-unhealthy-hosts", "5xx-rate", "discovery-stale", "a-cpu", "a-memory"]);
+    });
+
+    test("discovery: the worst nginx task's seconds since its last Cloud Map answer above 5 minutes, in any one minute", () => {
+        const a = by["discovery-stale"];
+        expect([a.comparison, a.threshold, a.evaluationPeriods, a.datapointsToAlarm, a.treatMissingData]).toEqual([
+            "GreaterThanThreshold",
+            ALARM_DEFAULTS.discoveryStaleMinutes * 60,
+            1,
+            1,
+            "notBreaching",
+        ]);
+        expect(a.queries).toEqual([
+            {
+                id: "m1",
+                metric: {
+                    namespace: "Webstack/w",
+                    metricName: METRIC.discoveryLastSuccessAge,
+                    dimensions: {},
+                    stat: "Maximum",
+                    periodSec: 60,
+                },
+            },
+        ]);
+        // What the filter publishes from failure lines 5 minutes and 5 minutes + 1 s into an outage.
+        const age = (sec: number) =>
+            selectField(
+                JSON.parse(DISCOVERY_LINES.failed.replace('"lastSuccessAgeSec":41', `"lastSuccessAgeSec":${sec}`)),
+                "$.lastSuccessAgeSec",
+            ) as number;
+        expect([age(300) > a.threshold, age(301) > a.threshold]).toEqual([false, true]);
+        expect(ALARM_DEFAULTS.discoveryStaleMinutes).toBe(5);
     });
 });
 
@@ -166,15 +274,36 @@ describe("dashboard", () => {
     const widgets = (a = args) => (dashboardBody(a) as { widgets: Widget[] }).widgets;
     const expressions = (w: Widget) => w.properties.metrics.map((m) => (m[0] as { expression?: string }).expression).filter(Boolean);
 
-    test("six widgets: rps, shares, 5xx, p50/p99, running tasks, NLB hosts", () => {
+    test("eight widgets: rps, shares, 5xx, p50/p99, running tasks, discovery's tasks and health, NLB hosts", () => {
         expect(widgets().map((w) => w.properties.title)).toEqual([
             "Requests per second, per service",
             "Share of requests: observed vs expected (%)",
             "5xx answers",
             "Request time p50 / p99 (s)",
             "Running vs desired tasks per service",
+            "Discovery: tasks nginx routes to, per service (fewest over nginx tasks)",
+            "Discovery: seconds since the last Cloud Map answer, failed calls",
             "Load balancer: nginx tasks healthy / unhealthy",
         ]);
+    });
+
+    test("discovery widgets read the discovery filters' metrics: instances per service, age with the alarm's line, errors", () => {
+        const [tasks, health] = [widgets()[5], widgets()[6]];
+        expect(tasks.properties.metrics).toEqual([
+            ["Webstack/w", METRIC.discoveryInstances, "Service", "application1", { stat: "Minimum", label: "application1" }],
+            ["Webstack/w", METRIC.discoveryInstances, "Service", "application2", { stat: "Minimum", label: "application2" }],
+        ]);
+        expect(health.properties.metrics.map((m) => [m[1], (m[2] as { stat: string }).stat])).toEqual([
+            [METRIC.discoveryLastSuccessAge, "Maximum"],
+            [METRIC.discoveryConsecutiveErrors, "Maximum"],
+            [METRIC.discoveryFailedCalls, "Sum"],
+        ]);
+        expect(health.properties.annotations!.horizontal).toEqual([{ label: "alarm", value: ALARM_DEFAULTS.discoveryStaleMinutes * 60 }]);
+        // Every metric a widget names is one a filter publishes.
+        const published = new Set(discoveryFilterSpecs().map((f) => f.metricName));
+        for (const m of [...tasks.properties.metrics, ...health.properties.metrics]) {
+            expect(published.has(m[1] as never)).toBe(true);
+        }
     });
 
     test("observed share is each service's requests over all; expected is live (weight x running tasks) and declared (computeUpstreams)", () => {

@@ -156,8 +156,14 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
     const next = custom(after);
     const steps: PlanStep[] = [];
     let same = 0;
+    // A resource found under one of its aliases is the same resource, moved (the engine's alias rule).
+    const moved = new Set<string>();
     for (const [urn, r] of next) {
-        const prev = old.get(urn);
+        const formerUrn = old.has(urn) ? urn : (r.aliasUrns ?? []).find((u) => old.has(u));
+        if (formerUrn !== undefined && formerUrn !== urn) {
+            moved.add(formerUrn);
+        }
+        const prev = formerUrn === undefined ? undefined : old.get(formerUrn);
         if (!prev) {
             steps.push({ op: "create", type: r.type, name: r.name, changedKeys: [] });
             continue;
@@ -170,7 +176,7 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
         }
     }
     for (const [urn, r] of old) {
-        if (!next.has(urn)) {
+        if (!next.has(urn) && !moved.has(urn)) {
             steps.push({ op: "delete", type: r.type, name: r.name, changedKeys: [] });
         }
     }

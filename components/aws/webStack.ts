@@ -15,7 +15,7 @@ import { TlsCertificate } from "../tlsCertificate";
 import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
-import { AwsExecutionRole } from "./executionRole";
+import { AwsExecutionRole, executionRoleLogicalName } from "./executionRole";
 import { FORMER_TYPES, FargateService } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
@@ -89,7 +89,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const tags = args.tags;
         const parent = { parent: this };
 
-        const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
+        // What the tasks call beyond ECR and Logs decides the further VPC endpoints (with egress: endpoints).
+        const taskApis = {
+            appSecretServices: [...new Set(c.services.flatMap((s) => Object.values(s.secrets ?? {}).map((arn) => arn.split(":")[2])))],
+            nginxTlsSecret: c.tls !== undefined,
+            exec: a.exec,
+            // Issue 19: nginx's discovery sidecar reads the app tasks from Cloud Map's API.
+            nginxDiscovery: true,
+        };
+        const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, taskApis, tags }, parent);
         // Who terminates TLS decides the listeners, target groups and nginx ports (lib/awsListeners.ts).
         const plan = awsListeners(c);
         const groups = new AwsSecurityGroups(
@@ -120,11 +128,6 @@ export class AwsWebStack extends pulumi.ComponentResource {
         // repository; a prebuilt image is used by its reference.
         const appImages = new Map<string, { ref: pulumi.Input<string>; version: string }>();
         const sources = appSources(c.services, process.cwd());
-        const prebuiltEcrArns = [
-            ...new Set(
-                sources.flatMap((x) => (x.kind === "image" ? [ecrRepositoryArn(x.ref)].filter((a): a is string => a !== undefined) : [])),
-            ),
-        ];
         for (const source of sources) {
             const slug = sourceSlug(source);
             const ref =
@@ -176,21 +179,43 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 { certificatePem: nginxTls.certificatePem, privateKeyPem: nginxTls.privateKeyPem, tags },
                 parent,
             );
-        const role = new AwsExecutionRole(
-            `${name}-execution`,
-            // The registry's ID is the account the stack deploys to; no extra lookup needed.
-            {
-                accountId: appRepo.registryId,
-                // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
-                repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
-                logGroupArns: logs.arns,
-                // services[].secrets and, with webstack:tls, nginx's one secret: exactly these ARNs, and the KMS keys given for them.
-                secretArns: [...c.services.flatMap((s) => Object.values(s.secrets ?? {})), ...(nginxSecret ? [nginxSecret.arn] : [])],
-                kmsKeyArns: c.services.flatMap((s) => s.secretsKmsKeyArns ?? []),
-                tags,
-            },
-            parent,
-        );
+        // One execution role per ECS service (issue 18 finding 5): its image, its log group, its secrets only.
+        // The first app service's role is the stack's former single role, moved (aliased), not replaced.
+        const executionRole = (
+            key: string,
+            repositoryArns: pulumi.Input<string>[],
+            secretArns: pulumi.Input<string>[],
+            kmsKeyArns: string[],
+        ) =>
+            new AwsExecutionRole(
+                executionRoleLogicalName(name, key),
+                {
+                    // The registry's ID is the account the stack deploys to; no extra lookup needed.
+                    accountId: appRepo.registryId,
+                    region: a.region,
+                    serviceKey: key,
+                    repositoryArns,
+                    logGroupArns: [logs.arns.apply((arns) => arns[[...c.services.map((x) => x.name), NGINX_SERVICE_NAME].indexOf(key)])],
+                    secretArns,
+                    kmsKeyArns,
+                    tags,
+                },
+                { parent: this, aliases: key === c.services[0].name ? [{ name: `${name}-execution` }] : [] },
+            );
+        const roles: Record<string, AwsExecutionRole> = {};
+        for (const s of c.services) {
+            const source = sources.find((x) => x.services.includes(s.name))!;
+            // A prebuilt image in a private ECR repository is pulled from there; a built one from the app repository.
+            const prebuilt = source.kind === "image" ? ecrRepositoryArn(source.ref) : undefined;
+            roles[s.name] = executionRole(
+                s.name,
+                source.kind === "image" ? (prebuilt ? [prebuilt] : []) : [appRepo.arn],
+                Object.values(s.secrets ?? {}),
+                [...(s.secretsKmsKeyArns ?? [])],
+            );
+        }
+        // With webstack:tls, nginx's one secret (its certificate and key).
+        roles[NGINX_SERVICE_NAME] = executionRole(NGINX_SERVICE_NAME, [nginxRepo.arn], nginxSecret ? [nginxSecret.arn] : [], []);
         const cluster = new AwsCluster(
             `${name}-cluster`,
             {
@@ -205,12 +230,11 @@ export class AwsWebStack extends pulumi.ComponentResource {
 
         // ECS Exec: a task role for its agent (webstack:aws.exec).
         const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, tags }, parent) : undefined;
-        // What every task needs before it starts: a way to pull its image, and the permission to.
-        const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
+        // What every task needs before it starts: a way to pull its image, and the permission to (its own role's policy).
+        const taskPrerequisites = (key: string) => [...network.egress, roles[key].policy, ...(taskRole ? [taskRole.policy] : [])];
         const nginxPrerequisites = nginxSecret ? [nginxSecret.version] : [];
         const common = {
             platform: a.platform,
-            executionRoleArn: role.arn,
             clusterArn: cluster.clusterArn,
             subnetIds: network.privateSubnetIds,
             ...(taskRole ? { exec: { taskRoleArn: taskRole.arn } } : {}),
@@ -248,6 +272,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 `${name}-${s.name}`,
                 {
                     ...common,
+                    executionRoleArn: roles[s.name].arn,
                     serviceName: s.name,
                     family: `${prefix}-${s.name}`,
                     container: appContainer({
@@ -266,7 +291,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
-                    startAfter: s.capacity === "spot" ? [...taskPrerequisites, cluster.capacityProviders] : taskPrerequisites,
+                    startAfter:
+                        s.capacity === "spot" ? [...taskPrerequisites(s.name), cluster.capacityProviders] : taskPrerequisites(s.name),
                 },
                 { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
             );
@@ -322,6 +348,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             `${name}-nginx`,
             {
                 ...common,
+                executionRoleArn: roles[NGINX_SERVICE_NAME].arn,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
                 container: pulumi.all([nginxConfig, nginxSecrets]).apply(([config, secrets]) =>
@@ -344,7 +371,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     targets: lb.targets,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
-                startAfter: [...taskPrerequisites, ...nginxPrerequisites, ...Object.values(lb.listeners)],
+                startAfter: [...taskPrerequisites(NGINX_SERVICE_NAME), ...nginxPrerequisites, ...Object.values(lb.listeners)],
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );

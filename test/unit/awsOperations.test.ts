@@ -139,20 +139,40 @@ describe("app secrets", () => {
         expect(containerOf(cf, "application2").secrets).toBeUndefined();
     });
 
-    test("the execution role may read exactly those ARNs and decrypt with exactly that key: no wildcard", () => {
-        const extra = policyOf(cf, "webstack-execution").Statement.filter((s) =>
+    test("application1's own execution role may read exactly its ARNs, decrypt with exactly its key, only through SSM / Secrets Manager", () => {
+        const extra = policyOf(cf, "webstack-application1-execution").Statement.filter((s) =>
             ["ReadParameters", "ReadSecrets", "DecryptSecrets"].includes(s.Sid!),
         );
         expect(extra).toEqual([
             { Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: [SSM] },
             { Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [SM] },
-            { Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [KMS] },
+            {
+                Sid: "DecryptSecrets",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: [KMS],
+                Condition: {
+                    StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] },
+                },
+            },
         ]);
         expect(JSON.stringify(extra)).not.toContain("*");
     });
 
-    test("without secrets the execution role reads none", () => {
-        expect(policyOf(ev, "webstack-execution").Statement.map((s) => s.Sid)).toEqual(["PullImages", "RegistryLogin", "WriteLogs"]);
+    test("issue 18 finding 5: application2's and nginx's roles read none of application1's secrets", () => {
+        for (const role of ["webstack-application2-execution", "webstack-nginx-execution"]) {
+            expect([role, policyOf(cf, role).Statement.map((s) => s.Sid)]).toEqual([role, ["PullImages", "RegistryLogin", "WriteLogs"]]);
+            expect(JSON.stringify(policyOf(cf, role))).not.toContain(SSM);
+        }
+    });
+
+    test("without secrets no execution role reads any", () => {
+        for (const role of ofType(ev, AWS.rolePolicy)) {
+            expect([role.name, policyOf(ev, role.name).Statement.map((s) => s.Sid)]).toEqual([
+                role.name,
+                ["PullImages", "RegistryLogin", "WriteLogs"],
+            ]);
+        }
     });
 });
 
@@ -190,7 +210,11 @@ describe("ECS Exec", () => {
     });
 
     test("by default: no task role, no enableExecuteCommand", () => {
-        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution"]);
+        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual([
+            "webstack-application1-execution",
+            "webstack-application2-execution",
+            "webstack-nginx-execution",
+        ]);
         expect(ofType(ev, AWS.service).map((s) => s.inputs.enableExecuteCommand)).toEqual([undefined, undefined, undefined]);
     });
 });

@@ -16,7 +16,7 @@ import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
 import { AwsExecutionRole, executionRoleLogicalName } from "./executionRole";
-import { FORMER_TYPES, FargateService } from "./fargateService";
+import { FORMER_TYPES, FargateService, ecsServiceName } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
@@ -29,6 +29,8 @@ import { AwsDashboard } from "./dashboard";
 import { AwsMetricFilters } from "./metricFilters";
 import { AwsTaskRole } from "./taskRole";
 import { metricNamespace } from "../../lib/operations";
+import { checkNamespaceLabel } from "../../lib/awsConfig";
+import { Problems } from "../../lib/validate";
 import { deployWaitMinutes } from "./deployWait";
 import { appStopTiming, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "./timing";
 
@@ -80,8 +82,12 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Before super(), so a tuning no Fargate task can honour fails before anything is declared.
+        // Before super(), so a tuning no Fargate task can honour, or a stack name no DNS label can hold, fails
+        // before anything is declared.
         const appStop = appStopTiming(args.config.nginx);
+        const names = new Problems();
+        checkNamespaceLabel(names, pulumi.getProject(), pulumi.getStack(), awsName(args.namePrefix));
+        names.throwIfAny();
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
         const a = c.aws;
@@ -358,6 +364,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                         secrets,
                         logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                         region: a.region,
+                        exec: a.exec,
                     }),
                 ),
                 image: nginxImage.ref,
@@ -393,9 +400,10 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 watch: {
                     namespace,
                     clusterName: cluster.clusterName,
-                    services: [...appNames, NGINX_SERVICE_NAME],
+                    services: [...c.services.map((s) => ecsServiceName(s.name, s.capacity)), NGINX_SERVICE_NAME],
                     loadBalancer: lb.arnSuffix,
                     targetGroup: lb.targetGroupArnSuffix,
+                    ...(lb.httpsTargetGroupArnSuffix ? { httpsTargetGroup: lb.httpsTargetGroupArnSuffix } : {}),
                     serverErrorPercent: a.serverErrorAlarmPercent,
                     containerInsights: insights,
                 },
@@ -413,11 +421,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     namespace,
                     clusterName: prefix,
                     services: c.services,
+                    ecsServiceNames: Object.fromEntries(c.services.map((s) => [s.name, ecsServiceName(s.name, s.capacity)])),
                     upstreams: computeUpstreams(c.services),
                     containerInsights: insights,
                 },
                 loadBalancer: lb.arnSuffix,
                 targetGroup: lb.targetGroupArnSuffix,
+                ...(lb.httpsTargetGroupArnSuffix ? { httpsTargetGroup: lb.httpsTargetGroupArnSuffix } : {}),
             },
             parent,
         );

@@ -223,8 +223,9 @@ describe("capacity", () => {
     const svc = (e: Evaluation, name: string) => one(e, AWS.service, `webstack-${name}`);
     const placement = (s: DeclaredResource) => [s.inputs.launchType, s.inputs.capacityProviderStrategies, s.inputs.forceNewDeployment];
 
-    test("spot: the FARGATE_SPOT capacity provider (in-place updatable); fargate keeps launch type FARGATE; nginx always FARGATE", () => {
-        expect(placement(svc(cf, "application2"))).toEqual([undefined, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], true]);
+    test("spot: the FARGATE_SPOT capacity provider, never forceNewDeployment (issue 20 row 5); fargate keeps launch type FARGATE; nginx always FARGATE", () => {
+        expect(placement(svc(cf, "application2-spot"))).toEqual([undefined, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], undefined]);
+        expect(svc(cf, "application2-spot").inputs.name).toBe("application2-spot");
         expect(placement(svc(cf, "application1"))).toEqual(["FARGATE", undefined, undefined]);
         expect(placement(svc(cf, "nginx"))).toEqual(["FARGATE", undefined, undefined]);
     });
@@ -233,7 +234,7 @@ describe("capacity", () => {
         const providers = one(cf, AWS.clusterCapacityProviders, "webstack-cluster");
         expect(providers.inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
         expect(providers.inputs.clusterName).toBe(cf.outputs!.clusterName);
-        expect(svc(cf, "application2").dependencies).toContain(providers.urn);
+        expect(svc(cf, "application2-spot").dependencies).toContain(providers.urn);
     });
 
     test("bad capacity is an error naming the key", async () => {

@@ -59,7 +59,14 @@ describe("aws plan diffs", () => {
     test("weight 3 -> 5 of application1: a new nginx task definition, the nginx service updated in place, the dashboard's shares, nothing else", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
+            {
+                op: "replace",
+                type: AWS.taskDefinition,
+                name: "webstack-nginx",
+                changedKeys: ["containerDefinitions"],
+                replaceKeys: ["containerDefinitions"],
+                deleteBeforeReplace: false,
+            },
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
@@ -74,7 +81,7 @@ describe("aws plan diffs", () => {
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);
         expect(formatPlan(plan)).toBe(
             [
-                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
+                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions] (create before delete)",
                 "~ update aws:cloudwatch/dashboard:Dashboard webstack-dashboard [dashboardBody]",
                 "~ update aws:ecs/service:Service webstack-nginx [taskDefinition]",
                 "0 to create, 2 to update, 1 to replace, 0 to delete, 73 unchanged",

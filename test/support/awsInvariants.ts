@@ -9,7 +9,8 @@ const HTTPS = 443;
 type Rule = DeclaredResource;
 
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type && r.custom);
-const coversHttps = (r: Rule) => (r.inputs.fromPort as number) <= HTTPS && HTTPS <= (r.inputs.toPort as number) && r.inputs.ipProtocol === "tcp";
+const coversHttps = (r: Rule) =>
+    (r.inputs.fromPort as number) <= HTTPS && HTTPS <= (r.inputs.toPort as number) && r.inputs.ipProtocol === "tcp";
 
 /** One ECS service's tasks, as the invariants see them. */
 export interface Task {
@@ -94,7 +95,10 @@ export function reachabilityViolations(ev: Evaluation, region: string): string[]
                 out.push(`${t.service}: calls ${api}, but there is no NAT route and no ${api} endpoint`);
             } else if (api === "s3") {
                 const pl = ep.state.prefixListId;
-                if (ep.inputs.vpcEndpointType !== "Gateway" || !egress.some((r) => r.inputs.securityGroupId === t.securityGroupId && r.inputs.prefixListId === pl)) {
+                if (
+                    ep.inputs.vpcEndpointType !== "Gateway" ||
+                    !egress.some((r) => r.inputs.securityGroupId === t.securityGroupId && r.inputs.prefixListId === pl)
+                ) {
                     out.push(`${t.service}: the S3 gateway endpoint's prefix list is not open to it on 443`);
                 }
             } else if (ep.inputs.privateDnsEnabled !== true) {
@@ -123,7 +127,10 @@ export function reachabilityViolations(ev: Evaluation, region: string): string[]
 }
 
 /** The statements of the inline policy of the role with this ARN. */
-function policyOfRole(ev: Evaluation, roleArn: string): { Sid?: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] {
+function policyOfRole(
+    ev: Evaluation,
+    roleArn: string,
+): { Sid?: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] {
     const role = ofType(ev, AWS.role).find((r) => r.state.arn === roleArn);
     if (!role) {
         return [];
@@ -199,7 +206,10 @@ export function nameViolations(ev: Evaluation): string[] {
         }
     }
     const namespaces = ofType(ev, AWS.namespace).map((n) => n.inputs.name as string);
-    const dnsNames = [...namespaces, ...ofType(ev, AWS.discoveryService).flatMap((s) => namespaces.map((n) => `${String(s.inputs.name)}.${n}`))];
+    const dnsNames = [
+        ...namespaces,
+        ...ofType(ev, AWS.discoveryService).flatMap((s) => namespaces.map((n) => `${String(s.inputs.name)}.${n}`)),
+    ];
     for (const name of dnsNames) {
         for (const label of name.split(".")) {
             if (label.length > 63) {
@@ -218,6 +228,9 @@ export function execRootViolations(ev: Evaluation): string[] {
     return tasks(ev).flatMap((t) =>
         t.containers
             .filter((c) => c.readonlyRootFilesystem === Boolean(t.ecsService.inputs.enableExecuteCommand))
-            .map((c) => `${t.service}/${c.name}: readonlyRootFilesystem ${String(c.readonlyRootFilesystem)} with exec ${String(Boolean(t.ecsService.inputs.enableExecuteCommand))}`),
+            .map(
+                (c) =>
+                    `${t.service}/${c.name}: readonlyRootFilesystem ${String(c.readonlyRootFilesystem)} with exec ${String(Boolean(t.ecsService.inputs.enableExecuteCommand))}`,
+            ),
     );
 }

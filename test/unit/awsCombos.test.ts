@@ -107,11 +107,21 @@ describe("rows 5 and 6: Spot without forceNewDeployment; a capacity switch is a 
             .map((s) => `${s.name} -> ${String(s.inputs.name)}`)
             .sort();
 
-    test("row 5: no ECS service sends forceNewDeployment (the provider would send it on every UpdateService)", () => {
-        for (const ev of [spot, full, byDefault]) {
-            expect(ofType(ev, AWS.service).map((s) => s.inputs.forceNewDeployment)).toEqual([undefined, undefined, undefined]);
+    test("row 5: no ECS service sends forceNewDeployment (the provider would send it on every UpdateService)", async () => {
+        const x86 = await evaluate({ ...BASE, services: TWO({ capacity: "spot" }) });
+        for (const ev of [x86, spot, full, byDefault]) {
+            expect(
+                ofType(ev, AWS.service).map((s) => [
+                    "forceNewDeployment" in s.inputs,
+                    s.inputs.launchType ?? s.inputs.capacityProviderStrategies,
+                ]),
+            ).toStrictEqual([
+                [false, ev === byDefault || ev === full ? "FARGATE" : [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }]],
+                [false, "FARGATE"],
+                [false, "FARGATE"],
+            ]);
         }
-    });
+    }, 60_000);
 
     test("row 6: a Spot service has its own logical and ECS name", () => {
         expect(services(spot)).toEqual([

@@ -224,7 +224,11 @@ describe("capacity", () => {
     const placement = (s: DeclaredResource) => [s.inputs.launchType, s.inputs.capacityProviderStrategies, s.inputs.forceNewDeployment];
 
     test("spot: the FARGATE_SPOT capacity provider, never forceNewDeployment (issue 20 row 5); fargate keeps launch type FARGATE; nginx always FARGATE", () => {
-        expect(placement(svc(cf, "application2-spot"))).toEqual([undefined, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], undefined]);
+        expect(placement(svc(cf, "application2-spot"))).toEqual([
+            undefined,
+            [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }],
+            undefined,
+        ]);
         expect(svc(cf, "application2-spot").inputs.name).toBe("application2-spot");
         expect(placement(svc(cf, "application1"))).toEqual(["FARGATE", undefined, undefined]);
         expect(placement(svc(cf, "nginx"))).toEqual(["FARGATE", undefined, undefined]);

@@ -34,6 +34,12 @@ export interface DeclaredResource {
     readonly deleteBeforeReplace: boolean;
     /** Former types this resource is aliased to (the `aliases` option; "" keeps the type). Unset in hand-made fixtures. */
     readonly aliasTypes?: readonly string[];
+    /**
+     * URNs this resource was known by: its `aliases` option, plus those it inherits from its parent's aliases
+     * (the engine's rule: a child whose name starts with its parent's takes the parent's former name). Unset in
+     * hand-made fixtures.
+     */
+    readonly aliasUrns?: readonly string[];
     /** True when the program set deleteBeforeReplace (true or false); unset leaves it to the provider. */
     readonly deleteBeforeReplaceDefined?: boolean;
     /** The replaceOnChanges option: property paths whose change forces a replacement. */
@@ -74,6 +80,7 @@ export interface Captured {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     aliasTypes: string[];
+    aliasUrns: string[];
     deleteBeforeReplaceDefined: boolean;
     replaceOnChanges: string[];
     ignoreChanges: string[];
@@ -105,6 +112,7 @@ export async function evaluate(config: Record<string, unknown>, options: Evaluat
                     dependencies: [],
                     deleteBeforeReplace: false,
                     aliasTypes: [],
+                    aliasUrns: [],
                     deleteBeforeReplaceDefined: false,
                     replaceOnChanges: [],
                     ignoreChanges: [],
@@ -189,9 +197,30 @@ export function captureOptions(captured: Map<string, Captured>): void {
         newUrn(parent: string, type: string, name: string): string;
     };
     const original = monitor.registerResource.bind(monitor);
+    const byUrn = new Map<string, { name: string; aliasUrns: string[] }>();
     monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        const explicit = req.getAliasesList().flatMap((a) => {
+            const spec = a.getSpec();
+            if (!spec || (!spec.getName() && !spec.getParenturn() && !spec.getNoparent())) {
+                return []; // a type-only alias: aliasTypes carries it
+            }
+            const parent = spec.getParenturn() || (spec.getNoparent() ? "" : req.getParent());
+            return [monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName())];
+        });
+        const parent = byUrn.get(req.getParent());
+        const inherited = (parent?.aliasUrns ?? []).map((parentAlias) => {
+            const formerParentName = parentAlias.split("::").pop()!;
+            const name = req.getName().startsWith(parent!.name)
+                ? formerParentName + req.getName().slice(parent!.name.length)
+                : req.getName();
+            return monitor.newUrn(parentAlias, req.getType(), name);
+        });
+        const aliasUrns = [...new Set([...explicit, ...inherited])].filter((u) => u !== urn);
+        byUrn.set(urn, { name: req.getName(), aliasUrns });
         captured.set(`${req.getType()}::${req.getName()}`, {
-            urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+            urn,
+            aliasUrns,
             parent: req.getParent(),
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
@@ -213,7 +242,9 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getDeletebeforereplace(): boolean;
-    getAliasesList(): { getSpec(): { getType(): string } | undefined }[];
+    getAliasesList(): {
+        getSpec(): { getType(): string; getName(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+    }[];
     getDeletebeforereplacedefined(): boolean;
     getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];

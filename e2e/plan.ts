@@ -40,6 +40,18 @@ export const REPLACE_RULES: Readonly<Record<string, { forceNew: "all" | readonly
     // Task definitions are immutable: any change registers a new revision.
     "aws:ecs/taskDefinition:TaskDefinition": { forceNew: "all", updatable: ["tags"] },
     "aws:ecs/service:Service": { forceNew: ["name", "cluster", "launchType", "schedulingStrategy", "deploymentController"] },
+    // Fixed-name resources (terraform-provider-aws schemas: these inputs are ForceNew).
+    "aws:ecs/cluster:Cluster": { forceNew: ["name"] },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { forceNew: ["name", "vpc"] },
+    "aws:servicediscovery/service:Service": { forceNew: ["name", "namespaceId", "healthCheckCustomConfig", "type"] },
+    "aws:cloudwatch/logGroup:LogGroup": { forceNew: ["name", "namePrefix"] },
+    "aws:ecr/repository:Repository": { forceNew: ["name"] },
+    "aws:sns/topic:Topic": { forceNew: ["name", "namePrefix", "fifoTopic"] },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { forceNew: ["name"] },
+    "aws:cloudwatch/dashboard:Dashboard": { forceNew: ["dashboardName"] },
+    "aws:lb/targetGroup:TargetGroup": { forceNew: ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"] },
+    "aws:lb/loadBalancer:LoadBalancer": { forceNew: ["name", "namePrefix", "internal", "loadBalancerType"] },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { forceNew: ["serviceName", "vpcId", "vpcEndpointType"] },
     // hashicorp/terraform-provider-tls (e2e/tlsReplay.ts): every input but early_renewal_hours replaces.
     [TLS.privateKey]: { forceNew: "all" },
     [TLS.selfSignedCert]: { forceNew: "all", updatable: TLS_UPDATABLE },
@@ -61,6 +73,20 @@ function providerReplaceKeys(type: string, changedKeys: readonly string[]): stri
     }
     const forces = (key: string) => (rule.forceNew === "all" ? !(rule.updatable ?? []).includes(key) : rule.forceNew.includes(key));
     return changedKeys.filter(forces);
+}
+
+/**
+ * terraform-provider-aws internal/service/ecs/service.go capacityProviderStrategyCustomizeDiff: a changed
+ * capacity provider strategy forces a new service unless force_new_deployment is set and neither the old nor
+ * the new strategy is empty (the newest versions refuse the plan outright without force_new_deployment).
+ */
+function strategyReplaceKeys(type: string, changedKeys: readonly string[], oldIn: State, newIn: State): string[] {
+    const key = "capacityProviderStrategies";
+    if (type !== "aws:ecs/service:Service" || !changedKeys.includes(key)) {
+        return [];
+    }
+    const count = (x: State) => ((x[key] as unknown[] | undefined) ?? []).length;
+    return newIn.forceNewDeployment === true && count(oldIn) > 0 && count(newIn) > 0 ? [] : [key];
 }
 
 /** The step for a resource declared before as `prev` and now as `next` (undefined: no change). */
@@ -89,13 +115,16 @@ export function diffResource(prev: DeclaredResource, next: DeclaredResource): Pl
     if (changedKeys.length === 0) {
         return undefined;
     }
-    const byProvider = providerReplaceKeys(type, changedKeys);
+    const byProvider = [...providerReplaceKeys(type, changedKeys), ...strategyReplaceKeys(type, changedKeys, oldIn, newIn)];
     const byOption = changedKeys.filter((k) => (next.replaceOnChanges ?? []).some((p) => pathForces(p, k, oldIn, newIn)));
     const replaceKeys = [...new Set([...byProvider, ...byOption])].sort();
     const base = { type, name: next.name, changedKeys };
     if (!rules) {
-        // Types the replay does not apply (aws): the operation alone.
-        return { op: replaceKeys.length > 0 ? "replace" : "update", ...base };
+        // Types the replay does not apply (aws): the operation, and for a replacement the keys that force it
+        // and whether the old one goes first (the engine's default, create-before-delete, unless the option says).
+        return replaceKeys.length > 0
+            ? { op: "replace", ...base, replaceKeys, deleteBeforeReplace: next.deleteBeforeReplace }
+            : { op: "update", ...base };
     }
     if (replaceKeys.length > 0) {
         return { op: "replace", ...base, replaceKeys, deleteBeforeReplace: deleteBeforeReplace(next, byProvider) };
@@ -156,8 +185,14 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
     const next = custom(after);
     const steps: PlanStep[] = [];
     let same = 0;
+    // A resource found under one of its aliases is the same resource, moved (the engine's alias rule).
+    const moved = new Set<string>();
     for (const [urn, r] of next) {
-        const prev = old.get(urn);
+        const formerUrn = old.has(urn) ? urn : (r.aliasUrns ?? []).find((u) => old.has(u));
+        if (formerUrn !== undefined && formerUrn !== urn) {
+            moved.add(formerUrn);
+        }
+        const prev = formerUrn === undefined ? undefined : old.get(formerUrn);
         if (!prev) {
             steps.push({ op: "create", type: r.type, name: r.name, changedKeys: [] });
             continue;
@@ -170,7 +205,7 @@ export function planDiff(before: Pick<Evaluation, "resources">, after: Pick<Eval
         }
     }
     for (const [urn, r] of old) {
-        if (!next.has(urn)) {
+        if (!next.has(urn) && !moved.has(urn)) {
             steps.push({ op: "delete", type: r.type, name: r.name, changedKeys: [] });
         }
     }

@@ -306,3 +306,25 @@ function subnetList(p: Problems, key: string, value: unknown, meaning: string): 
     });
     return p.count === before ? (value as string[]) : undefined;
 }
+
+/** Longest DNS label (RFC 1035); the Cloud Map namespace's first label is the stack's AWS name prefix. */
+export const DNS_LABEL_MAX = 63;
+
+/**
+ * The stack's AWS name prefix (lowercase `<project>-<stack>`) is the first label of the Cloud Map namespace
+ * `<prefix>.internal`; a label over 63 characters evaluates but fails at CreatePrivateDnsNamespace. Adds a
+ * problem naming the stack and the longest stack name that fits.
+ */
+export function checkNamespaceLabel(p: Problems, project: string, stack: string, prefix: string): void {
+    if (prefix.length > DNS_LABEL_MAX) {
+        const room = DNS_LABEL_MAX - (prefix.length - stack.length);
+        p.add(
+            "stack name",
+            stack,
+            `with project "${project}" it makes the Cloud Map namespace "${prefix}.internal", whose first label has ${prefix.length} characters; a DNS label takes at most ${DNS_LABEL_MAX}`,
+            room > 0
+                ? `use a stack name of at most ${room} characters: pulumi stack rename <shorter name>`
+                : `shorten the project name in Pulumi.yaml, then use a stack name of a few characters`,
+        );
+    }
+}

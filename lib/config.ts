@@ -139,9 +139,6 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
                 "pulumi config rm webstack:tls (the load balancer terminates TLS), or remove the aws certificate",
             );
         }
-        if (aws?.platform === "linux/arm64") {
-            spotNeedsX86(p, services as AwsServiceSpec[] | undefined);
-        }
         if (aws) {
             checkAwsImages(p, services, aws);
         }
@@ -174,20 +171,6 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         hstsMaxAgeSec: hstsMaxAgeSec!,
         ...(tls ? { tls } : {}),
     };
-}
-
-/** Fargate Spot runs only X86_64 Linux tasks (ECS docs, Fargate capacity provider considerations). */
-function spotNeedsX86(p: Problems, services: readonly AwsServiceSpec[] | undefined): void {
-    (services ?? []).forEach((s, i) => {
-        if (s.capacity === "spot") {
-            p.add(
-                `webstack:services[${i}].capacity`,
-                s.capacity,
-                "Fargate Spot runs only linux/amd64 (X86_64) tasks, and webstack:aws.platform is linux/arm64",
-                `${setCommand(`webstack:services[${i}].capacity`, "fargate")}, or pulumi config set --path 'webstack:aws.platform' linux/amd64`,
-            );
-        }
-    });
 }
 
 /** A key set on a stack whose target does not read it: name the key, the target and both fixes. */

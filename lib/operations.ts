@@ -156,6 +156,8 @@ export interface AlarmInputs<V> {
     /** The NLB's and target group's ARN suffixes (CloudWatch's LoadBalancer / TargetGroup dimensions). */
     readonly loadBalancer: V;
     readonly targetGroup: V;
+    /** With TLS on 443: that listener's target group (TargetGroup dimension), watched like port 80's. Default none. */
+    readonly httpsTargetGroup?: V;
     /** webstack:aws.serverErrorAlarmPercent. */
     readonly serverErrorPercent: number;
     /** Container Insights on: it publishes RunningTaskCount and DesiredTaskCount. */
@@ -171,26 +173,29 @@ export function alarmSpecs<V>(a: AlarmInputs<V>): AlarmSpec<V>[] {
     const period = d.periodSec;
     const base = { comparison: "GreaterThanThreshold" as const, treatMissingData: "notBreaching" as const };
     const minutes = (n: number) => ({ evaluationPeriods: n, datapointsToAlarm: n });
-    const out: AlarmSpec<V>[] = [
-        {
-            ...base,
-            name: "nlb-unhealthy-hosts",
-            description: "The load balancer sees an nginx task failing its health check",
-            threshold: 0,
-            ...minutes(d.unhealthyHostMinutes),
-            queries: [
-                {
-                    id: "m1",
-                    metric: {
-                        namespace: "AWS/NetworkELB",
-                        metricName: "UnHealthyHostCount",
-                        dimensions: { LoadBalancer: a.loadBalancer, TargetGroup: a.targetGroup },
-                        stat: "Maximum",
-                        periodSec: period,
-                    },
+    // One per target group: a health check can fail on 443 (nginx's TLS port) while 80 passes. Port 80's keeps its name.
+    const unhealthy = (suffix: string, targetGroup: V, port: string): AlarmSpec<V> => ({
+        ...base,
+        name: `nlb-unhealthy-hosts${suffix}`,
+        description: `The load balancer sees an nginx task failing its health check (listener ${port})`,
+        threshold: 0,
+        ...minutes(d.unhealthyHostMinutes),
+        queries: [
+            {
+                id: "m1",
+                metric: {
+                    namespace: "AWS/NetworkELB",
+                    metricName: "UnHealthyHostCount",
+                    dimensions: { LoadBalancer: a.loadBalancer, TargetGroup: targetGroup },
+                    stat: "Maximum",
+                    periodSec: period,
                 },
-            ],
-        },
+            },
+        ],
+    });
+    const out: AlarmSpec<V>[] = [
+        unhealthy("", a.targetGroup, "80"),
+        ...(a.httpsTargetGroup !== undefined ? [unhealthy("-443", a.httpsTargetGroup, "443")] : []),
         {
             ...base,
             name: "5xx-rate",
@@ -294,8 +299,12 @@ export interface DashboardInputs {
     readonly services: readonly { readonly name: string; readonly weight: number; readonly backup?: boolean }[];
     /** computeUpstreams of the services: the declared expected share (and its range with autoscaling). */
     readonly upstreams: Readonly<Record<string, UpstreamShare>>;
+    /** ECS service name per app service where it differs from the service's (a Spot service's "-spot"). Default: the same. */
+    readonly ecsServiceNames?: Readonly<Record<string, string>>;
     readonly loadBalancer: string;
     readonly targetGroup: string;
+    /** With TLS on 443: that listener's target group, shown next to port 80's. Default none. */
+    readonly httpsTargetGroup?: string;
     readonly containerInsights: boolean;
 }
 
@@ -347,7 +356,7 @@ export function dashboardBody(a: DashboardInputs): object {
                 "ClusterName",
                 a.clusterName,
                 "ServiceName",
-                s.name,
+                a.ecsServiceNames?.[s.name] ?? s.name,
                 { id: idOf("t", i), stat: "Average", visible: false },
             ]),
             ...a.services.map((s, i) => [
@@ -366,7 +375,7 @@ export function dashboardBody(a: DashboardInputs): object {
             : { label: `${s} expected`, value: 100 * u.expectedShare };
     });
     const ecs = (metricName: string, s: string) => ["ECS/ContainerInsights", metricName, "ClusterName", a.clusterName, "ServiceName", s];
-    const ecsServices = [...names, "nginx"];
+    const ecsServices = [...names.map((s) => a.ecsServiceNames?.[s] ?? s), "nginx"];
     const widgets = [
         widget("Requests per second, per service", a.region, rps),
         widget("Share of requests: observed vs expected (%)", a.region, observed, {
@@ -422,26 +431,33 @@ export function dashboardBody(a: DashboardInputs): object {
             ],
             { annotations: { horizontal: [{ label: "alarm", value: ALARM_DEFAULTS.discoveryStaleMinutes * 60 }] } },
         ),
-        widget("Load balancer: nginx tasks healthy / unhealthy", a.region, [
+        widget(
+            "Load balancer: nginx tasks healthy / unhealthy",
+            a.region,
             [
-                "AWS/NetworkELB",
-                "HealthyHostCount",
-                "LoadBalancer",
-                a.loadBalancer,
-                "TargetGroup",
-                a.targetGroup,
-                { stat: "Minimum", label: "healthy" },
-            ],
-            [
-                "AWS/NetworkELB",
-                "UnHealthyHostCount",
-                "LoadBalancer",
-                a.loadBalancer,
-                "TargetGroup",
-                a.targetGroup,
-                { stat: "Maximum", label: "unhealthy" },
-            ],
-        ]),
+                { group: a.targetGroup, port: "" },
+                ...(a.httpsTargetGroup !== undefined ? [{ group: a.httpsTargetGroup, port: " (443)" }] : []),
+            ].flatMap(({ group, port }) => [
+                [
+                    "AWS/NetworkELB",
+                    "HealthyHostCount",
+                    "LoadBalancer",
+                    a.loadBalancer,
+                    "TargetGroup",
+                    group,
+                    { stat: "Minimum", label: `healthy${port}` },
+                ],
+                [
+                    "AWS/NetworkELB",
+                    "UnHealthyHostCount",
+                    "LoadBalancer",
+                    a.loadBalancer,
+                    "TargetGroup",
+                    group,
+                    { stat: "Maximum", label: `unhealthy${port}` },
+                ],
+            ]),
+        ),
     ];
     // Two widgets a row.
     return { widgets: widgets.map((w, i) => ({ ...w, x: (i % 2) * 12, y: Math.floor(i / 2) * 6 })) };

@@ -150,6 +150,8 @@ export interface NginxContainerArgs {
     readonly logGroupName: string;
     /** AWS region (for the awslogs driver). */
     readonly region: string;
+    /** ECS Exec on: its agent writes into the container (containers-roadmap#1359), so the root cannot be read-only. Default false. */
+    readonly exec?: boolean;
 }
 
 /** NGINX_TMPFS as ECS linuxParameters.tmpfs (size in MiB). */
@@ -173,7 +175,7 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
         // "Amazon ECS now supports tmpfs mounts on AWS Fargate and ECS Managed Instances";
         // aws/containers-roadmap#736, closed as shipped). Older API references still say "not supported".
         user: NGINX_USER,
-        readonlyRootFilesystem: true,
+        readonlyRootFilesystem: !args.exec,
         linuxParameters: { capabilities: { drop: ["ALL"] }, tmpfs: ecsTmpfs(NGINX_TMPFS) },
         healthCheck: ecsHealthCheck(NGINX_HEALTHCHECK),
         logConfiguration: awslogs(args.logGroupName, args.region, NGINX_CONTAINER),

@@ -6,11 +6,13 @@ export interface AwsDashboardArgs {
     /** Dashboard name, e.g. "webstack-aws". */
     readonly dashboardName: string;
     /** What it shows (lib/operations.ts dashboardBody); the load balancer's dimensions are known after deployment. */
-    readonly show: Omit<DashboardInputs, "loadBalancer" | "targetGroup">;
+    readonly show: Omit<DashboardInputs, "loadBalancer" | "targetGroup" | "httpsTargetGroup">;
     /** The NLB's ARN suffix (LoadBalancer dimension). */
     readonly loadBalancer: pulumi.Input<string>;
     /** The target group's ARN suffix (TargetGroup dimension). */
     readonly targetGroup: pulumi.Input<string>;
+    /** With TLS on 443: that listener's target group's ARN suffix. Default none. */
+    readonly httpsTargetGroup?: pulumi.Input<string>;
 }
 
 /** The stack's CloudWatch dashboard: traffic per service, shares, 5xx, latency, tasks, NLB health. */
@@ -25,8 +27,12 @@ export class AwsDashboard extends pulumi.ComponentResource {
             {
                 dashboardName: args.dashboardName,
                 dashboardBody: pulumi
-                    .all([args.loadBalancer, args.targetGroup])
-                    .apply(([loadBalancer, targetGroup]) => JSON.stringify(dashboardBody({ ...args.show, loadBalancer, targetGroup }))),
+                    .all([args.loadBalancer, args.targetGroup, args.httpsTargetGroup])
+                    .apply(([loadBalancer, targetGroup, httpsTargetGroup]) =>
+                        JSON.stringify(
+                            dashboardBody({ ...args.show, loadBalancer, targetGroup, ...(httpsTargetGroup ? { httpsTargetGroup } : {}) }),
+                        ),
+                    ),
             },
             { parent: this },
         );

@@ -1,9 +1,14 @@
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface AwsExecutionRoleArgs {
     /** This stack's AWS account: only ECS acting for it may assume the role (aws:SourceAccount). */
     readonly accountId: pulumi.Input<string>;
+    /** The stack's region: bounds aws:SourceArn and kms:ViaService. */
+    readonly region: string;
+    /** The one ECS service whose tasks use this role (app service name or "nginx"), for its description. */
+    readonly serviceKey: string;
     /** ECR repositories the tasks pull from. */
     readonly repositoryArns: pulumi.Input<pulumi.Input<string>[]>;
     /** CloudWatch log groups the tasks write to. */
@@ -17,10 +22,12 @@ export interface AwsExecutionRoleArgs {
 }
 
 /**
- * Who may assume the execution role: ECS tasks, and only on behalf of this account. The condition is
- * AWS's guard against the confused deputy (a service acting for another account with our role).
+ * Who may assume the execution role: ECS tasks, only on behalf of this account and only from ECS in this
+ * region. Both conditions are AWS's guard against the confused deputy (a service acting for another
+ * account, or from elsewhere, with our role); the ECS guide's trust policy for task roles bounds
+ * aws:SourceArn to arn:aws:ecs:<region>:<account>:* because the ARN ECS sends is the task's.
  */
-export function executionTrustPolicy(accountId: string): object {
+export function executionTrustPolicy(accountId: string, region?: string): object {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -28,10 +35,43 @@ export function executionTrustPolicy(accountId: string): object {
                 Effect: "Allow",
                 Principal: { Service: "ecs-tasks.amazonaws.com" },
                 Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    // Without a region (the ECS Exec task role, components/aws/taskRole.ts): the account alone.
+                    ...(region ? { ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` } } : {}),
+                },
             },
         ],
     };
+}
+
+/**
+ * The secret a container definition's `valueFrom` reads: a Secrets Manager valueFrom may name a JSON key,
+ * stage and version after the secret's ARN (arn:...:secret:<name>-AbCdEf:<key>:<stage>:<id>); IAM grants
+ * the secret's own ARN, its first 7 fields. SSM parameter ARNs are used whole.
+ */
+export function secretResourceArn(valueFrom: string): string {
+    const fields = valueFrom.split(":");
+    return fields[2] === "secretsmanager" ? fields.slice(0, 7).join(":") : valueFrom;
+}
+
+/** IAM role names take 64 characters; the provider autonames a role <logical name>-<7 characters>. */
+export const IAM_ROLE_NAME_MAX = 64;
+const AUTONAME_SUFFIX = 8;
+
+/**
+ * Logical name of one ECS service's execution role, `<stack component>-<service>-execution`; a service name
+ * too long for the role's autoname is cut and told apart by a hash of it, so every role name fits IAM.
+ */
+export function executionRoleLogicalName(component: string, key: string): string {
+    const max = IAM_ROLE_NAME_MAX - AUTONAME_SUFFIX;
+    const full = `${component}-${key}-execution`;
+    if (full.length <= max) {
+        return full;
+    }
+    const hash = createHash("sha256").update(key).digest("hex").slice(0, 6);
+    const room = max - `${component}--${hash}-execution`.length;
+    return `${component}-${key.slice(0, room)}-${hash}-execution`;
 }
 
 /** What the execution role may read for the containers' `secrets`: exact ARNs, and the keys that decrypt them. */
@@ -40,16 +80,31 @@ export interface SecretGrants {
     readonly kmsKeyArns: readonly string[];
 }
 
-/** Statements granting exactly the given secrets (by service: SSM parameters, Secrets Manager secrets) and KMS keys. */
-export function secretStatements(g: SecretGrants): object[] {
+/**
+ * Statements granting exactly the given secrets (by service: SSM parameters, Secrets Manager secrets) and
+ * KMS keys; the keys decrypt only through those services (kms:ViaService), never directly.
+ */
+export function secretStatements(g: SecretGrants, region: string): object[] {
     const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
-    const ssm = unique(g.secretArns.filter((a) => a.split(":")[2] === "ssm"));
-    const sm = unique(g.secretArns.filter((a) => a.split(":")[2] === "secretsmanager"));
+    const arns = g.secretArns.map(secretResourceArn);
+    const ssm = unique(arns.filter((a) => a.split(":")[2] === "ssm"));
+    const sm = unique(arns.filter((a) => a.split(":")[2] === "secretsmanager"));
     const kms = unique(g.kmsKeyArns);
+    const via = [...(ssm.length ? ["ssm"] : []), ...(sm.length ? ["secretsmanager"] : [])].map((svc) => `${svc}.${region}.amazonaws.com`);
     return [
         ...(ssm.length ? [{ Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm }] : []),
         ...(sm.length ? [{ Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: sm }] : []),
-        ...(kms.length ? [{ Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: kms }] : []),
+        ...(kms.length && via.length
+            ? [
+                  {
+                      Sid: "DecryptSecrets",
+                      Effect: "Allow",
+                      Action: "kms:Decrypt",
+                      Resource: kms,
+                      Condition: { StringEquals: { "kms:ViaService": via } },
+                  },
+              ]
+            : []),
     ];
 }
 
@@ -58,6 +113,7 @@ export function executionPolicy(
     repositoryArns: readonly string[],
     logGroupArns: readonly string[],
     secrets: SecretGrants = { secretArns: [], kmsKeyArns: [] },
+    region = "us-east-1",
 ): object {
     return {
         Version: "2012-10-17",
@@ -77,15 +133,16 @@ export function executionPolicy(
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: logGroupArns.map((arn) => `${arn}:*`),
             },
-            ...secretStatements(secrets),
+            ...secretStatements(secrets, region),
         ],
     };
 }
 
 /**
- * The task execution role: what the ECS agent uses to start a task (pull the image, create the log
- * stream). An inline policy scoped to this stack's repositories and log groups, instead of the broad
- * AmazonECSTaskExecutionRolePolicy. The app itself calls no AWS API, so tasks get no task role.
+ * The task execution role of ONE ECS service: what the ECS agent uses to start its tasks (pull the image,
+ * create the log stream, read the container's `secrets`). An inline policy scoped to that service's
+ * repositories, log group and secrets, instead of the broad AmazonECSTaskExecutionRolePolicy, so one
+ * service's tasks can never fetch another's secrets (issue 18 finding 5).
  */
 export class AwsExecutionRole extends pulumi.ComponentResource {
     /** Role ARN. */
@@ -98,8 +155,10 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             name,
             {
-                description: "ECS task execution: pull this stack's images, write its logs",
-                assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(executionTrustPolicy(account))),
+                description: `ECS task execution of ${args.serviceKey}: pull its image, write its logs, read its secrets`,
+                assumeRolePolicy: pulumi
+                    .output(args.accountId)
+                    .apply((account) => JSON.stringify(executionTrustPolicy(account, args.region))),
                 tags: args.tags,
             },
             { parent: this },
@@ -111,7 +170,7 @@ export class AwsExecutionRole extends pulumi.ComponentResource {
                 policy: pulumi
                     .all([args.repositoryArns, args.logGroupArns, args.secretArns ?? [], args.kmsKeyArns ?? []])
                     .apply(([repos, logs, secretArns, kmsKeyArns]) =>
-                        JSON.stringify(executionPolicy(repos, logs, { secretArns, kmsKeyArns })),
+                        JSON.stringify(executionPolicy(repos, logs, { secretArns, kmsKeyArns }, args.region)),
                     ),
             },
             { parent: this },

@@ -71,16 +71,29 @@ export interface FargateServiceArgs {
 }
 
 /**
- * Launch type or capacity provider strategy. On-demand keeps `launchType: FARGATE`, so stacks deployed
- * before capacity existed see no change; Spot is the FARGATE_SPOT provider, and forceNewDeployment is
- * what lets the provider update a strategy in place (its docs) instead of replacing the service.
+ * Launch type or capacity provider strategy, never forceNewDeployment: terraform-provider-aws
+ * (internal/service/ecs/service.go, resourceServiceUpdate) sends `ForceNewDeployment: d.Get("force_new_deployment")`
+ * on EVERY UpdateService, so with it set a replicas or tag change would redeploy every task (issue 20 row 5).
+ * A service's strategy therefore never changes in place: on-demand keeps `launchType: FARGATE` (stacks deployed
+ * before capacity existed see no change), Spot is the FARGATE_SPOT provider, and a switch between the two is a
+ * new ECS service (ecsServiceName) created next to the old one, which is deleted after it (issue 20 row 6).
  */
-export function capacityOf(
-    capacity: Capacity,
-): Pick<aws.ecs.ServiceArgs, "launchType" | "capacityProviderStrategies" | "forceNewDeployment"> {
+export function capacityOf(capacity: Capacity): Pick<aws.ecs.ServiceArgs, "launchType" | "capacityProviderStrategies"> {
     return capacity === "spot"
-        ? { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], forceNewDeployment: true }
+        ? { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }] }
         : { launchType: "FARGATE" };
+}
+
+/**
+ * The ECS service name of a service on the given capacity: Spot services carry "-spot". ECS names are unique
+ * within a cluster, and the provider forces a replacement for a launch type <-> strategy change (launch_type is
+ * ForceNew; capacityProviderStrategyCustomizeDiff), created before the old one is deleted: under one name that
+ * is "Creation of service was not idempotent". Under two names, and two logical names, Pulumi creates the new
+ * service, waits for it to be steady, and deletes the old one at the end: both register in the same Cloud Map
+ * name meanwhile, so no request finds no task.
+ */
+export function ecsServiceName(serviceName: string, capacity: Capacity): string {
+    return capacity === "spot" ? `${serviceName}-spot` : serviceName;
 }
 
 /** Type tokens this component replaced; `pulumi up` moves their live resources over instead of replacing them. */
@@ -163,14 +176,17 @@ export class FargateService extends pulumi.ComponentResource {
             };
         }
 
+        const capacity = args.capacity ?? "fargate";
+        const ecsName = ecsServiceName(args.serviceName, capacity);
+        // The logical name follows the ECS name, so a capacity switch is a create and a delete, never a replace.
         this.service = new aws.ecs.Service(
-            name,
+            capacity === "spot" ? `${name}-spot` : name,
             {
-                name: args.serviceName,
+                name: ecsName,
                 cluster: args.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
                 desiredCount: args.desiredCount,
-                ...capacityOf(args.capacity ?? "fargate"),
+                ...capacityOf(capacity),
                 ...(args.exec ? { enableExecuteCommand: true } : {}),
                 platformVersion: "LATEST",
                 networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
@@ -199,12 +215,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.deployedTaskDefinitionArn = pulumi
             .all([this.service.taskDefinition, this.taskDefinition.arn, pulumi.output(args.clusterArn)])
             .apply(([live, requested, cluster]) => {
-                const problem = deployedRevisionProblem(
-                    args.serviceName,
-                    cluster.split("/").pop() ?? cluster,
-                    requested,
-                    live ?? requested,
-                );
+                const problem = deployedRevisionProblem(ecsName, cluster.split("/").pop() ?? cluster, requested, live ?? requested);
                 if (problem) {
                     throw new Error(problem);
                 }

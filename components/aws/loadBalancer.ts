@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NLB_ALPN_POLICY, NLB_SSL_POLICY, NlbListenerPlan } from "../../lib/awsListeners";
+import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
 import { NGINX_HEALTH_PATH } from "../../lib/runtime";
 import { NLB_HEALTH_CHECK, nlbDeregistrationDelaySec } from "./timing";
 
@@ -57,6 +58,8 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
     /** ARN suffixes: CloudWatch's LoadBalancer and (port-80) TargetGroup dimensions (alarms, dashboard). */
     public readonly arnSuffix: pulumi.Output<string>;
     public readonly targetGroupArnSuffix: pulumi.Output<string>;
+    /** With a 443 listener: its target group's ARN suffix, for the alarms and the dashboard (issue 20 row 8). */
+    public readonly httpsTargetGroupArnSuffix: pulumi.Output<string> | undefined;
     /** The port-80 listener, which every mode has. */
     public readonly listener: aws.lb.Listener;
 
@@ -155,6 +158,8 @@ export class AwsLoadBalancer extends pulumi.ComponentResource {
         this.targetGroupArn = targetGroups[0].arn;
         this.arnSuffix = nlb.arnSuffix;
         this.targetGroupArnSuffix = targetGroups[0].arnSuffix;
+        const https = args.listeners.findIndex((l) => l.port === AWS_PUBLIC_PORTS.https);
+        this.httpsTargetGroupArnSuffix = https >= 0 ? targetGroups[https].arnSuffix : undefined;
         this.listener = listeners[args.listeners[0].port];
         this.registerOutputs({ dnsName: this.dnsName, targetGroupArns: targets.map((t) => t.targetGroupArn) });
     }

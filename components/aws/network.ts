@@ -10,12 +10,56 @@ export interface AwsNetworkArgs {
     readonly region: string;
     /** A VPC to create (its CIDR, split into 2 public and 2 private subnets, and its egress), or an existing one. */
     readonly network: AwsNetworkConfig;
+    /** What the tasks call beyond ECR and Logs: decides the extra interface endpoints (endpoints egress only). */
+    readonly taskApis: TaskApiUse;
     /** Tags on every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Interface endpoints a Fargate task needs to pull from ECR and write to CloudWatch Logs. */
+/** Interface endpoints every Fargate task needs to pull from ECR and write to CloudWatch Logs. */
 export const INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs"] as const;
+
+/** The two kinds of task; each has its own security group (components/aws/securityGroups.ts). */
+export type TaskKind = "nginx" | "app";
+
+/** What the tasks call at start or while running, beyond ECR, S3 and CloudWatch Logs. */
+export interface TaskApiUse {
+    /** AWS services the app tasks' `secrets` come from ("ssm", "secretsmanager"). */
+    readonly appSecretServices: readonly string[];
+    /** nginx reads its TLS certificate and key from Secrets Manager (webstack:tls). */
+    readonly nginxTlsSecret: boolean;
+    /** ECS Exec: every task's agent opens ssmmessages channels. */
+    readonly exec: boolean;
+    /** nginx's discovery sidecar calls Cloud Map's DiscoverInstances (data-servicediscovery). */
+    readonly nginxDiscovery: boolean;
+}
+
+/** One interface endpoint beyond ECR and Logs, and the tasks its security group admits. */
+export interface OptionalEndpoint {
+    /** The service's endpoint name, com.amazonaws.<region>.<service>. */
+    readonly service: "secretsmanager" | "ssm" | "ssmmessages" | "data-servicediscovery";
+    /** Tasks that call it; its security group admits exactly these. */
+    readonly clients: readonly TaskKind[];
+}
+
+/**
+ * The interface endpoints a stack without an internet route needs beyond ECR and Logs, each only when some
+ * task calls it, admitting only those tasks: ECS reads `secrets` through ssm / secretsmanager for the
+ * task at start (ECS guide, "Pass Secrets Manager secrets"), ECS Exec's agent dials ssmmessages, and
+ * nginx's discovery sidecar calls DiscoverInstances on data-servicediscovery.<region>.amazonaws.com (the
+ * SDK's "data-" host prefix; Cloud Map guide, "Access AWS Cloud Map using an interface endpoint").
+ */
+export function optionalEndpoints(use: TaskApiUse): OptionalEndpoint[] {
+    const all: [OptionalEndpoint["service"], boolean, boolean][] = [
+        ["secretsmanager", use.nginxTlsSecret, use.appSecretServices.includes("secretsmanager")],
+        ["ssm", false, use.appSecretServices.includes("ssm")],
+        ["ssmmessages", use.exec, use.exec],
+        ["data-servicediscovery", use.nginxDiscovery, false],
+    ];
+    return all
+        .map(([service, nginx, app]) => ({ service, clients: [...(nginx ? ["nginx" as const] : []), ...(app ? ["app" as const] : [])] }))
+        .filter((e) => e.clients.length > 0);
+}
 
 /**
  * A VPC across 2 AZs: public subnets (load balancer, NAT gateway) routed to an internet gateway, and
@@ -120,22 +164,35 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 { vpcId: vpc.id, description: "VPC interface endpoints: HTTPS from the tasks only", tags: tags("endpoints") },
                 parent,
             );
-            const endpoints = INTERFACE_ENDPOINTS.map(
-                (service) =>
-                    new aws.ec2.VpcEndpoint(
-                        `${name}-${service.replace(".", "-")}`,
-                        {
-                            vpcId: vpc.id,
-                            serviceName: `com.amazonaws.${args.region}.${service}`,
-                            vpcEndpointType: "Interface",
-                            privateDnsEnabled: true,
-                            subnetIds: privateSubnets.map((s) => s.id),
-                            securityGroupIds: [sg.id],
-                            tags: tags(service),
-                        },
-                        parent,
-                    ),
-            );
+            // Private DNS: the SDKs' and the ECS agent's default host names resolve to the endpoint.
+            const endpoint = (service: string, groupId: pulumi.Input<string>) =>
+                new aws.ec2.VpcEndpoint(
+                    `${name}-${service.replace(".", "-")}`,
+                    {
+                        vpcId: vpc.id,
+                        serviceName: `com.amazonaws.${args.region}.${service}`,
+                        vpcEndpointType: "Interface",
+                        privateDnsEnabled: true,
+                        subnetIds: privateSubnets.map((s) => s.id),
+                        securityGroupIds: [groupId],
+                        tags: tags(service),
+                    },
+                    parent,
+                );
+            const endpoints = INTERFACE_ENDPOINTS.map((service) => endpoint(service, sg.id));
+            // Each further endpoint has a group of its own, so it admits only the tasks that call it.
+            const extra = optionalEndpoints(args.taskApis).map((e) => {
+                const group = new aws.ec2.SecurityGroup(
+                    `${name}-${e.service}`,
+                    {
+                        vpcId: vpc.id,
+                        description: `VPC endpoint ${e.service}: HTTPS from the ${e.clients.join(" and ")} tasks only`,
+                        tags: tags(e.service),
+                    },
+                    parent,
+                );
+                return { ...e, securityGroupId: group.id, endpoint: endpoint(e.service, group.id) };
+            });
             const s3 = new aws.ec2.VpcEndpoint(
                 `${name}-s3`,
                 {
@@ -147,8 +204,12 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 },
                 parent,
             );
-            this.endpoints = { securityGroupId: sg.id, s3PrefixListId: s3.prefixListId };
-            this.egress = [...endpoints, s3];
+            this.endpoints = {
+                securityGroupId: sg.id,
+                s3PrefixListId: s3.prefixListId,
+                optional: extra.map((e) => ({ service: e.service, clients: e.clients, securityGroupId: e.securityGroupId })),
+            };
+            this.egress = [...endpoints, ...extra.map((e) => e.endpoint), s3];
         }
 
         this.vpcId = vpc.id;

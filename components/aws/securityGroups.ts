@@ -25,6 +25,12 @@ export interface EndpointAccess {
     readonly securityGroupId: pulumi.Input<string>;
     /** Prefix list of the S3 gateway endpoint (image layers). */
     readonly s3PrefixListId: pulumi.Input<string>;
+    /** Further interface endpoints (secrets, ssmmessages, Cloud Map), each with its own group and its clients. Default none. */
+    readonly optional?: readonly {
+        readonly service: string;
+        readonly clients: readonly ("nginx" | "app")[];
+        readonly securityGroupId: pulumi.Input<string>;
+    }[];
 }
 
 const HTTPS = 443;
@@ -126,6 +132,28 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
                     { prefixListId: args.endpoints.s3PrefixListId },
                     "image layers from S3 through the gateway endpoint",
                 );
+                for (const e of (args.endpoints.optional ?? []).filter((x) => x.clients.includes(role))) {
+                    egress(
+                        `${role}-to-${e.service}`,
+                        sg,
+                        HTTPS,
+                        { referencedSecurityGroupId: e.securityGroupId },
+                        `${e.service} interface endpoint`,
+                    );
+                    new aws.vpc.SecurityGroupIngressRule(
+                        `${name}-${e.service}-from-${role}`,
+                        {
+                            securityGroupId: e.securityGroupId,
+                            ipProtocol: "tcp",
+                            fromPort: HTTPS,
+                            toPort: HTTPS,
+                            referencedSecurityGroupId: sg.id,
+                            description: `HTTPS from the ${role} tasks`,
+                            tags: args.tags,
+                        },
+                        parent,
+                    );
+                }
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-endpoints-from-${role}`,
                     {

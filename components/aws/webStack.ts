@@ -16,8 +16,8 @@ import { TlsCertificate } from "../tlsCertificate";
 import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
 import { appContainer, nginxContainer } from "./containers";
-import { AwsExecutionRole } from "./executionRole";
-import { FORMER_TYPES, FargateService } from "./fargateService";
+import { AwsExecutionRole, executionRoleLogicalName } from "./executionRole";
+import { FORMER_TYPES, FargateService, ecsServiceName } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
 import { AwsLogGroups } from "./logGroups";
 import { AwsNetwork } from "./network";
@@ -30,6 +30,8 @@ import { AwsDashboard } from "./dashboard";
 import { AwsMetricFilters } from "./metricFilters";
 import { AwsTaskRole } from "./taskRole";
 import { metricNamespace } from "../../lib/operations";
+import { checkNamespaceLabel } from "../../lib/awsConfig";
+import { Problems } from "../../lib/validate";
 import { deployWaitMinutes } from "./deployWait";
 import { appStopTiming, nginxHealthCheckGracePeriodSec, nginxStopTimeoutSec } from "./timing";
 
@@ -81,8 +83,12 @@ export class AwsWebStack extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: AwsWebStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Before super(), so a tuning no Fargate task can honour fails before anything is declared.
+        // Before super(), so a tuning no Fargate task can honour, or a stack name no DNS label can hold, fails
+        // before anything is declared.
         const appStop = appStopTiming(args.config.nginx);
+        const names = new Problems();
+        checkNamespaceLabel(names, pulumi.getProject(), pulumi.getStack(), awsName(args.namePrefix));
+        names.throwIfAny();
         super("webstack:aws:WebStack", name, {}, opts);
         const c = args.config;
         const a = c.aws;
@@ -90,7 +96,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const tags = args.tags;
         const parent = { parent: this };
 
-        const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, tags }, parent);
+        // What the tasks call beyond ECR and Logs decides the further VPC endpoints (with egress: endpoints).
+        const taskApis = {
+            appSecretServices: [...new Set(c.services.flatMap((s) => Object.values(s.secrets ?? {}).map((arn) => arn.split(":")[2])))],
+            nginxTlsSecret: c.tls !== undefined,
+            exec: a.exec,
+            // Issue 19: nginx's discovery sidecar reads the app tasks from Cloud Map's API.
+            nginxDiscovery: true,
+        };
+        const network = new AwsNetwork(`${name}-network`, { region: a.region, network: a.network, taskApis, tags }, parent);
         // Who terminates TLS decides the listeners, target groups and nginx ports (lib/awsListeners.ts).
         const plan = awsListeners(c);
         const groups = new AwsSecurityGroups(
@@ -121,11 +135,6 @@ export class AwsWebStack extends pulumi.ComponentResource {
         // repository; a prebuilt image is used by its reference.
         const appImages = new Map<string, { ref: pulumi.Input<string>; version: string }>();
         const sources = appSources(c.services, process.cwd());
-        const prebuiltEcrArns = [
-            ...new Set(
-                sources.flatMap((x) => (x.kind === "image" ? [ecrRepositoryArn(x.ref)].filter((a): a is string => a !== undefined) : [])),
-            ),
-        ];
         for (const source of sources) {
             const slug = sourceSlug(source);
             const ref =
@@ -177,21 +186,43 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 { certificatePem: nginxTls.certificatePem, privateKeyPem: nginxTls.privateKeyPem, tags },
                 parent,
             );
-        const role = new AwsExecutionRole(
-            `${name}-execution`,
-            // The registry's ID is the account the stack deploys to; no extra lookup needed.
-            {
-                accountId: appRepo.registryId,
-                // Plus the private ECR repositories of prebuilt images, so tasks may pull them too.
-                repositoryArns: [appRepo.arn, nginxRepo.arn, ...prebuiltEcrArns],
-                logGroupArns: logs.arns,
-                // services[].secrets and, with webstack:tls, nginx's one secret: exactly these ARNs, and the KMS keys given for them.
-                secretArns: [...c.services.flatMap((s) => Object.values(s.secrets ?? {})), ...(nginxSecret ? [nginxSecret.arn] : [])],
-                kmsKeyArns: c.services.flatMap((s) => s.secretsKmsKeyArns ?? []),
-                tags,
-            },
-            parent,
-        );
+        // One execution role per ECS service (issue 18 finding 5): its image, its log group, its secrets only.
+        // The first app service's role is the stack's former single role, moved (aliased), not replaced.
+        const executionRole = (
+            key: string,
+            repositoryArns: pulumi.Input<string>[],
+            secretArns: pulumi.Input<string>[],
+            kmsKeyArns: string[],
+        ) =>
+            new AwsExecutionRole(
+                executionRoleLogicalName(name, key),
+                {
+                    // The registry's ID is the account the stack deploys to; no extra lookup needed.
+                    accountId: appRepo.registryId,
+                    region: a.region,
+                    serviceKey: key,
+                    repositoryArns,
+                    logGroupArns: [logs.arns.apply((arns) => arns[[...c.services.map((x) => x.name), NGINX_SERVICE_NAME].indexOf(key)])],
+                    secretArns,
+                    kmsKeyArns,
+                    tags,
+                },
+                { parent: this, aliases: key === c.services[0].name ? [{ name: `${name}-execution` }] : [] },
+            );
+        const roles: Record<string, AwsExecutionRole> = {};
+        for (const s of c.services) {
+            const source = sources.find((x) => x.services.includes(s.name))!;
+            // A prebuilt image in a private ECR repository is pulled from there; a built one from the app repository.
+            const prebuilt = source.kind === "image" ? ecrRepositoryArn(source.ref) : undefined;
+            roles[s.name] = executionRole(
+                s.name,
+                source.kind === "image" ? (prebuilt ? [prebuilt] : []) : [appRepo.arn],
+                Object.values(s.secrets ?? {}),
+                [...(s.secretsKmsKeyArns ?? [])],
+            );
+        }
+        // With webstack:tls, nginx's one secret (its certificate and key).
+        roles[NGINX_SERVICE_NAME] = executionRole(NGINX_SERVICE_NAME, [nginxRepo.arn], nginxSecret ? [nginxSecret.arn] : [], []);
         const cluster = new AwsCluster(
             `${name}-cluster`,
             {
@@ -217,12 +248,11 @@ export class AwsWebStack extends pulumi.ComponentResource {
             },
             parent,
         );
-        // What every task needs before it starts: a way to pull its image, and the permission to.
-        const taskPrerequisites = [...network.egress, role.policy, ...(taskRole ? [taskRole.policy] : [])];
+        // What every task needs before it starts: a way to pull its image, and the permission to (its own role's policy).
+        const taskPrerequisites = (key: string) => [...network.egress, roles[key].policy, ...(taskRole ? [taskRole.policy] : [])];
         const nginxPrerequisites = [nginxTaskRole.policy, ...(nginxSecret ? [nginxSecret.version] : [])];
         const common = {
             platform: a.platform,
-            executionRoleArn: role.arn,
             clusterArn: cluster.clusterArn,
             subnetIds: network.privateSubnetIds,
             ...(taskRole ? { taskRoleArn: taskRole.arn } : {}),
@@ -257,6 +287,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 `${name}-${s.name}`,
                 {
                     ...common,
+                    executionRoleArn: roles[s.name].arn,
                     serviceName: s.name,
                     family: `${prefix}-${s.name}`,
                     container: appContainer({
@@ -276,7 +307,8 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     securityGroupId: groups.appSecurityGroupId,
                     // nginx resolves <name>.<namespace> to every healthy task (timing.ts sizes the TTL).
                     exposure: { kind: "cloudMap", namespaceId: cluster.namespaceId, ttlSec: appStop.ttlSec },
-                    startAfter: s.capacity === "spot" ? [...taskPrerequisites, cluster.capacityProviders] : taskPrerequisites,
+                    startAfter:
+                        s.capacity === "spot" ? [...taskPrerequisites(s.name), cluster.capacityProviders] : taskPrerequisites(s.name),
                 },
                 { parent: this, aliases: [{ type: FORMER_TYPES.app }] },
             );
@@ -344,6 +376,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             `${name}-nginx`,
             {
                 ...common,
+                executionRoleArn: roles[NGINX_SERVICE_NAME].arn,
                 serviceName: NGINX_SERVICE_NAME,
                 family: `${prefix}-nginx`,
                 taskRoleArn: nginxTaskRole.arn,
@@ -354,6 +387,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                         secrets,
                         logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                         region: a.region,
+                        exec: a.exec,
                     }),
                 ),
                 image: nginxImage.ref,
@@ -367,7 +401,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     targets: lb.targets,
                     healthCheckGracePeriodSec: nginxHealthCheckGracePeriodSec(),
                 },
-                startAfter: [...taskPrerequisites, ...nginxPrerequisites, ...Object.values(lb.listeners)],
+                startAfter: [...taskPrerequisites(NGINX_SERVICE_NAME), ...nginxPrerequisites, ...Object.values(lb.listeners)],
             },
             { parent: this, aliases: [{ type: FORMER_TYPES.nginx }] },
         );
@@ -389,9 +423,10 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 watch: {
                     namespace,
                     clusterName: cluster.clusterName,
-                    services: [...appNames, NGINX_SERVICE_NAME],
+                    services: [...c.services.map((s) => ecsServiceName(s.name, s.capacity)), NGINX_SERVICE_NAME],
                     loadBalancer: lb.arnSuffix,
                     targetGroup: lb.targetGroupArnSuffix,
+                    ...(lb.httpsTargetGroupArnSuffix ? { httpsTargetGroup: lb.httpsTargetGroupArnSuffix } : {}),
                     serverErrorPercent: a.serverErrorAlarmPercent,
                     containerInsights: insights,
                 },
@@ -409,11 +444,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
                     namespace,
                     clusterName: prefix,
                     services: c.services,
+                    ecsServiceNames: Object.fromEntries(c.services.map((s) => [s.name, ecsServiceName(s.name, s.capacity)])),
                     upstreams: computeUpstreams(c.services),
                     containerInsights: insights,
                 },
                 loadBalancer: lb.arnSuffix,
                 targetGroup: lb.targetGroupArnSuffix,
+                ...(lb.httpsTargetGroupArnSuffix ? { httpsTargetGroup: lb.httpsTargetGroupArnSuffix } : {}),
             },
             parent,
         );

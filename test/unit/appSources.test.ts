@@ -62,8 +62,9 @@ describe("a prebuilt image in a private ECR repository", () => {
             services: [{ name: "stable" }, { name: "canary", image: ref }] as unknown as string,
         });
         expect(ev.error).toBeUndefined();
+        // The canary's own execution role (one per ECS service) may pull it.
         const policy = JSON.parse(
-            ev.resources.find((r) => r.type === AWS.rolePolicy && r.name === "webstack-execution")!.inputs.policy as string,
+            ev.resources.find((r) => r.type === AWS.rolePolicy && r.name === "webstack-canary-execution")!.inputs.policy as string,
         ) as {
             Statement: { Sid: string; Resource: string[] }[];
         };

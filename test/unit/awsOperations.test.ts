@@ -166,20 +166,40 @@ describe("app secrets", () => {
         expect(containerOf(cf, "application2").secrets).toBeUndefined();
     });
 
-    test("the execution role may read exactly those ARNs and decrypt with exactly that key: no wildcard", () => {
-        const extra = policyOf(cf, "webstack-execution").Statement.filter((s) =>
+    test("application1's own execution role may read exactly its ARNs, decrypt with exactly its key, only through SSM / Secrets Manager", () => {
+        const extra = policyOf(cf, "webstack-application1-execution").Statement.filter((s) =>
             ["ReadParameters", "ReadSecrets", "DecryptSecrets"].includes(s.Sid!),
         );
         expect(extra).toEqual([
             { Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: [SSM] },
             { Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [SM] },
-            { Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [KMS] },
+            {
+                Sid: "DecryptSecrets",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: [KMS],
+                Condition: {
+                    StringEquals: { "kms:ViaService": ["ssm.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"] },
+                },
+            },
         ]);
         expect(JSON.stringify(extra)).not.toContain("*");
     });
 
-    test("without secrets the execution role reads none", () => {
-        expect(policyOf(ev, "webstack-execution").Statement.map((s) => s.Sid)).toEqual(["PullImages", "RegistryLogin", "WriteLogs"]);
+    test("issue 18 finding 5: application2's and nginx's roles read none of application1's secrets", () => {
+        for (const role of ["webstack-application2-execution", "webstack-nginx-execution"]) {
+            expect([role, policyOf(cf, role).Statement.map((s) => s.Sid)]).toEqual([role, ["PullImages", "RegistryLogin", "WriteLogs"]]);
+            expect(JSON.stringify(policyOf(cf, role))).not.toContain(SSM);
+        }
+    });
+
+    test("without secrets no execution role reads any", () => {
+        for (const role of ofType(ev, AWS.rolePolicy).filter((r) => r.name.endsWith("-execution"))) {
+            expect([role.name, policyOf(ev, role.name).Statement.map((s) => s.Sid)]).toEqual([
+                role.name,
+                ["PullImages", "RegistryLogin", "WriteLogs"],
+            ]);
+        }
     });
 });
 
@@ -223,7 +243,12 @@ describe("ECS Exec", () => {
     });
 
     test("by default: no exec role, nginx's role only discovers, no enableExecuteCommand", () => {
-        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual(["webstack-execution", "webstack-nginx-task"]);
+        expect(ofType(ev, AWS.role).map((r) => r.name)).toEqual([
+            "webstack-application1-execution",
+            "webstack-application2-execution",
+            "webstack-nginx-execution",
+            "webstack-nginx-task",
+        ]);
         expect(policyOf(ev, "webstack-nginx-task").Statement.map((s) => s.Sid)).toEqual(["DiscoverAppTasks"]);
         expect(ofType(ev, AWS.service).map((s) => s.inputs.enableExecuteCommand)).toEqual([undefined, undefined, undefined]);
     });
@@ -233,8 +258,13 @@ describe("capacity", () => {
     const svc = (e: Evaluation, name: string) => one(e, AWS.service, `webstack-${name}`);
     const placement = (s: DeclaredResource) => [s.inputs.launchType, s.inputs.capacityProviderStrategies, s.inputs.forceNewDeployment];
 
-    test("spot: the FARGATE_SPOT capacity provider (in-place updatable); fargate keeps launch type FARGATE; nginx always FARGATE", () => {
-        expect(placement(svc(cf, "application2"))).toEqual([undefined, [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }], true]);
+    test("spot: the FARGATE_SPOT capacity provider, never forceNewDeployment (issue 20 row 5); fargate keeps launch type FARGATE; nginx always FARGATE", () => {
+        expect(placement(svc(cf, "application2-spot"))).toEqual([
+            undefined,
+            [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }],
+            undefined,
+        ]);
+        expect(svc(cf, "application2-spot").inputs.name).toBe("application2-spot");
         expect(placement(svc(cf, "application1"))).toEqual(["FARGATE", undefined, undefined]);
         expect(placement(svc(cf, "nginx"))).toEqual(["FARGATE", undefined, undefined]);
     });
@@ -243,7 +273,7 @@ describe("capacity", () => {
         const providers = one(cf, AWS.clusterCapacityProviders, "webstack-cluster");
         expect(providers.inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
         expect(providers.inputs.clusterName).toBe(cf.outputs!.clusterName);
-        expect(svc(cf, "application2").dependencies).toContain(providers.urn);
+        expect(svc(cf, "application2-spot").dependencies).toContain(providers.urn);
     });
 
     test("bad capacity is an error naming the key", async () => {

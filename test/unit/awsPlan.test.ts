@@ -28,15 +28,15 @@ beforeAll(async () => {
 const customCount = (ev: Evaluation) => ev.resources.filter((r) => r.custom).length;
 
 describe("aws plan diffs", () => {
-    test("all four evaluations succeed with the same 81 custom resources", () => {
+    test("all four evaluations succeed with the same 85 custom resources", () => {
         for (const ev of [base, scaled, reweighted, same]) {
             expect(ev.error).toBeUndefined();
-            expect(customCount(ev)).toBe(81);
+            expect(customCount(ev)).toBe(85);
         }
     });
 
     test("the same config twice is an empty plan (mock IDs and ARNs are functions of the inputs)", () => {
-        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 81 });
+        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 85 });
     });
 
     test("replicas 1 -> 4 of application2: only that ECS service's desiredCount changes (and the dashboard's expected shares)", () => {
@@ -45,7 +45,7 @@ describe("aws plan diffs", () => {
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["desiredCount"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 79 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 83 });
         const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         expect([before.inputs.desiredCount, after.inputs.desiredCount]).toEqual([1, 4]);
@@ -60,10 +60,17 @@ describe("aws plan diffs", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
-            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
+            {
+                op: "replace",
+                type: AWS.taskDefinition,
+                name: "webstack-nginx",
+                changedKeys: ["containerDefinitions"],
+                replaceKeys: ["containerDefinitions"],
+                deleteBeforeReplace: false,
+            },
             { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 78 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 82 });
         const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === AWS.taskDefinition)!;
         expect(td(base).inputs.containerDefinitions).toContain(
             "server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
@@ -75,10 +82,43 @@ describe("aws plan diffs", () => {
         expect(formatPlan(plan)).toBe(
             [
                 "~ update aws:cloudwatch/dashboard:Dashboard webstack-dashboard [dashboardBody]",
-                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
+                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions] (create before delete)",
                 "~ update aws:ecs/service:Service webstack-nginx [taskDefinition]",
-                "0 to create, 2 to update, 1 to replace, 0 to delete, 78 unchanged",
+                "0 to create, 2 to update, 1 to replace, 0 to delete, 82 unchanged",
             ].join("\n"),
         );
+    });
+});
+
+describe("one execution role per ECS service (issue 18 finding 5): the stack's former single role moves to the first app service", () => {
+    // The stack as deployed before: one component `webstack-execution` (its Role and RolePolicy of the same
+    // name), used by every task definition. Built from today's evaluation by giving application1's role
+    // back its former URNs and dropping the other two roles, which did not exist.
+    const formerUrn = (urn: string) => urn.replace(/webstack-application1-execution$/, "webstack-execution");
+    const former = (ev: Evaluation): Evaluation => ({
+        resources: ev.resources
+            .filter((r) => !/webstack-(application2|nginx)-execution$/.test(r.name))
+            .map((r) => (r.name === "webstack-application1-execution" ? { ...r, name: "webstack-execution", urn: formerUrn(r.urn) } : r)),
+    });
+
+    test("the role and its policy are found under their former names: updated in place, never deleted or re-created", () => {
+        const plan = planDiff(former(base), base);
+        const execution = plan.steps.filter((s) => s.name.endsWith("-execution"));
+        expect(execution.map((s) => `${s.op} ${s.type} ${s.name}`).sort()).toEqual([
+            `create ${AWS.role} webstack-application2-execution`,
+            `create ${AWS.role} webstack-nginx-execution`,
+            `create ${AWS.rolePolicy} webstack-application2-execution`,
+            `create ${AWS.rolePolicy} webstack-nginx-execution`,
+        ]);
+        expect(plan.counts.delete).toBe(0);
+    });
+
+    test("the aliases are declared: application1's role and policy name their former URNs, the others none", () => {
+        const of = (type: string, name: string) => base.resources.find((r) => r.type === type && r.name === name)!;
+        for (const type of [AWS.role, AWS.rolePolicy]) {
+            const r = of(type, "webstack-application1-execution");
+            expect(r.aliasUrns).toEqual([formerUrn(r.urn)]);
+            expect(of(type, "webstack-nginx-execution").aliasUrns).toEqual([]);
+        }
     });
 });

@@ -151,9 +151,9 @@ describe("what waits for what", () => {
         }
     });
 
-    test("no task starts before the execution role's policy exists", () => {
+    test("no task starts before its own execution role's policy exists", () => {
         for (const s of ALL_SERVICES) {
-            expect(deps(ecsService(s))).toContain(r(AWS.rolePolicy, "webstack-execution").urn);
+            expect(deps(ecsService(s))).toContain(r(AWS.rolePolicy, `webstack-${s}-execution`).urn);
         }
     });
 
@@ -173,39 +173,52 @@ describe("what waits for what", () => {
     });
 });
 
-describe("IAM: the execution role can do what starting a task needs, nothing more", () => {
-    const role = () => r(AWS.role, "webstack-execution");
-    const policy = () =>
-        JSON.parse(r(AWS.rolePolicy, "webstack-execution").inputs.policy as string) as { Statement: Record<string, unknown>[] };
-    const statement = (sid: string) => policy().Statement.find((s) => s.Sid === sid)!;
+describe("IAM: each ECS service's execution role can do what starting its tasks needs, nothing more", () => {
+    const role = (s: string) => r(AWS.role, `webstack-${s}-execution`);
+    const policy = (s: string) =>
+        JSON.parse(r(AWS.rolePolicy, `webstack-${s}-execution`).inputs.policy as string) as { Statement: Record<string, unknown>[] };
+    const statement = (s: string, sid: string) => policy(s).Statement.find((x) => x.Sid === sid)!;
 
-    test("only ECS tasks may assume it, and only on behalf of the stack's own account (aws:SourceAccount)", () => {
-        const trust = JSON.parse(role().inputs.assumeRolePolicy as string) as { Statement: Record<string, unknown>[] };
-        expect(trust.Statement).toEqual([
-            expect.objectContaining({
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
-            }),
-        ]);
+    test("one role per ECS service, each used by exactly that service's task definition", () => {
+        for (const s of ALL_SERVICES) {
+            expect([s, r(AWS.taskDefinition, `webstack-${s}`).inputs.executionRoleArn]).toEqual([s, role(s).state.arn]);
+        }
     });
 
-    test("pulls come from exactly the stack's two repositories", () => {
-        expect(statement("PullImages").Resource).toEqual([
-            r(AWS.repository, "webstack-app").state.arn,
-            r(AWS.repository, "webstack-nginx").state.arn,
-        ]);
+    test("only ECS tasks may assume it, only for the stack's own account (aws:SourceAccount) and from ECS in its region (aws:SourceArn)", () => {
+        for (const s of ALL_SERVICES) {
+            const trust = JSON.parse(role(s).inputs.assumeRolePolicy as string) as { Statement: Record<string, unknown>[] };
+            expect(trust.Statement).toEqual([
+                expect.objectContaining({
+                    Effect: "Allow",
+                    Principal: { Service: "ecs-tasks.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+                        ArnLike: { "aws:SourceArn": `arn:aws:ecs:us-east-1:${MOCK_ACCOUNT}:*` },
+                    },
+                }),
+            ]);
+        }
     });
 
-    test("logs go to exactly the stack's log groups, one per ECS service", () => {
-        expect(statement("WriteLogs").Resource).toEqual(
-            ALL_SERVICES.map((s) => `${r(AWS.logGroup, `webstack-logs-${s}`).state.arn as string}:*`),
-        );
+    test("each pulls from exactly its own repository", () => {
+        for (const s of APPS) {
+            expect(statement(s, "PullImages").Resource).toEqual([r(AWS.repository, "webstack-app").state.arn]);
+        }
+        expect(statement("nginx", "PullImages").Resource).toEqual([r(AWS.repository, "webstack-nginx").state.arn]);
     });
 
-    test("no managed policy on the role, and no task role for the app (it calls no AWS API); nginx's is its own", () => {
-        expect(role().inputs.managedPolicyArns).toBeUndefined();
+    test("each writes exactly its own log group", () => {
+        for (const s of ALL_SERVICES) {
+            expect(statement(s, "WriteLogs").Resource).toEqual([`${r(AWS.logGroup, `webstack-logs-${s}`).state.arn as string}:*`]);
+        }
+    });
+
+    test("no managed policy on any role, and no task role for the app (it calls no AWS API); nginx's is its own", () => {
+        for (const s of ALL_SERVICES) {
+            expect(role(s).inputs.managedPolicyArns).toBeUndefined();
+        }
         for (const td of ofType(AWS.taskDefinition).filter((t) => t.name !== "webstack-nginx")) {
             expect([td.name, td.inputs.taskRoleArn]).toEqual([td.name, undefined]);
         }

@@ -74,8 +74,9 @@ function rules(ev: Evaluation): string[] {
         )
         .sort();
 }
-const policy = (ev: Evaluation) =>
-    JSON.parse(one(ev, AWS.rolePolicy, "webstack-execution").inputs.policy as string) as {
+// nginx's own execution role (one per ECS service): the only one that may read its TLS secret.
+const policy = (ev: Evaluation, role = "webstack-nginx-execution") =>
+    JSON.parse(one(ev, AWS.rolePolicy, role).inputs.policy as string) as {
         Statement: { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     };
 
@@ -298,6 +299,12 @@ describe("webstack:tls on aws: certificate and key reach nginx through one Secre
     test("the execution role may read exactly that secret, and only with GetSecretValue", () => {
         const reads = policy(atNginx).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
         expect(reads.map((s) => [s.Action, s.Resource])).toEqual([["secretsmanager:GetSecretValue", [secret().state.arn]]]);
+    });
+
+    test("no app service's execution role may read nginx's key (issue 18 finding 5)", () => {
+        for (const r of ofType(atNginx, AWS.rolePolicy).filter((x) => x.name !== "webstack-nginx-execution")) {
+            expect([r.name, JSON.stringify(policy(atNginx, r.name))]).not.toEqual([r.name, expect.stringContaining("secretsmanager")]);
+        }
     });
 
     test("without webstack:tls there is no secret, no `secrets` and no Secrets Manager permission", () => {

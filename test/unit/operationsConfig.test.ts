@@ -91,12 +91,17 @@ const BAD: [string, Record<string, string>, string][] = [
         svc({ capacity: "spot" }, "local"),
         "webstack:services[0].capacity: got \"spot\"; is only read when webstack:target is aws (the Fargate capacity provider (fargate or spot)); this stack's target is local. Fix: remove 'capacity' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
     ],
-    [
-        "spot on arm64",
-        { ...svc({ capacity: "spot" }), aws: JSON.stringify({ platform: "linux/arm64" }) },
-        "webstack:services[0].capacity: got \"spot\"; Fargate Spot runs only linux/amd64 (X86_64) tasks, and webstack:aws.platform is linux/arm64. Fix: pulumi config set --path 'webstack:services[0].capacity' fargate, or pulumi config set --path 'webstack:aws.platform' linux/amd64",
-    ],
 ];
+
+// Issue 20 row 7: Fargate Spot runs ARM64 tasks (platform version 1.4.0+, since October 2024; botocore's ECS
+// model lists no architecture restriction on CapacityProviderStrategyItem), so the pair parses.
+test("spot on arm64 parses: Fargate Spot runs Graviton tasks", () => {
+    const c = parseStackConfig(
+        { ...svc({ capacity: "spot" }), aws: JSON.stringify({ platform: "linux/arm64" }) },
+        { awsRegion: "us-east-1" },
+    );
+    expect(c.target === "aws" && [c.aws.platform, c.services[0].capacity]).toEqual(["linux/arm64", "spot"]);
+});
 
 test.each(BAD)("%s: the exact message", (_label, raw, message) => {
     expect(problemsOf(raw, { awsRegion: "us-east-1" })).toEqual([message]);

@@ -12,7 +12,7 @@ import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretCo
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
-import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
+import { Problems, Secrecy, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
 export const CONFIG_KEYS = [
@@ -83,7 +83,7 @@ export interface ProviderConfig {
  * structured values as JSON) into a StackConfig, or throws ConfigError listing every problem.
  */
 export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, provider: Readonly<ProviderConfig> = {}): StackConfig {
-    const p = new Problems();
+    const p = new Problems(secrecyOf(raw, provider.secretKeys));
     // A project key a service's secretConfig names is that secret's home, not a typo.
     const secretHomes = secretConfigReferences(raw.services === undefined ? undefined : jsonOrText(raw.services));
     const configKeys: ConfigKeys =
@@ -93,11 +93,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
             const near = suggest(CONFIG_KEYS, key);
             const hint = near ? ` (did you mean 'webstack:${near}'?)` : "";
             p.add(
-                `webstack:${key}`,
-                // A secret's value never reaches a message.
-                provider.secretKeys?.has(key) ? "[secret]" : raw[key],
+                `webstack:${keyName(key)}`,
+                raw[key],
                 `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`,
-                `pulumi config rm 'webstack:${key}'`,
+                `pulumi config rm 'webstack:${keyName(key)}'`,
             );
         }
     }
@@ -174,6 +173,34 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         hstsMaxAgeSec: hstsMaxAgeSec!,
         ...(tls ? { tls } : {}),
     };
+}
+
+/**
+ * What no message may quote: by path, webstack:tls and every key set with --secret; as text, every string
+ * in a --secret key and every PEM block anywhere (a key pasted into the wrong field is still a key).
+ * tls's plain words (mode, hostnames) are guarded by path only: `provided` is also a word of its rules.
+ */
+function secrecyOf(raw: Readonly<Record<string, string | undefined>>, secretKeys: ReadonlySet<string> | undefined): Secrecy {
+    const values: string[] = [];
+    for (const [key, text] of Object.entries(raw)) {
+        const secret = key !== "tls" && (secretKeys?.has(key) ?? false);
+        for (const leaf of text === undefined ? [] : stringLeaves(jsonOrText(text))) {
+            if (secret || /-----BEGIN [^\n]*?-----/.test(leaf)) {
+                values.push(leaf);
+            }
+        }
+    }
+    return { paths: [...(secretKeys ?? [])].map((k) => `webstack:${k}`), values };
+}
+
+function stringLeaves(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(stringLeaves);
+    }
+    return isRecord(value) ? Object.values(value).flatMap(stringLeaves) : [];
 }
 
 /** Fargate Spot runs only X86_64 Linux tasks (ECS docs, Fargate capacity provider considerations). */

@@ -33,6 +33,8 @@ export class Problems {
     private readonly items: string[] = [];
     private readonly paths: readonly string[];
     private readonly runs = new Set<string>();
+    /** Keys already refused for holding null: their other problems would only repeat it. */
+    private readonly nulls = new Set<string>();
 
     constructor(secrecy: Partial<Secrecy> = {}) {
         this.paths = [ALWAYS_SECRET, ...(secrecy.paths ?? [])];
@@ -44,6 +46,9 @@ export class Problems {
     }
 
     add(key: string, value: unknown, rule: string, fix: string): void {
+        if (this.nulls.has(key)) {
+            return;
+        }
         const secretPath = this.paths.find((s) => key === s || key.startsWith(`${s}.`) || key.startsWith(`${s}[`));
         const line = `${key}: got ${secretPath ? describe(value, secretPath) : show(value)}; ${rule}. Fix: ${fix}`;
         // A rule or fix that interpolated a secret is withheld whole; the key and the value's kind remain.
@@ -52,6 +57,18 @@ export class Problems {
                 ? `${key}: got ${describe(value, "")}; the full message would quote a secret value. Fix: correct ${key} (docs/config.md lists each key's rule)`
                 : line,
         );
+    }
+
+    /** `<parent>.<name>` is null: YAML's `~` or a key with no value, which never stands for the default here. */
+    refuseNull(parent: string, name: string): void {
+        const key = `${parent}.${keyName(name)}`;
+        this.add(
+            key,
+            null,
+            "null does not mean the default (YAML reads `~`, `null` and a key with no value as null)",
+            `remove '${keyName(name)}' from ${parent} in Pulumi.<stack>.yaml to take the default, or set a value`,
+        );
+        this.nulls.add(key);
     }
 
     get count(): number {
@@ -147,10 +164,44 @@ export function intIn(
 ): number | undefined {
     const n = textOk && typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-        problems.add(key, value, `must be an integer from ${min} to ${max} (${meaning})`, setCommand(key, example));
+        const m = meant(value);
+        const fits = typeof m === "number" && Number.isInteger(m) && m >= min && m <= max;
+        problems.add(
+            key,
+            value,
+            `must be an integer from ${min} to ${max} (${meaning})${textOk ? "" : quotedNote(value)}`,
+            setCommand(key, fits ? m : example),
+        );
         return undefined;
     }
     return n;
+}
+
+/** Checks true/false; a quoted "true" gets a fix that sets true. */
+export function bool(problems: Problems, key: string, value: unknown, rule: string, example: boolean): boolean | undefined {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const m = meant(value);
+    problems.add(key, value, `${rule}${quotedNote(value)}`, setCommand(key, typeof m === "boolean" ? m : example));
+    return undefined;
+}
+
+/** What quoted text most likely meant: "3" is 3, " true " is true; undefined for other values. */
+export function meant(value: unknown): number | boolean | undefined {
+    if (typeof value !== "string") {
+        return undefined;
+    }
+    const t = value.trim();
+    if (/^-?\d+(\.\d+)?$/.test(t)) {
+        return Number(t);
+    }
+    return t === "true" || t === "false" ? t === "true" : undefined;
+}
+
+/** Said after a rule when the value is a quoted number or boolean: the quotes are the problem. */
+export function quotedNote(value: unknown): string {
+    return meant(value) === undefined ? "" : ` (a quoted ${JSON.stringify(value)} is text)`;
 }
 
 /** Checks that a value is one of a fixed set; returns it typed, or undefined after adding a problem. */

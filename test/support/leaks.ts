@@ -18,11 +18,14 @@ export function secretBody(secret: string): string {
 
 /** The first MIN_LEAK-character piece of `secret` found in `message`, or undefined. */
 export function leakOf(message: string, secret: string): string | undefined {
+    const pieces = new Set<string>();
+    for (let i = 0; i + MIN_LEAK <= message.length; i++) {
+        pieces.add(message.slice(i, i + MIN_LEAK));
+    }
     const body = secretBody(secret);
     for (let i = 0; i + MIN_LEAK <= body.length; i++) {
-        const piece = body.slice(i, i + MIN_LEAK);
-        if (message.includes(piece)) {
-            return piece;
+        if (pieces.has(body.slice(i, i + MIN_LEAK))) {
+            return body.slice(i, i + MIN_LEAK);
         }
     }
     return undefined;

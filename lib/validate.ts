@@ -94,6 +94,9 @@ export class Problems {
 /** A PEM header: the value is key material or a certificate, and is never quoted. */
 const PEM_HEADER = /-----BEGIN [^\n]*?-----/;
 
+/** A run of base64 as long as a PEM line is (64) or most of one: key material pasted without its PEM lines. Hex digests (one case) stay quotable. */
+const BASE64_RUN = /[A-Za-z0-9+/=]{40,}/g;
+
 /** The part of a secret to guard: a PEM's base64 body (its header words are public), else the value. */
 function guardedText(value: string): string {
     if (PEM_HEADER.test(value)) {
@@ -133,6 +136,9 @@ export function show(value: unknown): string {
     const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     if (PEM_HEADER.test(text)) {
         return "a PEM block (not shown: it may be key material)";
+    }
+    if ((text.match(BASE64_RUN) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run))) {
+        return "a base64 string (not shown: it may be key material)";
     }
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -89,6 +89,24 @@ describe("finding 1: a secret key's value is never quoted, wherever the problem 
         expect(problems.length).toBeGreaterThan(0);
         expect(problems.join("\n")).toMatch(/got a PEM block \(not shown/);
     });
+
+    test("a key's base64 body pasted without its PEM lines is not quoted", () => {
+        const body = keys.ecPkcs8.split("\n").slice(1, -2).join("");
+        const problems = problemsWithoutLeaks(
+            { appBaseImage: body, services: JSON.stringify([{ name: "a", image: body.slice(0, 60) }]) },
+            [body],
+            new Set(),
+        );
+        expect(problems).toEqual([
+            expect.stringMatching(/^webstack:services\[0\]\.image: got a base64 string \(not shown: it may be key material\);/),
+            expect.stringMatching(/^webstack:appBaseImage: got a base64 string \(not shown: it may be key material\);/),
+        ]);
+    });
+
+    test("an image digest is still quoted (hex, not base64)", () => {
+        const ref = `Web/app@sha256:${"ab12".repeat(16)}`;
+        expect(problemsOf({ appBaseImage: ref })[0]).toContain(`got "Web/app@sha256:ab12ab12`);
+    });
 });
 
 describe("finding 2: tls.certificate carries certificates only", () => {

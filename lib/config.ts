@@ -169,7 +169,7 @@ export function parseStackConfig(
         );
     }
     checkPorts(p, httpPort, httpsPort);
-    checkStackName(p, provider.project ?? "webstack", provider.stack ?? "dev");
+    checkStackName(p, provider.project ?? "webstack", provider.stack ?? "dev", raw.services === undefined);
     const hstsMaxAgeSec = hsts(tls !== undefined);
     p.throwIfAny();
     return {
@@ -223,18 +223,32 @@ function withoutNulls(p: Problems, raw: Readonly<Record<string, string | undefin
     return out;
 }
 
-/** The local target's nginx containers are named `<project>-<stack>-nginx...`: the name must leave room in a hostname. */
-function checkStackName(p: Problems, project: string, stack: string): void {
-    const length = localHostnameLengths(`${project}-${stack}`, "").nginxConfig;
+/**
+ * Every local container is named `<project>-<stack>-...`: the names must leave room in a hostname, for the
+ * nginx containers and, when webstack:services is unset, the default services' replicas (a set service's name
+ * is checked with the service).
+ */
+function checkStackName(p: Problems, project: string, stack: string, defaults: boolean): void {
+    const prefix = `${project}-${stack}`;
+    const candidates: [string, number][] = [
+        [`the nginx config container's hostname (${prefix}-nginx-config-<id>)`, localHostnameLengths(prefix, "").nginxConfig],
+        ...(defaults
+            ? DEFAULT_SERVICES.map((s): [string, number] => [
+                  `the default service ${s.name}'s replica hostnames (${prefix}-${s.name}-<generation>-<replica>)`,
+                  localHostnameLengths(prefix, s.name).app,
+              ])
+            : []),
+    ];
+    const [what, length] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
     if (length > LOCAL_HOSTNAME_MAX) {
         const room = stack.length - (length - LOCAL_HOSTNAME_MAX);
         p.add(
             "pulumi stack name",
             stack,
-            `with project '${project}' makes the nginx config container's hostname (${project}-${stack}-nginx-config-<id>) ${length} characters; a hostname is one DNS label of at most ${LOCAL_HOSTNAME_MAX} (Linux refuses more than 64)`,
+            `with project '${project}' makes ${what} ${length} characters; a hostname is one DNS label of at most ${LOCAL_HOSTNAME_MAX} (Linux refuses more than 64)`,
             room > 0
-                ? `pulumi stack rename <a name of at most ${room} characters>`
-                : `shorten the project name in Pulumi.yaml, and the stack name (pulumi stack rename)`,
+                ? `pulumi stack rename <a name of at most ${room} characters>${defaults && length !== candidates[0][1] ? ", or set webstack:services with shorter names" : ""}`
+                : "shorten the project name in Pulumi.yaml, and the stack name (pulumi stack rename)",
         );
     }
 }

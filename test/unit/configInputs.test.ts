@@ -117,10 +117,22 @@ describe("container hostnames fit a DNS label", () => {
     });
 
     test("a stack name too long for the nginx containers is refused, naming the stack", () => {
-        const problems = problemsOf({}, { project: "webstack", stack: "x".repeat(40) });
+        const problems = problemsOf({ services: svc({}) }, { project: "webstack", stack: "x".repeat(40) });
         expect(problems).toEqual([
             expect.stringMatching(/^pulumi stack name: got "x{40}"; .*hostname .* 71 characters.*Fix: pulumi stack rename/),
         ]);
+    });
+
+    test("with the default services, their replica hostnames count too", () => {
+        // application1 is the longest default name: <prefix>-application1-<6>-<2> is 23 characters past the prefix.
+        const fits = "s".repeat(LOCAL_HOSTNAME_MAX - localHostnameLengths("webstack-", "application1").app);
+        expect(problemsOf({}, { stack: fits })).toEqual([]);
+        expect(problemsOf({}, { stack: `${fits}s` })).toEqual([
+            expect.stringMatching(
+                /^pulumi stack name: got "s+"; .*the default service application1's replica hostnames .* 64 characters.*Fix: pulumi stack rename <a name of at most \d+ characters>, or set webstack:services with shorter names$/,
+            ),
+        ]);
+        expect(problemsOf({ services: svc({}) }, { stack: `${fits}s` })).toEqual([]);
     });
 
     test("under the mock runtime: a too-long stack name declares nothing", async () => {

@@ -7,7 +7,7 @@ import { cidrProblem } from "./cidr";
 import { AUTOSCALING_LIMITS, AWS_DEFAULTS } from "./defaults";
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "./awsFacts";
 import type { AwsConfig, AwsNetworkConfig, ContainerInsights, Egress, ExistingVpc, Platform } from "./types";
-import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, unknownKeys } from "./validate";
+import { Problems, bool, intIn, isRecord, jsonOrText, meant, oneOf, quotedNote, setCommand, unknownKeys } from "./validate";
 
 /** Keys of webstack:aws. */
 export const AWS_KEYS = [
@@ -107,11 +107,15 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
     );
     const retention = obj.logRetentionDays ?? d.logRetentionDays;
     if (typeof retention !== "number" || !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+        const m = meant(retention);
         p.add(
             k("logRetentionDays"),
             retention,
-            `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} days`,
-            setCommand(k("logRetentionDays"), d.logRetentionDays),
+            `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} days${quotedNote(retention)}`,
+            setCommand(
+                k("logRetentionDays"),
+                typeof m === "number" && (LOG_RETENTION_DAYS as readonly number[]).includes(m) ? m : d.logRetentionDays,
+            ),
         );
     }
     const nginxCpu = intIn(p, k("nginxCpu"), obj.nginxCpu ?? d.nginxCpu, 256, 16384, "Fargate CPU units of each nginx task", d.nginxCpu);
@@ -183,7 +187,7 @@ function parseOperations(
     const before = p.count;
     const exec = obj.exec ?? AWS_DEFAULTS.exec;
     if (typeof exec !== "boolean") {
-        p.add(k("exec"), exec, "must be true or false (ECS Exec into the tasks)", setCommand(k("exec"), true));
+        bool(p, k("exec"), exec, "must be true or false (ECS Exec into the tasks)", true);
     }
     const email = obj.alarmEmail;
     if (email !== undefined && (typeof email !== "string" || !EMAIL.test(email))) {
@@ -196,11 +200,12 @@ function parseOperations(
     }
     const percent = obj.serverErrorAlarmPercent ?? AWS_DEFAULTS.serverErrorAlarmPercent;
     if (typeof percent !== "number" || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
+        const m = meant(percent);
         p.add(
             k("serverErrorAlarmPercent"),
             percent,
-            "must be a number above 0 and at most 100 (share of nginx answers that are 5xx over 5 minutes, percent)",
-            setCommand(k("serverErrorAlarmPercent"), AWS_DEFAULTS.serverErrorAlarmPercent),
+            `must be a number above 0 and at most 100 (share of nginx answers that are 5xx over 5 minutes, percent)${quotedNote(percent)}`,
+            setCommand(k("serverErrorAlarmPercent"), typeof m === "number" && m > 0 && m <= 100 ? m : AWS_DEFAULTS.serverErrorAlarmPercent),
         );
     }
     if (p.count !== before) {

@@ -12,7 +12,8 @@ import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
 import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
 import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
-import { Problems, intIn, isRecord, jsonOrText, oneOf, setCommand, suggest, unknownKeys } from "./validate";
+import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "./localNames";
+import { Problems, Secrecy, bool, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
 export const CONFIG_KEYS = [
@@ -76,14 +77,23 @@ export interface ProviderConfig {
     readonly secretKeys?: ReadonlySet<string>;
     /** Every set config key of any namespace, fully qualified, and whether it is a secret (services[].secretConfig). Default: the webstack keys of `raw` with secretKeys. */
     readonly configKeys?: ConfigKeys;
+    /** The Pulumi project name (the local target's Docker names start with `<project>-<stack>`). Default "webstack". */
+    readonly project?: string;
+    /** The Pulumi stack name. Default "dev". */
+    readonly stack?: string;
 }
 
 /**
  * Parses raw stack config (keys without namespace, values as Pulumi passes them: strings, with
  * structured values as JSON) into a StackConfig, or throws ConfigError listing every problem.
  */
-export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, provider: Readonly<ProviderConfig> = {}): StackConfig {
-    const p = new Problems();
+export function parseStackConfig(
+    given: Readonly<Record<string, string | undefined>>,
+    provider: Readonly<ProviderConfig> = {},
+): StackConfig {
+    const p = new Problems(secrecyOf(given, provider.secretKeys));
+    const raw = withoutNulls(p, given);
+    const prefix = `${provider.project ?? "webstack"}-${provider.stack ?? "dev"}`;
     // A project key a service's secretConfig names is that secret's home, not a typo.
     const secretHomes = secretConfigReferences(raw.services === undefined ? undefined : jsonOrText(raw.services));
     const configKeys: ConfigKeys =
@@ -93,11 +103,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
             const near = suggest(CONFIG_KEYS, key);
             const hint = near ? ` (did you mean 'webstack:${near}'?)` : "";
             p.add(
-                `webstack:${key}`,
-                // A secret's value never reaches a message.
-                provider.secretKeys?.has(key) ? "[secret]" : raw[key],
+                `webstack:${keyName(key)}`,
+                raw[key],
                 `unknown config key${hint}; known keys are ${CONFIG_KEYS.join(", ")}`,
-                `pulumi config rm 'webstack:${key}'`,
+                `pulumi config rm 'webstack:${keyName(key)}'`,
             );
         }
     }
@@ -112,7 +121,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     if (target === "aws") {
         checkRegion(p, provider.awsRegion);
     }
-    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd(), configKeys);
+    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd(), configKeys, prefix);
     const port = (key: "httpPort" | "httpsPort") =>
         raw[key] === undefined
             ? STACK_DEFAULTS[key]
@@ -157,6 +166,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         );
     }
     checkPorts(p, httpPort, httpsPort);
+    checkStackName(p, provider.project ?? "webstack", provider.stack ?? "dev", raw.services === undefined);
     const hstsMaxAgeSec = hsts(tls !== undefined);
     p.throwIfAny();
     return {
@@ -171,6 +181,101 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         hstsMaxAgeSec: hstsMaxAgeSec!,
         ...(tls ? { tls } : {}),
     };
+}
+
+/**
+ * Refuses every null inside structured config, and drops it so it is reported once (a required key's
+ * "got nothing" would repeat it). A null list entry stays: the entry's own check refuses it.
+ */
+function withoutNulls(p: Problems, raw: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+    const out = { ...raw };
+    const drop = (value: unknown, path: string): unknown => {
+        if (Array.isArray(value)) {
+            return value.map((v, i) => drop(v, `${path}[${i}]`));
+        }
+        if (!isRecord(value)) {
+            return value;
+        }
+        const kept: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            if (v === null) {
+                p.refuseNull(path, k);
+            } else {
+                kept[k] = drop(v, `${path}.${keyName(k)}`);
+            }
+        }
+        return kept;
+    };
+    for (const key of CONFIG_KEYS) {
+        const text = raw[key];
+        const value = text === undefined ? undefined : jsonOrText(text);
+        if (isRecord(value) || Array.isArray(value)) {
+            const before = p.count;
+            const cleaned = drop(value, `webstack:${key}`);
+            if (p.count !== before) {
+                out[key] = JSON.stringify(cleaned);
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Every local container is named `<project>-<stack>-...`: the names must leave room in a hostname, for the
+ * nginx containers and, when webstack:services is unset, the default services' replicas (a set service's name
+ * is checked with the service).
+ */
+function checkStackName(p: Problems, project: string, stack: string, defaults: boolean): void {
+    const prefix = `${project}-${stack}`;
+    const candidates: [string, number][] = [
+        [`the nginx config container's hostname (${prefix}-nginx-config-<id>)`, localHostnameLengths(prefix, "").nginxConfig],
+        ...(defaults
+            ? DEFAULT_SERVICES.map((s): [string, number] => [
+                  `the default service ${s.name}'s replica hostnames (${prefix}-${s.name}-<generation>-<replica>)`,
+                  localHostnameLengths(prefix, s.name).app,
+              ])
+            : []),
+    ];
+    const [what, length] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
+    if (length > LOCAL_HOSTNAME_MAX) {
+        const room = stack.length - (length - LOCAL_HOSTNAME_MAX);
+        p.add(
+            "pulumi stack name",
+            stack,
+            `with project '${project}' makes ${what} ${length} characters; a hostname is one DNS label of at most ${LOCAL_HOSTNAME_MAX} (Linux refuses more than 64)`,
+            room > 0
+                ? `pulumi stack rename <a name of at most ${room} characters>${defaults && length !== candidates[0][1] ? ", or set webstack:services with shorter names" : ""}`
+                : "shorten the project name in Pulumi.yaml, and the stack name (pulumi stack rename)",
+        );
+    }
+}
+
+/**
+ * What no message may quote: by path, webstack:tls and every key set with --secret; as text, every string
+ * in a --secret key and every PEM block anywhere (a key pasted into the wrong field is still a key).
+ * tls's plain words (mode, hostnames) are guarded by path only: `provided` is also a word of its rules.
+ */
+function secrecyOf(raw: Readonly<Record<string, string | undefined>>, secretKeys: ReadonlySet<string> | undefined): Secrecy {
+    const values: string[] = [];
+    for (const [key, text] of Object.entries(raw)) {
+        const secret = key !== "tls" && (secretKeys?.has(key) ?? false);
+        for (const leaf of text === undefined ? [] : stringLeaves(jsonOrText(text))) {
+            if (secret || /-----BEGIN [^\n]*?-----/.test(leaf)) {
+                values.push(leaf);
+            }
+        }
+    }
+    return { paths: [...(secretKeys ?? [])].map((k) => `webstack:${k}`), values };
+}
+
+function stringLeaves(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(stringLeaves);
+    }
+    return isRecord(value) ? Object.values(value).flatMap(stringLeaves) : [];
 }
 
 /** A key set on a stack whose target does not read it: name the key, the target and both fixes. */
@@ -195,6 +300,7 @@ function parseServices(
     target: Target | undefined,
     root: string,
     configKeys: ConfigKeys,
+    prefix: string,
 ): (ServiceSpec | AwsServiceSpec)[] | undefined {
     if (value === undefined) {
         return target === "aws" ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS })) : [...DEFAULT_SERVICES];
@@ -221,7 +327,7 @@ function parseServices(
     }
     const before = p.count;
     const seen = new Set<string>();
-    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root, configKeys));
+    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root, configKeys, prefix));
     return p.count === before ? (services as ServiceSpec[]) : undefined;
 }
 
@@ -233,6 +339,7 @@ function parseService(
     target: Target | undefined,
     root: string,
     configKeys: ConfigKeys,
+    prefix: string,
 ): ServiceSpec | AwsServiceSpec | undefined {
     if (!isRecord(entry)) {
         p.add(
@@ -280,8 +387,8 @@ function parseService(
     const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
     const threads = intIn(p, `${key}.threads`, entry.threads ?? d.threads, 1, LIMITS.threads, "threads per Gunicorn worker", 4);
     const source = parseSource(p, key, entry, root);
-    if (entry.backup !== undefined && typeof entry.backup !== "boolean") {
-        p.add(`${key}.backup`, entry.backup, "must be true or false", setCommand(`${key}.backup`, false));
+    if (entry.backup !== undefined) {
+        bool(p, `${key}.backup`, entry.backup, "must be true or false", false);
     }
     const spec = {
         name: name as string,
@@ -293,6 +400,9 @@ function parseService(
         ...source,
     };
     if (target !== "aws") {
+        if (typeof name === "string" && DNS_LABEL.test(name)) {
+            checkLocalName(p, `${key}.name`, name, prefix);
+        }
         for (const k of AWS_ONLY_SERVICE_KEYS) {
             if (target && entry[k] !== undefined) {
                 wrongTarget(p, `${key}.${k}`, k, entry[k], target);
@@ -325,6 +435,28 @@ function parseService(
     return p.count === before
         ? { ...spec, cpu: cpu!, memoryMiB: memoryMiB!, capacity: capacity!, ...(autoscaling ? { autoscaling } : {}), ...secrets }
         : undefined;
+}
+
+/** A local service's name is its network alias, and part of its replicas' hostnames. */
+function checkLocalName(p: Problems, key: string, name: string, prefix: string): void {
+    if (isStackNetworkName(prefix, name)) {
+        p.add(
+            key,
+            name,
+            `is a name on the stack's Docker network (the network ${prefix}, its containers ${prefix}-..., or localhost), so nginx could send this service's traffic there`,
+            setCommand(key, "application1"),
+        );
+        return;
+    }
+    const length = localHostnameLengths(prefix, name).app;
+    if (length > LOCAL_HOSTNAME_MAX) {
+        p.add(
+            key,
+            name,
+            `makes replica hostnames ${length} characters (${prefix}-${name}-<generation>-<replica>); a hostname is one DNS label of at most ${LOCAL_HOSTNAME_MAX} (Linux refuses more than 64)`,
+            `a name of at most ${name.length - (length - LOCAL_HOSTNAME_MAX)} characters, or a shorter stack name (pulumi stack rename)`,
+        );
+    }
 }
 
 /** `app` (a build context with a Dockerfile) or `image` (a prebuilt reference), never both; neither means `app`. */

@@ -2,7 +2,7 @@
 // lib/defaults.ts.
 import { DEFAULT_NGINX } from "./defaults";
 import type { NginxTuning } from "./types";
-import { Problems, intIn, isRecord, jsonOrText, setCommand, unknownKeys } from "./validate";
+import { Problems, bool, intIn, isRecord, jsonOrText, unknownKeys } from "./validate";
 
 type IntKey = Exclude<keyof NginxTuning, "workerProcesses" | "proxyBuffering">;
 
@@ -42,7 +42,7 @@ export function parseNginxTuning(p: Problems, value: string | undefined): NginxT
     const workerProcesses = wp === "auto" ? "auto" : intIn(p, k("workerProcesses"), wp, 1, 64, 'nginx worker processes, or "auto"', 2);
     const proxyBuffering = obj.proxyBuffering ?? DEFAULT_NGINX.proxyBuffering;
     if (typeof proxyBuffering !== "boolean") {
-        p.add(k("proxyBuffering"), proxyBuffering, "must be true or false", setCommand(k("proxyBuffering"), "true"));
+        bool(p, k("proxyBuffering"), proxyBuffering, "must be true or false", true);
     }
     const ints = Object.fromEntries(
         NGINX_INT_RULES.map((r) => [

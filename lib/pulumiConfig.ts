@@ -19,5 +19,11 @@ export function readStackConfig(): StackConfig {
     const secretKeys = new Set(Object.keys(raw).filter((k) => isSecret?.(`webstack:${k}`) === true));
     // Every key of any namespace, for services[].secretConfig: set or not, secret or not.
     const configKeys = new Map(Object.keys(all).map((k) => [k, isSecret?.(k) === true]));
-    return parseStackConfig(raw, { awsRegion: all["aws:region"], secretKeys, configKeys });
+    return parseStackConfig(raw, {
+        awsRegion: all["aws:region"],
+        secretKeys,
+        configKeys,
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+    });
 }

@@ -7,8 +7,6 @@ import { Problems, intIn, isRecord, jsonOrText, setCommand, unknownKeys } from "
 
 const TLS_KEYS = ["mode", "hostnames", "certificate", "key"] as const;
 const HOSTNAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** What a message shows instead of key material. */
-const REDACTED = "[secret]";
 
 /** Names every self-signed certificate covers: how the stack is reached on this machine. */
 export const SELF_SIGNED_NAMES = { dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] } as const;
@@ -21,7 +19,7 @@ export function parseTls(p: Problems, value: string | undefined, secret: boolean
     const raw = jsonOrText(value);
     const example = "pulumi config set --path 'webstack:tls.mode' self-signed";
     if (!isRecord(raw)) {
-        p.add("webstack:tls", REDACTED, "must be an object {mode: self-signed | provided, ...}", example);
+        p.add("webstack:tls", raw, "must be an object {mode: self-signed | provided, ...}", example);
         return undefined;
     }
     const before = p.count;
@@ -29,7 +27,7 @@ export function parseTls(p: Problems, value: string | undefined, secret: boolean
     if (raw.mode === "self-signed") {
         for (const k of ["certificate", "key"] as const) {
             if (raw[k] !== undefined) {
-                p.add(`webstack:tls.${k}`, REDACTED, "is only read with mode provided", `pulumi config rm --path 'webstack:tls.${k}'`);
+                p.add(`webstack:tls.${k}`, raw[k], "is only read with mode provided", `pulumi config rm --path 'webstack:tls.${k}'`);
             }
         }
         const hostnames = parseHostnames(p, raw.hostnames);
@@ -51,7 +49,7 @@ export function parseTls(p: Problems, value: string | undefined, secret: boolean
     if (provided && !secret) {
         p.add(
             "webstack:tls.key",
-            REDACTED,
+            raw.key,
             "is stored in plain text in Pulumi.<stack>.yaml; a private key must be a Pulumi secret",
             "pulumi config set --path --secret 'webstack:tls.key' \"$(cat key.pem)\"",
         );
@@ -68,9 +66,13 @@ function parseHostnames(p: Problems, value: unknown): string[] | undefined {
         p.add(key, value, `must be a list of at most ${LIMITS.tlsHostnames} DNS names`, "write it as hostnames: [app.example.test]");
         return undefined;
     }
-    const bad = value.filter((h) => typeof h !== "string" || !HOSTNAME.test(h));
-    if (bad.length > 0) {
-        p.add(key, bad, "must be lowercase DNS names (a leading *. is allowed)", "write it as hostnames: [app.example.test]");
+    const before = p.count;
+    value.forEach((h: unknown, i) => {
+        if (typeof h !== "string" || !HOSTNAME.test(h)) {
+            p.add(`${key}[${i}]`, h, "must be a lowercase DNS name (a leading *. is allowed)", "write it as hostnames: [app.example.test]");
+        }
+    });
+    if (p.count !== before) {
         return undefined;
     }
     return [...new Set(value as string[])].filter((h) => !(SELF_SIGNED_NAMES.dnsNames as readonly string[]).includes(h));
@@ -81,55 +83,95 @@ function checkProvided(p: Problems, certificate: unknown, key: unknown, now: Dat
     const setCert = "pulumi config set --path 'webstack:tls.certificate' \"$(cat cert.pem)\"";
     const setKey = "pulumi config set --path --secret 'webstack:tls.key' \"$(cat key.pem)\"";
     if (typeof certificate !== "string" || certificate.trim() === "") {
-        p.add(
-            "webstack:tls.certificate",
-            certificate === undefined ? undefined : REDACTED,
-            "mode provided needs a PEM certificate",
-            setCert,
-        );
+        p.add("webstack:tls.certificate", certificate, "mode provided needs a PEM certificate", setCert);
         return undefined;
     }
     if (typeof key !== "string" || key.trim() === "") {
-        p.add("webstack:tls.key", undefined, "mode provided needs the certificate's PEM private key", setKey);
+        p.add("webstack:tls.key", key, "mode provided needs the certificate's PEM private key", setKey);
         return undefined;
     }
-    let cert: X509Certificate;
-    try {
-        cert = new X509Certificate(certificate);
-    } catch (e) {
-        p.add("webstack:tls.certificate", REDACTED, `does not parse as a PEM certificate (${(e as Error).message})`, setCert);
+    const chain = parseChain(p, certificate, setCert);
+    if (chain === undefined) {
         return undefined;
     }
+    const cert = chain[0];
     let keyObject;
     try {
         keyObject = createPrivateKey(key);
     } catch {
         // The parser's message can quote the input; say only that it failed.
-        p.add("webstack:tls.key", REDACTED, "does not parse as a PEM private key", setKey);
+        p.add("webstack:tls.key", key, "does not parse as a PEM private key", setKey);
         return undefined;
     }
     const subject = cert.subject.replace(/\n/g, ", ");
     if (!cert.checkPrivateKey(keyObject)) {
         p.add(
             "webstack:tls.key",
-            REDACTED,
+            key,
             `does not match the certificate (${subject})`,
             "set the key the certificate was issued for, or the certificate of this key",
         );
     }
-    const from = new Date(cert.validFrom);
-    const to = new Date(cert.validTo);
-    if (now < from) {
-        p.add(
-            "webstack:tls.certificate",
-            subject,
-            `is not valid yet (valid from ${from.toISOString()})`,
-            "use a certificate that is valid now, or wait until then",
-        );
-    } else if (now > to) {
-        p.add("webstack:tls.certificate", subject, `expired on ${to.toISOString()}`, "renew it and set the new PEMs");
-    }
+    chain.forEach((c, i) => {
+        const which = chain.length > 1 ? ` (certificate ${i + 1} of the chain, ${c.subject.replace(/\n/g, ", ")})` : ` (${subject})`;
+        const from = new Date(c.validFrom);
+        const to = new Date(c.validTo);
+        if (now < from) {
+            p.add(
+                "webstack:tls.certificate",
+                certificate,
+                `is not valid yet${which}: valid from ${from.toISOString()}`,
+                "use a certificate that is valid now, or wait until then",
+            );
+        } else if (now > to) {
+            p.add("webstack:tls.certificate", certificate, `expired on ${to.toISOString()}${which}`, "renew it and set the new PEMs");
+        }
+    });
     return { certificatePem: certificate, keyPem: key };
+}
+
+/**
+ * Every block of tls.certificate, in order: certificates only, each one parsing (nginx sends the whole
+ * chain). A private key here would leave the secret wrapper: the certificate is a plain stack output and
+ * a plain upload, so any PRIVATE KEY block (PKCS#8, RSA, EC, ENCRYPTED...) is refused first.
+ */
+function parseChain(p: Problems, certificate: string, setCert: string): X509Certificate[] | undefined {
+    const key = "webstack:tls.certificate";
+    if (/PRIVATE KEY/i.test(certificate)) {
+        p.add(
+            key,
+            certificate,
+            "holds a PRIVATE KEY block; the certificate is published in plain text (stack output certificatePem, the upload to nginx), so the key would leave its secret",
+            `keep only the CERTIFICATE blocks there (${setCert}) and the key in webstack:tls.key; treat this key as exposed if the stack file was shared`,
+        );
+        return undefined;
+    }
+    const labels = [...certificate.matchAll(/-----BEGIN ([^\n]*?)-----/g)].map((m) => m[1]);
+    const blocks = [...certificate.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0]);
+    if (labels.length === 0) {
+        p.add(key, certificate, "does not parse as a PEM certificate (no -----BEGIN CERTIFICATE----- block)", setCert);
+        return undefined;
+    }
+    const other = labels.findIndex((l) => l !== "CERTIFICATE");
+    if (other >= 0) {
+        p.add(
+            key,
+            certificate,
+            `block ${other + 1} of the chain is ${/^[A-Z0-9 ]{1,40}$/.test(labels[other]) ? labels[other] : "not a CERTIFICATE"}; only CERTIFICATE blocks belong in the chain`,
+            setCert,
+        );
+        return undefined;
+    }
+    const chain: X509Certificate[] = [];
+    for (let i = 0; i < labels.length; i++) {
+        try {
+            chain.push(new X509Certificate(blocks[i] ?? ""));
+        } catch {
+            p.add(key, certificate, `block ${i + 1} of the chain does not parse as a PEM certificate`, setCert);
+            return undefined;
+        }
+    }
+    return chain;
 }
 
 /** `webstack:hstsMaxAgeSec`: a browser would remember a self-signed stack's HSTS, so that default is off. */

@@ -1,20 +1,74 @@
 // Small building blocks for config validation. Every problem names the key, the bad value and the fix,
 // and all problems are collected so a user fixes a stack file in one pass, not one error per `pulumi up`.
+// A value under a secret path (webstack:tls, or a key set with --secret) or holding key material is never
+// quoted: the message says its kind instead. That rule lives here, in the one place messages are built.
+import * as pulumi from "@pulumi/pulumi";
 
-/** Thrown before any resource is declared when stack config is invalid. */
-export class ConfigError extends Error {
+/**
+ * Thrown before any resource is declared when stack config is invalid. A RunError, so the Pulumi Node
+ * runtime prints only the message, once (@pulumi/pulumi cmd/run/run.js: "Always hide the stack for RunErrors").
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
         super(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";
     }
 }
 
+/** Shortest run of a secret's characters no message may contain (the fuzz suite checks the same). */
+export const SECRET_RUN = 8;
+/** Always secret: webstack:tls holds key material, whatever else it holds. */
+const ALWAYS_SECRET = "webstack:tls";
+
+/** Which config paths hold secrets, and the secret text itself. */
+export interface Secrecy {
+    /** Config paths (a key set with --secret) whose values and sub-values are never quoted; webstack:tls always is. */
+    readonly paths: readonly string[];
+    /** Secret text no message may contain SECRET_RUN characters of: the last guard, for rule and fix text. */
+    readonly values: readonly string[];
+}
+
 /** Collects problems; each one is a single line: `<key>: got <value>; <rule>. Fix: <how>`. */
 export class Problems {
     private readonly items: string[] = [];
+    private readonly paths: readonly string[];
+    private readonly runs = new Set<string>();
+    /** Keys already refused for holding null: their other problems would only repeat it. */
+    private readonly nulls = new Set<string>();
+
+    constructor(secrecy: Partial<Secrecy> = {}) {
+        this.paths = [ALWAYS_SECRET, ...(secrecy.paths ?? [])];
+        for (const text of (secrecy.values ?? []).map(guardedText)) {
+            for (let i = 0; i + SECRET_RUN <= text.length; i++) {
+                this.runs.add(text.slice(i, i + SECRET_RUN));
+            }
+        }
+    }
 
     add(key: string, value: unknown, rule: string, fix: string): void {
-        this.items.push(`${key}: got ${show(value)}; ${rule}. Fix: ${fix}`);
+        if (this.nulls.has(key)) {
+            return;
+        }
+        const secretPath = this.paths.find((s) => key === s || key.startsWith(`${s}.`) || key.startsWith(`${s}[`));
+        const line = `${key}: got ${secretPath ? describe(value, secretPath) : show(value)}; ${rule}. Fix: ${fix}`;
+        // A rule or fix that interpolated a secret is withheld whole; the key and the value's kind remain.
+        this.items.push(
+            this.quotesSecret(line)
+                ? `${key}: got ${describe(value, "")}; the full message would quote a secret value. Fix: correct ${key} (docs/config.md lists each key's rule)`
+                : line,
+        );
+    }
+
+    /** `<parent>.<name>` is null: YAML's `~` or a key with no value, which never stands for the default here. */
+    refuseNull(parent: string, name: string): void {
+        const key = `${parent}.${keyName(name)}`;
+        this.add(
+            key,
+            null,
+            "null does not mean the default (YAML reads `~`, `null` and a key with no value as null)",
+            `remove '${keyName(name)}' from ${parent} in Pulumi.<stack>.yaml to take the default, or set a value`,
+        );
+        this.nulls.add(key);
     }
 
     get count(): number {
@@ -26,15 +80,72 @@ export class Problems {
             throw new ConfigError(this.items);
         }
     }
+
+    private quotesSecret(line: string): boolean {
+        for (let i = 0; this.runs.size > 0 && i + SECRET_RUN <= line.length; i++) {
+            if (this.runs.has(line.slice(i, i + SECRET_RUN))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
-/** Renders a config value the way the user wrote it, short enough for one line. */
+/** A PEM header: the value is key material or a certificate, and is never quoted. */
+const PEM_HEADER = /-----BEGIN [^\n]*?-----/;
+
+/** A run of base64 as long as a PEM line is (64) or most of one: key material pasted without its PEM lines. Hex digests (one case) stay quotable. */
+const BASE64_RUN = /[A-Za-z0-9+/=]{40,}/g;
+
+/** The part of a secret to guard: a PEM's base64 body (its header words are public), else the value. */
+function guardedText(value: string): string {
+    if (PEM_HEADER.test(value)) {
+        return value
+            .split("\n")
+            .filter((l) => !l.startsWith("-----") && !/^[A-Za-z-]+:/.test(l))
+            .join("")
+            .replace(/\s/g, "");
+    }
+    return value;
+}
+
+/** What a message says of a value it may not quote: its kind only. */
+function describe(value: unknown, path: string): string {
+    if (value === undefined || value === null) {
+        return value === null ? "null" : "nothing";
+    }
+    const kind =
+        typeof value === "string"
+            ? value.trim() === ""
+                ? "an empty string"
+                : "a string"
+            : Array.isArray(value)
+              ? `a list of ${value.length}`
+              : typeof value === "object"
+                ? "an object"
+                : `a ${typeof value}`;
+    const why = path === "" ? "secret" : path === ALWAYS_SECRET ? `${path} holds key material` : `${path} is a secret`;
+    return `${kind} (not shown: ${why})`;
+}
+
+/** Renders a config value the way the user wrote it, short enough for one line; never a PEM block. */
 export function show(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
     const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    if (PEM_HEADER.test(text)) {
+        return "a PEM block (not shown: it may be key material)";
+    }
+    if ((text.match(BASE64_RUN) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run))) {
+        return "a base64 string (not shown: it may be key material)";
+    }
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A key name as a message shows it: the name when it looks like one, else only its length (a pasted value is no name). */
+export function keyName(name: string): string {
+    return /^[A-Za-z0-9_$-]{1,64}$/.test(name) ? name : `<a key name of ${name.length} characters>`;
 }
 
 /** The `pulumi config set` command that sets one key (with --path for nested keys). */
@@ -59,10 +170,44 @@ export function intIn(
 ): number | undefined {
     const n = textOk && typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-        problems.add(key, value, `must be an integer from ${min} to ${max} (${meaning})`, setCommand(key, example));
+        const m = meant(value);
+        const fits = typeof m === "number" && Number.isInteger(m) && m >= min && m <= max;
+        problems.add(
+            key,
+            value,
+            `must be an integer from ${min} to ${max} (${meaning})${textOk ? "" : quotedNote(value)}`,
+            setCommand(key, fits ? m : example),
+        );
         return undefined;
     }
     return n;
+}
+
+/** Checks true/false; a quoted "true" gets a fix that sets true. */
+export function bool(problems: Problems, key: string, value: unknown, rule: string, example: boolean): boolean | undefined {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const m = meant(value);
+    problems.add(key, value, `${rule}${quotedNote(value)}`, setCommand(key, typeof m === "boolean" ? m : example));
+    return undefined;
+}
+
+/** What quoted text most likely meant: "3" is 3, " true " is true; undefined for other values. */
+export function meant(value: unknown): number | boolean | undefined {
+    if (typeof value !== "string") {
+        return undefined;
+    }
+    const t = value.trim();
+    if (/^-?\d+(\.\d+)?$/.test(t)) {
+        return Number(t);
+    }
+    return t === "true" || t === "false" ? t === "true" : undefined;
+}
+
+/** Said after a rule when the value is a quoted number or boolean: the quotes are the problem. */
+export function quotedNote(value: unknown): string {
+    return meant(value) === undefined ? "" : ` (a quoted ${JSON.stringify(value)} is text)`;
 }
 
 /** Checks that a value is one of a fixed set; returns it typed, or undefined after adding a problem. */
@@ -87,10 +232,10 @@ export function unknownKeys(problems: Problems, key: string, obj: Record<string,
         if (!known.includes(k)) {
             const near = suggest(known, k);
             problems.add(
-                `${key}.${k}`,
+                `${key}.${keyName(k)}`,
                 obj[k],
                 `unknown key${near ? ` (did you mean '${near}'?)` : ""}; known keys are ${known.join(", ")}`,
-                `rename or remove '${k}' in Pulumi.<stack>.yaml`,
+                `rename or remove '${keyName(k)}' in Pulumi.<stack>.yaml`,
             );
         }
     }
@@ -112,7 +257,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The known key a typo most likely meant, if any. */
 export function suggest(known: readonly string[], typo: string): string | undefined {
-    return known.find((n) => closeTo(n, typo));
+    // Then a known name the typo starts or ends with (`privateKey` for `key`, `certificatePem` for `certificate`).
+    const t = typo.toLowerCase();
+    return (
+        known.find((n) => closeTo(n, typo)) ??
+        known.find((n) => n.length >= 3 && (t.startsWith(n.toLowerCase()) || t.endsWith(n.toLowerCase())))
+    );
 }
 
 // Same letters in another order, or one edit apart: enough to catch `wieght` and `replica`.

@@ -4,12 +4,17 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
-/** An ECDSA P-256 key and a certificate for `cn` (also its subjectAltName), valid from now for `days`. */
-export function selfSignedPem(cn: string, days = 3): { cert: string; key: string } {
+/** A key (ECDSA P-256, or RSA 2048) and a certificate for `cn` (also its subjectAltName), valid from now for `days`. */
+export function selfSignedPem(cn: string, days = 3, kind: "ec" | "rsa" = "ec"): { cert: string; key: string } {
     const dir = mkdtempSync(path.join(tmpdir(), "webstack-pem-"));
     try {
         const [keyFile, certFile] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-        execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyFile]);
+        execFileSync(
+            "openssl",
+            kind === "ec"
+                ? ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyFile]
+                : ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keyFile],
+        );
         execFileSync("openssl", [
             "req",
             "-x509",

@@ -87,7 +87,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "retention as a string",
         aws({ logRetentionDays: "14" }),
-        `webstack:aws.logRetentionDays: got "14"; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days. Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`,
+        `webstack:aws.logRetentionDays: got "14"; must be a retention CloudWatch Logs accepts: ${RETENTIONS} days (a quoted "14" is text). Fix: pulumi config set --path 'webstack:aws.logRetentionDays' 14`,
     ],
     [
         "nginxDesiredCount 0",

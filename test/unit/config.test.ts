@@ -61,7 +61,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "weight as a string",
         { services: svc({ weight: "3" }) },
-        "webstack:services[0].weight: got \"3\"; must be an integer from 1 to 100 (the nginx upstream weight of each replica). Fix: pulumi config set --path 'webstack:services[0].weight' 1",
+        'webstack:services[0].weight: got "3"; must be an integer from 1 to 100 (the nginx upstream weight of each replica) (a quoted "3" is text). Fix: pulumi config set --path \'webstack:services[0].weight\' 3',
     ],
     [
         "negative replicas",

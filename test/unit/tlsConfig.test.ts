@@ -61,32 +61,32 @@ describe("bad TLS config is refused before any resource", () => {
         [
             "a key that does not match its certificate",
             provided(a.cert, b.key),
-            /^webstack:tls\.key: got "\[secret\]"; does not match the certificate \(CN=a\.test\)\./,
+            /^webstack:tls\.key: got a string \(not shown: webstack:tls holds key material\); does not match the certificate \(CN=a\.test\)\./,
         ],
         [
             "a certificate that does not parse",
             provided("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n", a.key),
-            /^webstack:tls\.certificate: got "\[secret\]"; does not parse as a PEM certificate/,
+            /^webstack:tls\.certificate: got a string \(not shown: webstack:tls holds key material\); block 1 of the chain does not parse as a PEM certificate/,
         ],
         [
             "a key that does not parse",
             provided(a.cert, "-----BEGIN EC PRIVATE KEY-----\nnope\n-----END EC PRIVATE KEY-----\n"),
-            /^webstack:tls\.key: got "\[secret\]"; does not parse as a PEM private key/,
+            /^webstack:tls\.key: got a string \(not shown: webstack:tls holds key material\); does not parse as a PEM private key/,
         ],
         [
             "an unknown mode",
             JSON.stringify({ mode: "letsencrypt" }),
-            /^webstack:tls\.mode: got "letsencrypt"; must be 'self-signed' \(the program makes one\) or 'provided'/,
+            /^webstack:tls\.mode: got a string \(not shown: webstack:tls holds key material\); must be 'self-signed' \(the program makes one\) or 'provided'/,
         ],
         [
             "a PEM with mode self-signed",
             JSON.stringify({ mode: "self-signed", key: a.key }),
-            /^webstack:tls\.key: got "\[secret\]"; is only read with mode provided/,
+            /^webstack:tls\.key: got a string \(not shown: webstack:tls holds key material\); is only read with mode provided/,
         ],
         [
             "a hostname that is no DNS name",
             JSON.stringify({ mode: "self-signed", hostnames: ["Bad_Name"] }),
-            /^webstack:tls\.hostnames: got \["Bad_Name"\]; must be lowercase DNS names/,
+            /^webstack:tls\.hostnames\[0\]: got a string \(not shown: webstack:tls holds key material\); must be a lowercase DNS name/,
         ],
     ])("%s", (_label, value, message) => {
         const problems = tlsProblems(value);
@@ -100,7 +100,7 @@ describe("bad TLS config is refused before any resource", () => {
         const later = new Date(Date.now() + 31 * 86_400_000);
         expect(tlsProblems(provided(a.cert, a.key), later)).toEqual([
             expect.stringMatching(
-                /^webstack:tls\.certificate: got "CN=a\.test"; expired on \d{4}-\d\d-\d\dT.*\. Fix: renew it and set the new PEMs$/,
+                /^webstack:tls\.certificate: got a string \(not shown: webstack:tls holds key material\); expired on \d{4}-\d\d-\d\dT.* \(CN=a\.test\)\. Fix: renew it and set the new PEMs$/,
             ),
         ]);
     });
@@ -108,14 +108,16 @@ describe("bad TLS config is refused before any resource", () => {
     test("a certificate not valid yet", () => {
         const earlier = new Date(Date.now() - 86_400_000);
         expect(tlsProblems(provided(a.cert, a.key), earlier)).toEqual([
-            expect.stringMatching(/^webstack:tls\.certificate: got "CN=a\.test"; is not valid yet/),
+            expect.stringMatching(
+                /^webstack:tls\.certificate: got a string \(not shown: webstack:tls holds key material\); is not valid yet \(CN=a\.test\)/,
+            ),
         ]);
     });
 
     test("a key kept in plain text in the stack file", () => {
         expect(tlsProblems(provided(a.cert, a.key), new Date(), false)).toEqual([
             expect.stringMatching(
-                /^webstack:tls\.key: got "\[secret\]"; is stored in plain text .* Fix: pulumi config set --path --secret 'webstack:tls\.key'/,
+                /^webstack:tls\.key: got a string \(not shown: webstack:tls holds key material\); is stored in plain text .* Fix: pulumi config set --path --secret 'webstack:tls\.key'/,
             ),
         ]);
     });

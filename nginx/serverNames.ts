@@ -27,10 +27,15 @@ export function localServerNames(c: Pick<LocalStackConfig, "bindAddress" | "tls"
     return unique([...SELF_SIGNED_NAMES.dnsNames, ...SELF_SIGNED_NAMES.ipAddresses, ...bind, ...tlsServerNames(c.tls)]);
 }
 
-/** aws: the load balancer's DNS name, the domain the stack points at it (aws.domain), and the TLS names. */
+/**
+ * aws: the load balancer's DNS name, the domain the stack points at it (aws.domain), and the TLS names; then
+ * the loopback names, for requests from inside the task (its health check, ECS Exec). A browser sends those
+ * only to a loopback address, never to the load balancer, so they open nothing to DNS rebinding.
+ */
 export function awsServerNames(c: Pick<AwsStackConfig, "aws" | "tls">, loadBalancerDnsName: string): string[] {
     const domain = c.aws.certificate?.kind === "dns" ? [c.aws.certificate.domain] : [];
-    return unique([loadBalancerDnsName.toLowerCase(), ...domain, ...tlsServerNames(c.tls)]);
+    const loopback = [...SELF_SIGNED_NAMES.dnsNames, ...SELF_SIGNED_NAMES.ipAddresses];
+    return unique([loadBalancerDnsName.toLowerCase(), ...domain, ...tlsServerNames(c.tls), ...loopback]);
 }
 
 function unique(names: readonly string[]): string[] {

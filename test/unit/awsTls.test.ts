@@ -162,7 +162,7 @@ describe("nginx config behind each listener", () => {
         const conf = nginxConf(byArn);
         expect(conf).toMatch(new RegExp(`listen ${NGINX_PROXY_TLS_TERMINATED_PORT} proxy_protocol deferred;`));
         expect(conf).toContain("proxy_set_header X-Forwarded-Proto https;");
-        expect(conf).toContain("return 301 https://$host$request_uri;");
+        expect(conf).toContain("return 301 https://$webstack_server_name$request_uri;");
         expect(conf).toContain(`add_header Strict-Transport-Security "max-age=${HSTS_DEFAULT_MAX_AGE_SEC}" always;`);
     });
 
@@ -174,6 +174,24 @@ describe("nginx config behind each listener", () => {
 
     test("without TLS nothing redirects", () => {
         expect(nginxConf(plain)).not.toContain("return 301");
+    });
+
+    // issue 18, finding 7: the load balancer's DNS name reaches the rendered config (an output known at deploy).
+    test.each([
+        ["no TLS", () => plain, []],
+        ["ACM by ARN", () => byArn, []],
+        ["aws.domain", () => byDomain, [DOMAIN.domain]],
+        ["webstack:tls provided: the certificate's names", () => atNginx, ["app.example.test"]],
+    ])("%s: nginx answers the NLB's DNS name, the stack's names and loopback, nothing else", (_l, ev, names) => {
+        const map = /map \$host \$webstack_server_name \{\n {8}hostnames;\n {8}default "";\n((?: {8}\S+ \S+;\n)+) {4}\}/.exec(
+            nginxConf(ev()),
+        );
+        expect(map).not.toBeNull();
+        const served = map![1]
+            .trim()
+            .split("\n")
+            .map((l) => l.trim().split(" ")[0]);
+        expect(served).toEqual([nlb(ev()).state.dnsName, ...names, "localhost", "127.0.0.1"]);
     });
 });
 

@@ -175,14 +175,14 @@ describe("finding 7: only configured host names", () => {
 
     const tlsSelf: TlsConfig = { mode: "self-signed", hostnames: ["app.example.test"] };
     test.each<[string, Parameters<typeof awsServerNames>[0], string[]]>([
-        ["the NLB name only", { aws: {} as never }, [NLB]],
+        ["the NLB name (and loopback, for the task itself)", { aws: {} as never }, [NLB, ...LOCAL_NAMES]],
         [
             "aws.domain",
             { aws: { certificate: { kind: "dns", domain: "www.example.test", hostedZoneId: "Z1" } } as never },
-            [NLB, "www.example.test"],
+            [NLB, "www.example.test", ...LOCAL_NAMES],
         ],
-        ["an ACM certificate by ARN adds no name", { aws: { certificate: { kind: "arn", arn: "arn:x" } } as never }, [NLB]],
-        ["webstack:tls names", { aws: {} as never, tls: tlsSelf }, [NLB, "app.example.test"]],
+        ["an ACM certificate by ARN adds no name", { aws: { certificate: { kind: "arn", arn: "arn:x" } } as never }, [NLB, ...LOCAL_NAMES]],
+        ["webstack:tls names", { aws: {} as never, tls: tlsSelf }, [NLB, "app.example.test", ...LOCAL_NAMES]],
     ])("aws: %s", (_l, c, names) => {
         expect(awsServerNames(c, NLB.toUpperCase())).toEqual(names);
     });

@@ -7,7 +7,7 @@ import { awsListeners } from "../../lib/awsListeners";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
 import type { NginxTuning, TlsConfig } from "../../lib/types";
 import { Problems } from "../../lib/validate";
-import { parseNginxTuning } from "../../lib/nginxTuning";
+import { NGINX_INT_RULES, parseNginxTuning } from "../../lib/nginxTuning";
 import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
 import { nextUpstreamTimeoutSec, normalizeServerNames, serverNameMap } from "../../nginx/edge";
 import { awsServerNames, localServerNames } from "../../nginx/serverNames";
@@ -293,6 +293,15 @@ describe("finding 10: client limits", () => {
         expect(parseNginxTuning(p, JSON.stringify({ [key]: value }))).toBeUndefined();
         expect(() => p.throwIfAny()).toThrow(new RegExp(`webstack:nginx\\.${key}: got ${value}; [^\\n]*`));
         expect(() => p.throwIfAny()).toThrow(message);
+    });
+
+    test.each(NGINX_INT_RULES.map((r) => [r.key, r]))("docs/config.md states %s's default and range", (_k, r) => {
+        const docs = readFileSync(path.join(__dirname, "../../docs/config.md"), "utf8");
+        const row = docs.split("\n").find((l) => l.startsWith(`| \`${r.key}\``));
+        expect(row).toBeDefined();
+        const [, , def, rule] = row!.split("|").map((c) => c.trim());
+        expect(def.split(" ")[0]).toBe(String(DEFAULT_NGINX[r.key]));
+        expect(rule).toContain(`${r.min}–${r.max}`);
     });
 
     test("the new keys parse, defaulting to lib/defaults.ts", () => {

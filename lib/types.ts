@@ -152,6 +152,8 @@ export interface AwsConfig {
     readonly containerInsights: ContainerInsights;
     /** TLS at the load balancer with an ACM certificate (exclusive with webstack:tls). Default: none. */
     readonly certificate?: AwsCertificate;
+    /** Names nginx answers besides the load balancer's and aws.domain (a certificateArn's names, a CNAME). Default: none. */
+    readonly hostnames?: readonly string[];
     /** ECS Exec into every task (enableExecuteCommand, a task role with ssmmessages). Default false. */
     readonly exec: boolean;
     /** Email address subscribed to the alarm topic. Default: none (the topic exists, unsubscribed). */

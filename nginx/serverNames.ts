@@ -28,14 +28,15 @@ export function localServerNames(c: Pick<LocalStackConfig, "bindAddress" | "tls"
 }
 
 /**
- * aws: the load balancer's DNS name, the domain the stack points at it (aws.domain), and the TLS names; then
+ * aws: the load balancer's DNS name, the domain the stack points at it (aws.domain), aws.hostnames (e.g. the
+ * names of a certificateArn's certificate, which the program cannot read), and the TLS names; then
  * the loopback names, for requests from inside the task (its health check, ECS Exec). A browser sends those
  * only to a loopback address, never to the load balancer, so they open nothing to DNS rebinding.
  */
 export function awsServerNames(c: Pick<AwsStackConfig, "aws" | "tls">, loadBalancerDnsName: string): string[] {
     const domain = c.aws.certificate?.kind === "dns" ? [c.aws.certificate.domain] : [];
     const loopback = [...SELF_SIGNED_NAMES.dnsNames, ...SELF_SIGNED_NAMES.ipAddresses];
-    return unique([loadBalancerDnsName.toLowerCase(), ...domain, ...tlsServerNames(c.tls), ...loopback]);
+    return unique([loadBalancerDnsName.toLowerCase(), ...domain, ...(c.aws.hostnames ?? []), ...tlsServerNames(c.tls), ...loopback]);
 }
 
 function unique(names: readonly string[]): string[] {

@@ -28,6 +28,7 @@ const DOMAIN = { domain: "app.example.com", hostedZoneId: "Z0123456789ABC" };
 
 let plain: Evaluation;
 let byArn: Evaluation;
+let byArnNamed: Evaluation;
 let byDomain: Evaluation;
 let atNginx: Evaluation;
 let selfSigned: Evaluation;
@@ -38,6 +39,7 @@ beforeAll(async () => {
     pem = selfSignedPem("app.example.test");
     plain = await evaluate(REGION);
     byArn = await evaluate({ ...REGION, aws: { certificateArn: CERT_ARN } });
+    byArnNamed = await evaluate({ ...REGION, aws: { certificateArn: CERT_ARN, hostnames: ["app.example.com"] } });
     byDomain = await evaluate({ ...REGION, aws: DOMAIN });
     atNginx = await evaluate({ ...REGION, tls: { mode: "provided", certificate: pem.cert, key: pem.key } }, { secretKeys: ["tls"] });
     selfSigned = await evaluate({ ...REGION, tls: { mode: "self-signed" } });
@@ -180,6 +182,7 @@ describe("nginx config behind each listener", () => {
     test.each([
         ["no TLS", () => plain, []],
         ["ACM by ARN", () => byArn, []],
+        ["ACM by ARN with aws.hostnames", () => byArnNamed, ["app.example.com"]],
         ["aws.domain", () => byDomain, [DOMAIN.domain]],
         ["webstack:tls provided: the certificate's names", () => atNginx, ["app.example.test"]],
     ])("%s: nginx answers the NLB's DNS name, the stack's names and loopback, nothing else", (_l, ev, names) => {

@@ -7,6 +7,7 @@ import { awsListeners } from "../../lib/awsListeners";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
 import type { NginxTuning, TlsConfig } from "../../lib/types";
 import { Problems } from "../../lib/validate";
+import { parseAwsHostnames } from "../../lib/awsCertificate";
 import { NGINX_INT_RULES, parseNginxTuning } from "../../lib/nginxTuning";
 import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
 import { nextUpstreamTimeoutSec, normalizeServerNames, serverNameMap } from "../../nginx/edge";
@@ -173,6 +174,27 @@ describe("finding 7: only configured host names", () => {
         expect(localServerNames(c)).toEqual(names);
     });
 
+    test.each<[unknown, string[] | RegExp]>([
+        [undefined, []],
+        [
+            ["app.example.com", "*.example.com", "app.example.com"],
+            ["app.example.com", "*.example.com"],
+        ],
+        [["App.example.com"], /webstack:aws\.hostnames: got \["App\.example\.com"\]; must be lowercase DNS names/],
+        [["localhost"], /must be lowercase DNS names/],
+        ["app.example.com", /must be a list of at most 20 DNS names/],
+        [Array.from({ length: 21 }, (_, i) => `h${i}.example.com`), /at most 20/],
+    ])("webstack:aws.hostnames %j", (value, want) => {
+        const p = new Problems();
+        const got = parseAwsHostnames(p, value);
+        if (want instanceof RegExp) {
+            expect(got).toBeUndefined();
+            expect(() => p.throwIfAny()).toThrow(want);
+        } else {
+            expect([got, p.count]).toEqual([want, 0]);
+        }
+    });
+
     const tlsSelf: TlsConfig = { mode: "self-signed", hostnames: ["app.example.test"] };
     test.each<[string, Parameters<typeof awsServerNames>[0], string[]]>([
         ["the NLB name (and loopback, for the task itself)", { aws: {} as never }, [NLB, ...LOCAL_NAMES]],
@@ -182,6 +204,11 @@ describe("finding 7: only configured host names", () => {
             [NLB, "www.example.test", ...LOCAL_NAMES],
         ],
         ["an ACM certificate by ARN adds no name", { aws: { certificate: { kind: "arn", arn: "arn:x" } } as never }, [NLB, ...LOCAL_NAMES]],
+        [
+            "aws.hostnames (a certificateArn's names)",
+            { aws: { certificate: { kind: "arn", arn: "arn:x" }, hostnames: ["app.example.com", "*.example.com"] } as never },
+            [NLB, "app.example.com", "*.example.com", ...LOCAL_NAMES],
+        ],
         ["webstack:tls names", { aws: {} as never, tls: tlsSelf }, [NLB, "app.example.test", ...LOCAL_NAMES]],
     ])("aws: %s", (_l, c, names) => {
         expect(awsServerNames(c, NLB.toUpperCase())).toEqual(names);

@@ -59,8 +59,9 @@ describe("aws plan diffs", () => {
     test("weight 3 -> 5 of application1: a new nginx task definition, the nginx service updated in place, the dashboard's shares, nothing else", () => {
         const plan = planDiff(base, reweighted);
         expect(plan.steps).toEqual([
-            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
+            // The nginx task definition waits for the NLB's DNS name (nginx answers it), so it is declared after the dashboard.
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
+            { op: "replace", type: AWS.taskDefinition, name: "webstack-nginx", changedKeys: ["containerDefinitions"] },
             { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
         expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 69 });
@@ -74,8 +75,8 @@ describe("aws plan diffs", () => {
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);
         expect(formatPlan(plan)).toBe(
             [
-                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
                 "~ update aws:cloudwatch/dashboard:Dashboard webstack-dashboard [dashboardBody]",
+                "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions]",
                 "~ update aws:ecs/service:Service webstack-nginx [taskDefinition]",
                 "0 to create, 2 to update, 1 to replace, 0 to delete, 69 unchanged",
             ].join("\n"),

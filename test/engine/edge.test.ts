@@ -349,9 +349,7 @@ describeEngine("the edge on real nginx: host names, forwarded headers, config id
         expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
         expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(8);
         expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
-        expect(await logs(`${NETWORK}-nginx-limited`)).toMatch(
-            /limiting requests, excess: [\d.]+ by zone "webstack_req", client: [\d.]+/,
-        );
+        expect(await logs(`${NETWORK}-nginx-limited`)).toMatch(/limiting requests, excess: [\d.]+ by zone "webstack_req", client: [\d.]+/);
         const health = await Promise.all(Array.from({ length: 12 }, () => ask({ port, host: "localhost", path: "/nginx-healthz" })));
         expect(health.map((r) => r.status)).toEqual(health.map(() => 200));
     });

@@ -11,10 +11,11 @@ VERSION = os.environ["WEBSTACK_VERSION"]
 CONTAINER = socket.gethostname()
 
 app = Flask(__name__)
-# nginx is the only peer that can reach the app; trust its one hop of X-Forwarded-* so
-# request.remote_addr is the address nginx saw: the client on local Docker, but on AWS the NLB's
-# address unless the NLB preserves client IPs.
-app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+# nginx is the only peer that can reach the app, and it sets X-Forwarded-For (the client it saw, on aws
+# from the load balancer's PROXY header), -Proto and -Host (a configured host name) on every request,
+# replacing whatever a client sent (nginx/edge.ts). Only those three are trusted, one hop each; nginx
+# clears X-Forwarded-Port and -Prefix, and they are not trusted either (x_port=0, x_prefix=0).
+app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=0, x_prefix=0)
 
 
 def _identity_headers():

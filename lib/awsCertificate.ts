@@ -13,6 +13,33 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0
 /** Route 53 hosted zone ID as the API and console show it, without the /hostedzone/ prefix. */
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
+/** A lowercase DNS name; a leading "*." is allowed (nginx answers every name under it). */
+const HOSTNAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Most extra names webstack:aws.hostnames takes. */
+export const MAX_AWS_HOSTNAMES = 20;
+
+/**
+ * `webstack:aws.hostnames`: names besides the load balancer's DNS name and aws.domain that nginx answers,
+ * e.g. the names of a certificateArn's certificate, or a CNAME pointed at the load balancer. Default [].
+ */
+export function parseAwsHostnames(p: Problems, value: unknown): string[] | undefined {
+    const key = "webstack:aws.hostnames";
+    if (value === undefined) {
+        return [];
+    }
+    const fix = "write it as hostnames: [app.example.com], the names your DNS points at the load balancer";
+    if (!Array.isArray(value) || value.length > MAX_AWS_HOSTNAMES) {
+        p.add(key, value, `must be a list of at most ${MAX_AWS_HOSTNAMES} DNS names`, fix);
+        return undefined;
+    }
+    const bad = value.filter((h) => typeof h !== "string" || !HOSTNAME.test(h));
+    if (bad.length > 0) {
+        p.add(key, bad, "must be lowercase DNS names (a leading *. is allowed)", fix);
+        return undefined;
+    }
+    return [...new Set(value as string[])];
+}
+
 const EXAMPLE_ARN = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab`;
 
 /** The certificate settings of webstack:aws; undefined (and no problem) when none is set. */

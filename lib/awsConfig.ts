@@ -1,7 +1,7 @@
 // AWS-specific stack config: `webstack:aws` (an object) plus `aws:region`. Parsed only when
 // webstack:target is aws, with the same rules as lib/config.ts: every problem names the key, the bad
 // value and the fix, and nothing is declared while any problem remains.
-import { parseAwsCertificate } from "./awsCertificate";
+import { parseAwsCertificate, parseAwsHostnames } from "./awsCertificate";
 import { parseAutoscaling } from "./autoscaling";
 import { cidrProblem } from "./cidr";
 import { AUTOSCALING_LIMITS, AWS_DEFAULTS } from "./defaults";
@@ -24,6 +24,7 @@ export const AWS_KEYS = [
     "certificateArn",
     "domain",
     "hostedZoneId",
+    "hostnames",
     "exec",
     "alarmEmail",
     "serverErrorAlarmPercent",
@@ -156,6 +157,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
 
     const network = parseNetwork(p, obj);
     const certificate = parseAwsCertificate(p, obj, region);
+    const hostnames = parseAwsHostnames(p, obj.hostnames);
     const ops = parseOperations(p, obj);
 
     if (p.count !== before) {
@@ -172,6 +174,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         logRetentionDays: retention as number,
         containerInsights: insights!,
         ...(certificate ? { certificate } : {}),
+        ...(hostnames && hostnames.length > 0 ? { hostnames } : {}),
         ...ops!,
     };
 }

@@ -38,6 +38,17 @@ export const DEFAULT_NGINX: NginxTuning = {
     proxyConnectTimeoutSec: 1,
     failTimeoutSec: 2,
     proxyBuffering: true,
+    // Client limits (docs/config.md): nginx's own body size; header and body timeouts cut from nginx's
+    // 60 s, so a slow-sending client holds a connection 10 s, not a minute; rate and connection
+    // limits off until a stack asks for them.
+    clientMaxBodyMiB: 1,
+    clientHeaderTimeoutSec: 10,
+    clientBodyTimeoutSec: 10,
+    sendTimeoutSec: 30,
+    proxyReadTimeoutSec: 60,
+    rateLimitPerSec: 0,
+    rateLimitBurst: 20,
+    connLimitPerClient: 0,
 };
 
 /** `webstack:aws` defaults. */

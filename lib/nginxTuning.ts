@@ -16,6 +16,14 @@ export const NGINX_INT_RULES: readonly { key: IntKey; min: number; max: number; 
     { key: "accessLogFlushSec", min: 1, max: 60, meaning: "seconds" },
     { key: "proxyConnectTimeoutSec", min: 1, max: 60, meaning: "seconds" },
     { key: "failTimeoutSec", min: 1, max: 300, meaning: "seconds a failed replica is skipped" },
+    { key: "clientMaxBodyMiB", min: 1, max: 1024, meaning: "MiB, the largest request body" },
+    { key: "clientHeaderTimeoutSec", min: 1, max: 300, meaning: "seconds" },
+    { key: "clientBodyTimeoutSec", min: 1, max: 300, meaning: "seconds" },
+    { key: "sendTimeoutSec", min: 1, max: 600, meaning: "seconds" },
+    { key: "proxyReadTimeoutSec", min: 1, max: 3600, meaning: "seconds an app may take to answer" },
+    { key: "rateLimitPerSec", min: 0, max: 100000, meaning: "requests per second per client; 0 is off" },
+    { key: "rateLimitBurst", min: 0, max: 100000, meaning: "requests over the rate let through at once" },
+    { key: "connLimitPerClient", min: 0, max: 100000, meaning: "open connections per client; 0 is off" },
 ];
 
 const NGINX_KEYS = Object.keys(DEFAULT_NGINX);

@@ -82,6 +82,22 @@ export interface NginxTuning {
     readonly failTimeoutSec: number;
     /** `proxy_buffering`. Default true. */
     readonly proxyBuffering: boolean;
+    /** Largest request body, MiB (`client_max_body_size`). Default 1. */
+    readonly clientMaxBodyMiB: number;
+    /** Longest a client may take to send the request head, seconds. Default 10. */
+    readonly clientHeaderTimeoutSec: number;
+    /** Longest pause between two reads of a request body, seconds. Default 10. */
+    readonly clientBodyTimeoutSec: number;
+    /** Longest pause between two writes of a response to the client, seconds. Default 30. */
+    readonly sendTimeoutSec: number;
+    /** Longest wait for an app's response (between two reads), seconds; a timed-out request is never re-sent. Default 60. */
+    readonly proxyReadTimeoutSec: number;
+    /** Requests per second per client address (`limit_req`); 0 is off. Default 0. */
+    readonly rateLimitPerSec: number;
+    /** Requests over the rate a client may send at once before 429 (`burst`, with rateLimitPerSec). Default 20. */
+    readonly rateLimitBurst: number;
+    /** Open connections per client address (`limit_conn`); 0 is off. Default 0. */
+    readonly connLimitPerClient: number;
 }
 
 /** CPU architecture of the images and of the Fargate tasks that run them. */
@@ -136,6 +152,8 @@ export interface AwsConfig {
     readonly containerInsights: ContainerInsights;
     /** TLS at the load balancer with an ACM certificate (exclusive with webstack:tls). Default: none. */
     readonly certificate?: AwsCertificate;
+    /** Names nginx answers besides the load balancer's and aws.domain (a certificateArn's names, a CNAME). Default: none. */
+    readonly hostnames?: readonly string[];
     /** ECS Exec into every task (enableExecuteCommand, a task role with ssmmessages). Default false. */
     readonly exec: boolean;
     /** Email address subscribed to the alarm topic. Default: none (the topic exists, unsubscribed). */

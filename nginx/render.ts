@@ -4,6 +4,17 @@ import { createHash } from "crypto";
 import type { NginxTuning, ServiceSpec } from "../lib/types";
 import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT, NGINX_RUN_CONF, NGINX_TMPFS } from "../lib/runtime";
 import { CLIENT_LOG_SUFFIX, ClientAddressArgs, realIpDirectives } from "./realIp";
+import {
+    SERVER_NAME_VAR,
+    clientLimitDirectives,
+    clientLimitLocation,
+    forwardedHeaders,
+    hostCheck,
+    nextUpstreamTimeoutSec,
+    retryLocationName,
+    retryLocations,
+    serverNameMap,
+} from "./edge";
 import { NginxListener, tlsHttpDirectives, tlsServerDirectives } from "./tls";
 
 export type { NginxListener } from "./tls";
@@ -27,6 +38,8 @@ export interface RenderNginxArgs {
     readonly services: readonly Pick<ServiceSpec, "name" | "weight" | "backup">[];
     /** nginx tuning. */
     readonly tuning: NginxTuning;
+    /** Host names answered (a leading "*." allowed); any other Host gets 421, and redirects name one of these. */
+    readonly serverNames: readonly string[];
     /** DNS suffix appended to each service name (the Cloud Map namespace, e.g. ".webstack-aws.local"). Default "" (Docker alias). */
     readonly domainSuffix?: string;
     /** `resolver` addresses. Default: the placeholder filled at container start from /etc/resolv.conf. */
@@ -70,9 +83,6 @@ export const JSON_LOG_FORMAT =
 /** The upstream block's name; also the `zone` name shared by nginx workers. */
 export const UPSTREAM_NAME = "webstack_app";
 
-/** Named location that re-sends an idempotent request nginx itself failed with 502 or 504 (see below). */
-export const RETRY_LOCATION = "@webstack_retry";
-
 /** Response header naming the config that answered (8 hex digits of sha256 of the rest of the text). */
 export const CONFIG_ID_HEADER = "X-Webstack-Config";
 const CONFIG_ID_SLOT = "@CONFIG_ID@";
@@ -112,7 +122,8 @@ export function renderServerLine(peer: UpstreamPeer, tuning: Pick<NginxTuning, "
 
 export function renderNginxConfig(args: RenderNginxArgs): string {
     const text = renderWithSlot(args);
-    return text.replace(CONFIG_ID_SLOT, createHash("sha256").update(text).digest("hex").slice(0, 8));
+    // Every server block carries the slot: replace them all (a string pattern would replace only the first).
+    return text.split(CONFIG_ID_SLOT).join(createHash("sha256").update(text).digest("hex").slice(0, 8));
 }
 
 function renderWithSlot(args: RenderNginxArgs): string {
@@ -158,6 +169,10 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "    keepalive_min_timeout 2s;",
         "    # Temp files on the tmpfs (the root filesystem is read-only), the same path on every base image.",
         ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((k) => `    ${k}_temp_path ${NGINX_TEMP_DIR}/${k}_temp;`),
+        "",
+        ...clientLimitDirectives(t),
+        "",
+        ...serverNameMap(args.serverNames),
         "",
         json
             ? `    log_format upstreamjson escape=json '${JSON_LOG_FORMAT}';`
@@ -241,9 +256,11 @@ function serverBlock(
             "",
             ...health,
             "",
-            "        # TLS is on: plain http only says where to go. $host drops any port the client sent.",
+            "        # TLS is on: plain http only says where to go: a configured name, never the client's Host.",
             "        location / {",
-            `            return 301 https://$host${port}$request_uri;`,
+            ...hostCheck(),
+            ...clientLimitLocation(t),
+            `            return 301 https://${SERVER_NAME_VAR}${port}$request_uri;`,
             "        }",
             "    }",
         ];
@@ -258,37 +275,32 @@ function serverBlock(
         "        # Settings shared by the first dispatch and the re-dispatch below.",
         "        proxy_http_version 1.1;",
         '        proxy_set_header Connection "";',
-        "        proxy_set_header Host $host;",
-        "        proxy_set_header X-Real-IP $remote_addr;",
-        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        "        # The scheme the client used, also where a load balancer terminated TLS in front of nginx.",
-        `        proxy_set_header X-Forwarded-Proto ${kind};`,
+        ...forwardedHeaders(kind),
         `        proxy_buffering ${t.proxyBuffering ? "on" : "off"};`,
         `        proxy_connect_timeout ${t.proxyConnectTimeoutSec}s;`,
+        `        proxy_read_timeout ${t.proxyReadTimeoutSec}s;`,
         "        # Passive failover: a replica that refuses, resets or times out is skipped and the",
         "        # request (idempotent ones only, as nginx does by default) goes to the next peer; the",
-        "        # number of tries is bounded by the peers and the timeout, not by a fixed count.",
+        "        # number of tries is bounded by the peers and the timeout, not by a fixed count. The",
+        "        # timeout is at most the read timeout, so a read timeout is never passed on (nginx/edge.ts).",
         "        proxy_next_upstream error timeout;",
         "        proxy_next_upstream_tries 0;",
-        "        proxy_next_upstream_timeout 10s;",
+        `        proxy_next_upstream_timeout ${nextUpstreamTimeoutSec(t)}s;`,
         "",
         "        location / {",
+        ...hostCheck(),
+        ...clientLimitLocation(t),
         `            proxy_pass http://${UPSTREAM_NAME};`,
         "            # A request snapshots the upstream's peer set when it starts. When `resolve` changes",
         "            # that set (a replica started or stopped) while a try is failing, nginx refuses to",
         '            # try another peer from the stale snapshot and answers 502 "no live upstreams" (or',
         "            # 504 when that try was a connect timeout to an address that has vanished). One",
-        "            # re-dispatch of nginx's own 502/504 starts over with the current peer set.",
-        `            error_page 502 504 = ${RETRY_LOCATION};`,
+        "            # re-dispatch of nginx's own 502/504 starts over with the current peer set, but only",
+        "            # for an idempotent request no app received a byte of: never after a read timeout.",
+        `            error_page 502 = ${retryLocationName(502)};`,
+        `            error_page 504 = ${retryLocationName(504)};`,
         "        }",
-        "",
-        `        location ${RETRY_LOCATION} {`,
-        "            # Only requests that are safe to send twice; others keep nginx's error.",
-        "            if ($request_method !~ ^(GET|HEAD|OPTIONS)$) {",
-        "                return 502;",
-        "            }",
-        `            proxy_pass http://${UPSTREAM_NAME};`,
-        "        }",
+        ...retryLocations(UPSTREAM_NAME),
         "    }",
     ];
 }

@@ -10,6 +10,7 @@ import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
 import type { AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
+import { awsServerNames } from "../../nginx/serverNames";
 import { appSources, ecrRepositoryArn, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
 import { TlsCertificate } from "../tlsCertificate";
@@ -340,12 +341,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
         const certificateSha256: pulumi.Output<string | undefined> = nginxTls
             ? nginxTls.certificatePem.apply((pem) => createHash("sha256").update(pem).digest("hex"))
             : pulumi.output(undefined);
-        const nginxConfig = certificateSha256.apply((sha) =>
+        // nginx answers only the NLB's DNS name and the stack's own names: the config waits for the NLB
+        // (no cycle: the nginx service already starts after the NLB's listeners).
+        const nginxConfig = pulumi.all([certificateSha256, lb.dnsName]).apply(([sha, nlbDnsName]) =>
             // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
             // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
             renderNginxConfig({
                 services: c.services,
                 tuning: c.nginx,
+                serverNames: awsServerNames(c, nlbDnsName),
                 domainSuffix: `.${cluster.namespaceName}`,
                 listeners: plan.nginx,
                 ...(plan.redirectToHttpsPort !== undefined

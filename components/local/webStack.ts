@@ -4,6 +4,7 @@ import type { LocalStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
 import { NginxListener, PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";
+import { localServerNames } from "../../nginx/serverNames";
 import { TlsCertificate } from "../tlsCertificate";
 import { appSources, sourceSlug } from "../appSources";
 import { BuiltImage } from "../builtImage";
@@ -87,6 +88,7 @@ export class LocalWebStack extends pulumi.ComponentResource {
                 config: renderNginxConfig({
                     services: c.services,
                     tuning: c.nginx,
+                    serverNames: localServerNames(c),
                     ...(c.tls ? { listeners: LOCAL_TLS_LISTENERS, redirectToHttpsPort: c.httpsPort, hstsMaxAgeSec: c.hstsMaxAgeSec } : {}),
                 }),
                 ...(certificate ? { tls: { certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem } } : {}),

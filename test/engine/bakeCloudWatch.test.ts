@@ -105,6 +105,7 @@ async function capture(canaryImage: string, canaryVersion: string): Promise<Capt
             { name: "canary", weight: 1 },
         ],
         tuning: DEFAULT_NGINX,
+        serverNames: ["localhost", "127.0.0.1"],
         logFormat: "json",
     });
     const nginx = `${NETWORK}-nginx`;

@@ -462,7 +462,9 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
     });
     test("client address: a PROXY v2 header on the load-balancer port shows its source on the page and in nginx's log", async () => {
         const since = Math.floor(Date.now() / 1000) - 1;
-        const viaNlb = await Promise.all(proxyPorts.map((p) => rawRequest(p, "GET / HTTP/1.0\r\nHost: example\r\n\r\n", "203.0.113.7")));
+        // nginx answers only the stack's names (nginx/serverNames.ts): here the load balancer's DNS name.
+        const host = nlbDnsName(ev);
+        const viaNlb = await Promise.all(proxyPorts.map((p) => rawRequest(p, `GET / HTTP/1.0\r\nHost: ${host}\r\n\r\n`, "203.0.113.7")));
         for (const reply of viaNlb) {
             expect(reply).toMatch(/^HTTP\/1\.1 200 /);
             expect(reply).toContain("<p>client 203.0.113.7 via http</p>");
@@ -490,7 +492,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         const replies = await sendRequests(nginxUrls[0], 300, 4);
         // Two answers nginx makes itself, with no service: a 404 from the app has one; an HTTP/2.0 request line on
         // an HTTP/1 port gets nginx's own 5xx (505), which only the stack-wide 5xx filter may count.
-        const unsupported = await rawRequest(proxyPorts[0], "GET / HTTP/2.0\r\nHost: example\r\n\r\n", "203.0.113.7");
+        const unsupported = await rawRequest(proxyPorts[0], `GET / HTTP/2.0\r\nHost: ${nlbDnsName(ev)}\r\n\r\n`, "203.0.113.7");
         await sleep(1500); // the access log is buffered with flush=1s
         const nginx0 = containers.get("nginx")![0];
         const lines = (await logs(nginx0, since)).split("\n").filter((l) => l.startsWith("{"));
@@ -638,7 +640,7 @@ describeEngine("ECS task definitions with an ACM certificate: the scheme crosses
     test("PROXY v2 on 8082 (the TLS listener's port): the app gets X-Forwarded-Proto https and says 'via https'; HSTS is sent", async () => {
         const reply = await rawRequest(
             hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!,
-            "GET / HTTP/1.0\r\nHost: app.example.com\r\n\r\n",
+            `GET / HTTP/1.0\r\nHost: ${nlbDnsName(ev)}\r\n\r\n`,
             "203.0.113.9",
         );
         expect(reply).toMatch(/^HTTP\/1\.1 200 /);
@@ -648,16 +650,19 @@ describeEngine("ECS task definitions with an ACM certificate: the scheme crosses
 
     test("PROXY v2 on 8081 (port 80's): 301 to https://<host>/... without a port; nginx's health path still answers 200", async () => {
         const port = hostPort.get(NGINX_PROXY_PROTOCOL_PORT)!;
-        const reply = await rawRequest(port, "GET /a/b?c=1 HTTP/1.0\r\nHost: app.example.com\r\n\r\n", "203.0.113.9");
+        // With a certificate by ARN the stack's only name is the load balancer's (nginx/serverNames.ts).
+        const reply = await rawRequest(port, `GET /a/b?c=1 HTTP/1.0\r\nHost: ${nlbDnsName(ev)}\r\n\r\n`, "203.0.113.9");
         expect(reply).toMatch(/^HTTP\/1\.1 301 /);
-        expect(reply).toMatch(/^Location: https:\/\/app\.example\.com\/a\/b\?c=1\r$/m);
+        expect(reply).toContain(`\r\nLocation: https://${nlbDnsName(ev)}/a/b?c=1\r\n`);
+        // Any other Host is refused, with no Location (issue 18, finding 7).
+        expect(await rawRequest(port, "GET / HTTP/1.0\r\nHost: evil.example\r\n\r\n", "203.0.113.9")).toMatch(/^HTTP\/1\.1 421 /);
         expect(await rawRequest(port, "GET /nginx-healthz HTTP/1.0\r\n\r\n", "local")).toMatch(/^HTTP\/1\.1 200 /);
     });
 
     // The TLS listener's ALPN (HTTP2Preferred) lets a client choose h2, and the NLB then passes h2 frames in
     // clear text to 8082: nginx must answer both HTTP/1.1 (above) and h2 with prior knowledge there.
     test("PROXY v2 then h2 in clear text on 8082 (what the NLB passes on after ALPN chose h2) is answered", async () => {
-        const reply = await h2cRequest(hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!, "203.0.113.9");
+        const reply = await h2cRequest(hostPort.get(NGINX_PROXY_TLS_TERMINATED_PORT)!, "203.0.113.9", nlbDnsName(ev));
         expect(reply.status).toBe(200);
         expect(reply.body).toContain("via https");
     });
@@ -765,9 +770,14 @@ async function tlsRequest(
 }
 
 /** GET / as HTTP/2 in clear text (prior knowledge) after a PROXY v2 header. */
-async function h2cRequest(port: number, source: string): Promise<{ status: number; body: string }> {
+async function h2cRequest(port: number, source: string, host: string): Promise<{ status: number; body: string }> {
     const socket = await proxiedSocket(port, source);
-    return h2Get("http://app.example.com", () => socket);
+    return h2Get(`http://${host}`, () => socket);
+}
+
+/** The load balancer's DNS name as the mocks give it: the one name nginx answers on a stack without a domain. */
+function nlbDnsName(ev: Evaluation): string {
+    return String(ev.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!.state.dnsName);
 }
 
 function h2Get(authority: string, connection: () => net.Socket | tls.TLSSocket): Promise<{ status: number; body: string }> {

@@ -32,7 +32,7 @@ const vpc = (extra: Record<string, unknown>) =>
         },
     });
 const KEYS =
-    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, exec, alarmEmail, serverErrorAlarmPercent";
+    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, hostnames, exec, alarmEmail, serverErrorAlarmPercent";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 /** An ACM certificate ARN in a region. */

@@ -104,6 +104,7 @@ describe("the nginx config each plan renders", () => {
         return renderNginxConfig({
             services: DEFAULT_SERVICES,
             tuning: DEFAULT_NGINX,
+            serverNames: ["webstack-lb.elb.us-east-1.amazonaws.com"],
             listeners: plan.nginx,
             ...(plan.redirectToHttpsPort ? { redirectToHttpsPort: plan.redirectToHttpsPort } : {}),
             clientAddress: { trustedCidrs: ["10.0.0.0/16"] },
@@ -122,7 +123,7 @@ describe("the nginx config each plan renders", () => {
     });
 
     test("load-balancer: 80's port answers 301 to https without a port in Location", () => {
-        expect(block(render("load-balancer (certificateArn)"), 8081)).toMatch(/return 301 https:\/\/\$host\$request_uri;/);
+        expect(block(render("load-balancer (certificateArn)"), 8081)).toMatch(/return 301 https:\/\/\$webstack_server_name\$request_uri;/);
     });
 
     test("nginx: 8444 takes PROXY v2 then TLS", () => {

@@ -28,6 +28,7 @@ const DOMAIN = { domain: "app.example.com", hostedZoneId: "Z0123456789ABC" };
 
 let plain: Evaluation;
 let byArn: Evaluation;
+let byArnNamed: Evaluation;
 let byDomain: Evaluation;
 let atNginx: Evaluation;
 let selfSigned: Evaluation;
@@ -38,6 +39,7 @@ beforeAll(async () => {
     pem = selfSignedPem("app.example.test");
     plain = await evaluate(REGION);
     byArn = await evaluate({ ...REGION, aws: { certificateArn: CERT_ARN } });
+    byArnNamed = await evaluate({ ...REGION, aws: { certificateArn: CERT_ARN, hostnames: ["app.example.com"] } });
     byDomain = await evaluate({ ...REGION, aws: DOMAIN });
     atNginx = await evaluate({ ...REGION, tls: { mode: "provided", certificate: pem.cert, key: pem.key } }, { secretKeys: ["tls"] });
     selfSigned = await evaluate({ ...REGION, tls: { mode: "self-signed" } });
@@ -163,7 +165,7 @@ describe("nginx config behind each listener", () => {
         const conf = nginxConf(byArn);
         expect(conf).toMatch(new RegExp(`listen ${NGINX_PROXY_TLS_TERMINATED_PORT} proxy_protocol deferred;`));
         expect(conf).toContain("proxy_set_header X-Forwarded-Proto https;");
-        expect(conf).toContain("return 301 https://$host$request_uri;");
+        expect(conf).toContain("return 301 https://$webstack_server_name$request_uri;");
         expect(conf).toContain(`add_header Strict-Transport-Security "max-age=${HSTS_DEFAULT_MAX_AGE_SEC}" always;`);
     });
 
@@ -175,6 +177,25 @@ describe("nginx config behind each listener", () => {
 
     test("without TLS nothing redirects", () => {
         expect(nginxConf(plain)).not.toContain("return 301");
+    });
+
+    // issue 18, finding 7: the load balancer's DNS name reaches the rendered config (an output known at deploy).
+    test.each([
+        ["no TLS", () => plain, []],
+        ["ACM by ARN", () => byArn, []],
+        ["ACM by ARN with aws.hostnames", () => byArnNamed, ["app.example.com"]],
+        ["aws.domain", () => byDomain, [DOMAIN.domain]],
+        ["webstack:tls provided: the certificate's names", () => atNginx, ["app.example.test"]],
+    ])("%s: nginx answers the NLB's DNS name, the stack's names and loopback, nothing else", (_l, ev, names) => {
+        const map = /map \$host \$webstack_server_name \{\n {8}hostnames;\n {8}default "";\n((?: {8}\S+ \S+;\n)+) {4}\}/.exec(
+            nginxConf(ev()),
+        );
+        expect(map).not.toBeNull();
+        const served = map![1]
+            .trim()
+            .split("\n")
+            .map((l) => l.trim().split(" ")[0]);
+        expect(served).toEqual([nlb(ev()).state.dnsName, ...names, "localhost", "127.0.0.1"]);
     });
 });
 

@@ -126,7 +126,7 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "typo in nginx tuning",
         { nginx: JSON.stringify({ workerConections: 10 }) },
-        "webstack:nginx.workerConections: got 10; unknown key (did you mean 'workerConnections'?); known keys are workerProcesses, workerConnections, upstreamKeepalive, upstreamKeepaliveTimeoutSec, resolverValidSec, accessLogBufferKiB, accessLogFlushSec, proxyConnectTimeoutSec, failTimeoutSec, proxyBuffering. Fix: rename or remove 'workerConections' in Pulumi.<stack>.yaml",
+        "webstack:nginx.workerConections: got 10; unknown key (did you mean 'workerConnections'?); known keys are workerProcesses, workerConnections, upstreamKeepalive, upstreamKeepaliveTimeoutSec, resolverValidSec, accessLogBufferKiB, accessLogFlushSec, proxyConnectTimeoutSec, failTimeoutSec, proxyBuffering, clientMaxBodyMiB, clientHeaderTimeoutSec, clientBodyTimeoutSec, sendTimeoutSec, proxyReadTimeoutSec, rateLimitPerSec, rateLimitBurst, connLimitPerClient. Fix: rename or remove 'workerConections' in Pulumi.<stack>.yaml",
     ],
     [
         "aws settings on a local stack",

@@ -158,7 +158,9 @@ describe("default config: the article's stack", () => {
         expect(nginx.inputs.mounts).toEqual([
             { type: "volume", source: "webstack-dev-nginx-config", target: NGINX_CONF_DIR, readOnly: true },
         ]);
-        expect(configOf(def)).toBe(renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX }));
+        expect(configOf(def)).toBe(
+            renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost", "127.0.0.1"] }),
+        );
         expect(nginx.deleteBeforeReplace).toBe(true);
     });
 

@@ -12,6 +12,7 @@ test("the PROXY protocol listener and real_ip follow the plain listener, in the 
     const conf = renderNginxConfig({
         services: DEFAULT_SERVICES,
         tuning: DEFAULT_NGINX,
+        serverNames: ["webstack-lb.elb.us-east-1.amazonaws.com"],
         listeners: [PLAIN_LISTENER, { port: 8081, tls: false, proxyProtocol: true, scheme: "http" }],
         clientAddress: { trustedCidrs: ["10.0.0.0/16"] },
     });

@@ -4,8 +4,9 @@ import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
 import type { NginxTuning } from "../../lib/types";
 import { RESOLVERS_PLACEHOLDER, configIdOf, renderNginxConfig } from "../../nginx/render";
 
+const NAMES = ["localhost", "127.0.0.1"];
 const render = (tuning: Partial<NginxTuning> = {}, extra: { domainSuffix?: string; resolvers?: string } = {}) =>
-    renderNginxConfig({ services: DEFAULT_SERVICES, tuning: { ...DEFAULT_NGINX, ...tuning }, ...extra });
+    renderNginxConfig({ services: DEFAULT_SERVICES, tuning: { ...DEFAULT_NGINX, ...tuning }, serverNames: NAMES, ...extra });
 
 describe("renderNginxConfig", () => {
     test("the default config (snapshot of rendered text)", () => {
@@ -40,23 +41,22 @@ describe("renderNginxConfig", () => {
         ["buffered access log", {}, {}, /^ {4}access_log \/dev\/stdout upstreamlog buffer=64k flush=1s;$/m],
         ["unbuffered access log", { accessLogBufferKiB: 0 }, {}, /^ {4}access_log \/dev\/stdout upstreamlog;$/m],
         ["upstream keepalive", {}, {}, /^ {8}keepalive 32;\n {8}keepalive_timeout 60s;$/m],
-        ["forwarded-for header", {}, {}, /^ {8}proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;$/m],
+        [
+            "forwarded-for header: the client nginx saw, replacing the client's",
+            {},
+            {},
+            /^ {8}proxy_set_header X-Forwarded-For \$remote_addr;$/m,
+        ],
         ["forwarded-proto header: the scheme the client used", {}, {}, /^ {8}proxy_set_header X-Forwarded-Proto http;$/m],
-        ["host header", {}, {}, /^ {8}proxy_set_header Host \$host;$/m],
+        ["host header: the configured name the request matched", {}, {}, /^ {8}proxy_set_header Host \$webstack_server_name;$/m],
         ["keep-alive needs HTTP/1.1 and no Connection header", {}, {}, /proxy_http_version 1\.1;\n {8}proxy_set_header Connection "";/],
         ["passive failover", {}, {}, /^ {8}proxy_next_upstream error timeout;$/m],
         ["tries bounded by the peers and the timeout, not a count", {}, {}, /^ {8}proxy_next_upstream_tries 0;$/m],
         [
-            "nginx's own 502/504 (stale peer set after a resolve) is re-dispatched once",
+            "nginx's own 502/504 (stale peer set after a resolve) goes to a re-dispatch location of its own status",
             {},
             {},
-            /location \/ \{\n {12}proxy_pass http:\/\/webstack_app;\n(?: {12}#.*\n)+ {12}error_page 502 504 = @webstack_retry;\n {8}\}/,
-        ],
-        [
-            "only idempotent requests are re-dispatched",
-            {},
-            {},
-            /location @webstack_retry \{\n(?: {12}#.*\n)* {12}if \(\$request_method !~ \^\(GET\|HEAD\|OPTIONS\)\$\) \{\n {16}return 502;\n {12}\}\n {12}proxy_pass http:\/\/webstack_app;/,
+            /location \/ \{\n(?:.*\n)*? {12}proxy_pass http:\/\/webstack_app;\n(?: {12}#.*\n)+ {12}error_page 502 = @webstack_retry_502;\n {12}error_page 504 = @webstack_retry_504;\n {8}\}/,
         ],
         ["the config id on every response", {}, {}, /^ {8}add_header X-Webstack-Config "[0-9a-f]{8}" always;$/m],
         ["short connect timeout", { proxyConnectTimeoutSec: 2 }, {}, /^ {8}proxy_connect_timeout 2s;$/m],
@@ -97,12 +97,12 @@ describe("renderNginxConfig", () => {
 
     test("replicas do not change the config (names and weights only)", () => {
         const scaled = DEFAULT_SERVICES.map((s) => ({ ...s, replicas: s.replicas + 3, workers: 9 }));
-        expect(renderNginxConfig({ services: scaled, tuning: DEFAULT_NGINX })).toBe(render());
+        expect(renderNginxConfig({ services: scaled, tuning: DEFAULT_NGINX, serverNames: NAMES })).toBe(render());
     });
 
     test("a service with 0 replicas keeps its server line (resolve tolerates a name with no address)", () => {
         const services = [DEFAULT_SERVICES[0], { ...DEFAULT_SERVICES[1], replicas: 0 }];
-        expect(renderNginxConfig({ services, tuning: DEFAULT_NGINX })).toContain(
+        expect(renderNginxConfig({ services, tuning: DEFAULT_NGINX, serverNames: NAMES })).toContain(
             "server application2:8000 weight=1 max_fails=1 fail_timeout=2s resolve;",
         );
     });
@@ -122,6 +122,7 @@ describe("renderNginxConfig", () => {
         const reweighted = renderNginxConfig({
             services: [{ ...DEFAULT_SERVICES[0], weight: 2 }, DEFAULT_SERVICES[1]],
             tuning: DEFAULT_NGINX,
+            serverNames: NAMES,
         });
         expect(configIdOf(reweighted)).not.toBe(configIdOf(render()));
         expect(() => configIdOf("http {}")).toThrow(/no config id/);

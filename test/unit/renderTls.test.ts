@@ -9,12 +9,13 @@ const local = (extra: Partial<RenderNginxArgs> = {}) =>
     renderNginxConfig({
         services: DEFAULT_SERVICES,
         tuning: DEFAULT_NGINX,
+        serverNames: ["localhost", "127.0.0.1"],
         listeners: [PLAIN_LISTENER, HTTPS],
         redirectToHttpsPort: 8443,
         certificateSha256: "ab".repeat(32),
         ...extra,
     });
-const off = () => renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX });
+const off = () => renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost"] });
 /** The server block that has `listen <port>`. */
 const block = (conf: string, port: number) => {
     const blocks = conf.split("\n    server {\n").slice(1);
@@ -39,9 +40,13 @@ test.each([
     [
         "plain http redirects to the https port, keeping path and query",
         () => block(local(), 8080),
-        /^ {12}return 301 https:\/\/\$host:8443\$request_uri;$/m,
+        /^ {12}return 301 https:\/\/\$webstack_server_name:8443\$request_uri;$/m,
     ],
-    ["443 is left out of Location", () => block(local({ redirectToHttpsPort: 443 }), 8080), /return 301 https:\/\/\$host\$request_uri;/],
+    [
+        "443 is left out of Location",
+        () => block(local({ redirectToHttpsPort: 443 }), 8080),
+        /return 301 https:\/\/\$webstack_server_name\$request_uri;/,
+    ],
     [
         "nginx's health path is answered on plain http, not redirected",
         () => block(local(), 8080),
@@ -59,6 +64,7 @@ test.each([
                 renderNginxConfig({
                     services: DEFAULT_SERVICES,
                     tuning: DEFAULT_NGINX,
+                    serverNames: ["webstack-lb.elb.us-east-1.amazonaws.com"],
                     listeners: [
                         PLAIN_LISTENER,
                         { port: NGINX_PROXY_TLS_TERMINATED_PORT, tls: false, proxyProtocol: true, scheme: "https" },
@@ -89,5 +95,7 @@ test("a new certificate is a new config (nginx reloads it)", () => {
 });
 
 test("no listener is refused", () => {
-    expect(() => renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, listeners: [] })).toThrow(/at least one listener/);
+    expect(() =>
+        renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost"], listeners: [] }),
+    ).toThrow(/at least one listener/);
 });

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { RolloutState } from "./state";
+import { parseRolloutFile } from "./stateCheck";
 import type { BakeLimits } from "./watch";
 
 export interface RolloutFile {
@@ -23,6 +24,7 @@ export function saveRolloutFile(file: string, content: RolloutFile): void {
     renameSync(`${file}.tmp`, file);
 }
 
-export function loadRolloutFile(file: string): RolloutFile | undefined {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RolloutFile) : undefined;
+/** The state file (of `stack`, if given), every field checked (rollout/stateCheck.ts); undefined when there is none. */
+export function loadRolloutFile(file: string, stack?: string): RolloutFile | undefined {
+    return existsSync(file) ? parseRolloutFile(file, readFileSync(file, "utf8"), stack) : undefined;
 }

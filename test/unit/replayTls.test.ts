@@ -2,7 +2,7 @@
 // hashicorp/terraform-provider-tls (bridged by pulumi-tls 5.x) internal/provider/resource_private_key.go,
 // resource_self_signed_cert.go and common_cert.go (schema: RequiresReplace on every input but
 // early_renewal_hours; Create computes the PEMs; Delete is a no-op). Uploads: kreuzwerker
-// resource_docker_container_funcs.go (one tar entry at "/", mode 0644). Secrets: Pulumi's wire marker.
+// resource_docker_container_funcs.go (one tar entry at "/", mode `permissions` or 0644). Secrets: Pulumi's wire marker.
 import { execFileSync } from "child_process";
 import { declared } from "../support/declared";
 import { X509Certificate, createPrivateKey } from "crypto";

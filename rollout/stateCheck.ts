@@ -2,7 +2,15 @@
 // cut short), and --resume acts on it: a step it applies, a bake it judges with its limits. So every field is checked
 // before use, and an error names the file, the field, the value and the fix, never a bare SyntaxError or TypeError.
 import type { RolloutState, RolloutStatus, StepStatus } from "./state";
-import type { RolloutFile } from "./stateFile";
+import type { BakeLimits } from "./watch";
+
+/** What .webstack/rollout-<stack>.json holds (rollout/stateFile.ts reads and writes it). */
+export interface RolloutFile {
+    readonly state: RolloutState;
+    /** Bake time per step, in seconds. */
+    readonly bakeSec: number;
+    readonly limits: BakeLimits;
+}
 
 /** Ranges of the rollout's numbers, shared by the CLI flags (rollout/cli.ts) and the state file. */
 export const ROLLOUT_RANGES = {

@@ -2,16 +2,9 @@
 // an interrupted rollout can be resumed or rolled back with the limits it started with.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import * as path from "path";
-import type { RolloutState } from "./state";
-import { parseRolloutFile } from "./stateCheck";
-import type { BakeLimits } from "./watch";
+import { RolloutFile, parseRolloutFile } from "./stateCheck";
 
-export interface RolloutFile {
-    readonly state: RolloutState;
-    /** Bake time per step, in seconds. */
-    readonly bakeSec: number;
-    readonly limits: BakeLimits;
-}
+export type { RolloutFile } from "./stateCheck";
 
 export function rolloutFilePath(root: string, stack: string): string {
     return path.join(root, ".webstack", `rollout-${stack}.json`);

@@ -27,6 +27,7 @@ import {
     summarizeOpen,
 } from "./stats";
 import { WrkResult, runWrk } from "./wrk";
+import { UsageError, numberFlag, parseCli, stackFlag } from "../lib/cliArgs";
 
 export interface LoadSettings {
     /** Rounds; every round runs each configuration once per load (order rotates). */
@@ -92,38 +93,35 @@ const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--rounds N] [--clo
 
 /** Parses argv (without node and script); throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
-    let o: BenchOptions = argv.includes("--quick") ? QUICK : FULL;
-    const int = (flag: string, v: string | undefined, min: number, max: number): number => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min || n > max) {
-            throw new Error(`${flag} must be an integer ${min}..${max}, got ${JSON.stringify(v)}\n${USAGE}`);
+    // lib/cliArgs.ts: strict (unknown flags, missing or empty values are errors), like every CLI here.
+    const str = { type: "string" } as const;
+    const flags = {
+        quick: { type: "boolean" },
+        out: str,
+        rounds: str,
+        closed: str,
+        open: str,
+        "port-base": str,
+        stack: str,
+        render: str,
+    } as const;
+    const { values: v } = parseCli(argv, flags, USAGE);
+    let o: BenchOptions = v.quick ? QUICK : FULL;
+    const int = (flag: string, text: string, min: number, max: number) => numberFlag(flag, text, { min, max, integer: true }, USAGE);
+    if (v.out !== undefined) o = { ...o, outDir: path.resolve(v.out) };
+    if (v.rounds !== undefined) o = { ...o, load: { ...o.load, rounds: int("--rounds", v.rounds, 1, 20) } };
+    if (v.closed !== undefined) o = { ...o, load: { ...o.load, closedSec: int("--closed", v.closed, 1, 600) } };
+    if (v.open !== undefined) o = { ...o, load: { ...o.load, openSec: int("--open", v.open, 1, 600) } };
+    // Ports base+1..base+6 stay inside the bench range 18100-18199.
+    if (v["port-base"] !== undefined) o = { ...o, portBase: int("--port-base", v["port-base"], 18100, 18190) };
+    if (v.stack !== undefined) {
+        // Stricter than a stack name: it prefixes Docker names of several stacks.
+        if (!/^[a-z][a-z0-9-]{0,20}$/.test(stackFlag(v.stack, USAGE))) {
+            throw new UsageError(`--stack '${v.stack}' must be 1-21 lowercase letters, digits or '-', starting with a letter`, USAGE);
         }
-        return n;
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, v] = [argv[i], argv[i + 1]];
-        if (flag === "--quick") {
-            continue;
-        } else if (flag === "--out") {
-            o = { ...o, outDir: path.resolve(v ?? "") };
-        } else if (flag === "--rounds") {
-            o = { ...o, load: { ...o.load, rounds: int(flag, v, 1, 20) } };
-        } else if (flag === "--closed") {
-            o = { ...o, load: { ...o.load, closedSec: int(flag, v, 1, 600) } };
-        } else if (flag === "--open") {
-            o = { ...o, load: { ...o.load, openSec: int(flag, v, 1, 600) } };
-        } else if (flag === "--port-base") {
-            // Ports base+1..base+6 stay inside the bench range 18100-18199.
-            o = { ...o, portBase: int(flag, v, 18100, 18190) };
-        } else if (flag === "--stack" && /^[a-z][a-z0-9-]{0,20}$/.test(v ?? "")) {
-            o = { ...o, stack: v! };
-        } else if (flag === "--render") {
-            o = { ...o, render: path.resolve(v ?? "") };
-        } else {
-            throw new Error(`bad argument ${JSON.stringify(flag)} ${JSON.stringify(v)}\n${USAGE}`);
-        }
-        i++;
+        o = { ...o, stack: v.stack };
     }
+    if (v.render !== undefined) o = { ...o, render: path.resolve(v.render) };
     return o;
 }
 

@@ -5,6 +5,7 @@
 //                                                                           code edits under a build context included)
 //   npm run replay -- down  [--stack dev]
 import * as path from "path";
+import { UsageError, parseCli, stackFlag } from "../lib/cliArgs";
 import { evaluate } from "./evaluate";
 import { formatPlan, planDiff } from "./plan";
 import { adopt, applyPlan, replay, teardown } from "./replay";
@@ -14,38 +15,57 @@ import { OFFLINE_BASES, stackConfig } from "./stackFile";
 const ROOT = path.resolve(__dirname, "..");
 const PROJECT = "webstack";
 
-interface Args {
-    command: string;
+const USAGE = "usage: npm run replay -- up|apply|down [--stack NAME] [--offline] [--set KEY=JSON]...";
+const COMMANDS = ["up", "apply", "down"] as const;
+
+export interface ReplayArgs {
+    command: (typeof COMMANDS)[number];
     stack: string;
     offline: boolean;
     sets: Record<string, unknown>;
 }
 
-function parseArgs(argv: string[]): Args {
-    const args: Args = { command: argv[0] ?? "", stack: "dev", offline: false, sets: {} };
-    for (let i = 1; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--stack") {
-            args.stack = argv[++i];
-        } else if (a === "--offline") {
-            args.offline = true;
-        } else if (a === "--set") {
-            const [key, ...rest] = argv[++i].split("=");
-            const text = rest.join("=");
-            try {
-                args.sets[key] = JSON.parse(text);
-            } catch {
-                args.sets[key] = text;
-            }
-        } else {
-            throw new Error(`unknown argument ${a}`);
+/** Parses the replay CLI's argv (lib/cliArgs.ts: strict, no empty values); throws UsageError. */
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
+    const { values, positionals } = parseCli(
+        argv,
+        { stack: { type: "string" }, offline: { type: "boolean" }, set: { type: "string", multiple: true } },
+        USAGE,
+        1,
+    );
+    const command = positionals[0];
+    if (command === undefined) {
+        throw new UsageError("a command is required: up, apply or down", USAGE);
+    }
+    if (!(COMMANDS as readonly string[]).includes(command)) {
+        throw new UsageError(`unknown command '${command}': up, apply or down`, USAGE);
+    }
+    const sets: Record<string, unknown> = {};
+    for (const set of values.set ?? []) {
+        const eq = set.indexOf("=");
+        const [key, text] = [set.slice(0, eq), set.slice(eq + 1)];
+        if (eq <= 0 || text === "") {
+            throw new UsageError(
+                `--set '${set}' must be KEY=VALUE, e.g. --set httpPort=18080 or --set 'nginx={"workerProcesses":1}'`,
+                USAGE,
+            );
+        }
+        try {
+            sets[key] = JSON.parse(text);
+        } catch {
+            sets[key] = text;
         }
     }
-    return args;
+    return {
+        command: command as ReplayArgs["command"],
+        stack: values.stack === undefined ? "dev" : stackFlag(values.stack, USAGE),
+        offline: values.offline === true,
+        sets,
+    };
 }
 
 async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2));
+    const args = parseReplayArgs(process.argv.slice(2));
     const log = (line: string) => console.log(`  ${line}`);
     const config = () => stackConfig(ROOT, args.stack, { ...(args.offline ? OFFLINE_BASES : {}), ...args.sets });
     if (args.command === "down") {
@@ -91,10 +111,11 @@ async function main(): Promise<void> {
         console.log(`applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         return;
     }
-    throw new Error("usage: replay up|apply|down [--stack NAME] [--offline] [--set key=JSON]");
 }
 
-main().catch((e: Error) => {
-    console.error(`replay: ${e.message}`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e: Error) => {
+        console.error(`replay: ${e.message}`);
+        process.exit(e instanceof UsageError ? 2 : 1);
+    });
+}

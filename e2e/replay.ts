@@ -5,6 +5,8 @@
 // e2e/dockerSchema.ts). Every declared input is either applied or refused: an input this file does not
 // know fails the replay before anything changes.
 import { readFileSync } from "fs";
+import * as path from "path";
+import { NGINX_CONF_DIR } from "../lib/runtime";
 import type { DeclaredResource, Evaluation } from "./evaluate";
 import { ContainerInfo, DockerApiError, api, containersByLabel, inspectContainer, networksByLabel, sleep, volumesByLabel } from "./docker";
 import { buildImage, imageId } from "./build";
@@ -272,7 +274,7 @@ function validate(r: DeclaredResource): void {
         list("mounts").forEach((m) => only(r, "mounts[].", m, ["target", "type", "source", "readOnly", "tmpfsOptions", "bindOptions"]));
         list("volumes").forEach((v) => only(r, "volumes[].", v, ["containerPath", "hostPath", "volumeName", "readOnly", "fromContainer"]));
         list("uploads").forEach((u) =>
-            only(r, "uploads[].", u, ["file", "content", "contentBase64", "source", "executable", "permissions"]),
+            only(r, "uploads[].", u, ["file", "content", "contentBase64", "source", "executable", "permissions", "owner", "group"]),
         );
         list("hosts").forEach((h) => only(r, "hosts[].", h, ["host", "ip"]));
         list("ulimits").forEach((u) => only(r, "ulimits[].", u, ["name", "soft", "hard"]));
@@ -533,7 +535,13 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
     state.log(`create ${name}${i.wait === true ? " (healthy)" : ""}`);
 }
 
-/** resource_docker_container_funcs.go upload: one tar entry at the declared path, mode 0644 (0744 executable). */
+/**
+ * resource_docker_container_funcs.go upload: one tar entry at the declared path, mode `permissions` (octal),
+ * else 0644 (0744 executable), extracted at "/" by PUT /containers/{id}/archive. `owner`/`group` (pulumi-docker
+ * 5.2 typings, ContainerUpload: "numeric IDs can be used directly") set the entry's uid/gid, which the engine
+ * keeps when it extracts as root; names would be resolved on the provider's host, so the replay takes only
+ * numbers.
+ */
 async function upload(r: DeclaredResource, id: string, u: Record<string, unknown>): Promise<void> {
     let content: Buffer;
     if (u.contentBase64 !== undefined) {
@@ -546,8 +554,22 @@ async function upload(r: DeclaredResource, id: string, u: Record<string, unknown
     if (content.toString("utf8").startsWith(TLS_PLACEHOLDER_PREFIX)) {
         throw new ReplayError(r, `upload of ${u.file}: a mocked PEM with no real one behind it (its tls resource was not replayed)`);
     }
+    if (u.permissions !== undefined && !/^0[0-7]{3}$/.test(String(u.permissions))) {
+        // resource_docker_container.go: permissions ValidateDiagFunc `^0[0-7]{3}$`.
+        throw new ReplayError(r, `upload of ${u.file}: permissions '${String(u.permissions)}' must match ^0[0-7]{3}$`);
+    }
+    const id32 = (k: "owner" | "group") => {
+        if (u[k] === undefined) {
+            return 0;
+        }
+        if (!/^\d+$/.test(String(u[k]))) {
+            throw new ReplayError(r, `upload of ${u.file}: ${k} '${String(u[k])}' is a name; the replay takes numeric ids only`);
+        }
+        return Number(u[k]);
+    };
     const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o744 : 0o644;
-    await api("PUT", `/containers/${id}/archive?path=/`, tarFile(u.file as string, content, mode)).catch((e: Error) => {
+    const tar = tarFile(u.file as string, content, mode, id32("owner"), id32("group"));
+    await api("PUT", `/containers/${id}/archive?path=/`, tar).catch((e: Error) => {
         throw new ReplayError(r, `upload of ${u.file}: ${e.message}`);
     });
 }
@@ -690,8 +712,17 @@ function recoverUploads(state: ReplayState, r: DeclaredResource, id: string): vo
     const uploads = (unwrapSecrets(r.inputs.uploads) ?? []) as Record<string, unknown>[];
     for (const u of uploads) {
         if (typeof u.content === "string" && u.content.startsWith(TLS_PLACEHOLDER_PREFIX) && !state.refs.has(u.content)) {
-            const tar = execFileSync("docker", ["cp", `${id}:${String(u.file)}`, "-"], { maxBuffer: 1 << 20 });
-            state.refs.set(u.content, untarFirstFile(tar).toString("utf8"));
+            // The publish step deletes the uploads once it has put them on nginx's volume (issue 18 #4): read
+            // them back from there when the uploaded file is gone.
+            const read = (file: string) =>
+                untarFirstFile(execFileSync("docker", ["cp", `${id}:${file}`, "-"], { maxBuffer: 1 << 20, stdio: "pipe" }));
+            let pem: Buffer;
+            try {
+                pem = read(String(u.file));
+            } catch {
+                pem = read(`${NGINX_CONF_DIR}/tls/${path.posix.basename(String(u.file))}`);
+            }
+            state.refs.set(u.content, pem.toString("utf8"));
         }
     }
 }

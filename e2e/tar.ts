@@ -1,6 +1,6 @@
 // One-file tar archive (ustar), what the provider sends to PUT /containers/{id}/archive for an upload.
-/** A tar stream holding `content` at `file` with permission bits `mode`, owned by root. */
-export function tarFile(file: string, content: Buffer, mode: number): Buffer {
+/** A tar stream holding `content` at `file` with permission bits `mode`, owned by `uid`:`gid` (default root). */
+export function tarFile(file: string, content: Buffer, mode: number, uid = 0, gid = 0): Buffer {
     const header = Buffer.alloc(512, 0);
     const name = file.replace(/^\/+/, "");
     if (Buffer.byteLength(name) > 100) {
@@ -9,8 +9,8 @@ export function tarFile(file: string, content: Buffer, mode: number): Buffer {
     const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, "0") + "\0";
     header.write(name, 0, 100, "utf8");
     header.write(octal(mode, 8), 100, 8, "ascii");
-    header.write(octal(0, 8), 108, 8, "ascii");
-    header.write(octal(0, 8), 116, 8, "ascii");
+    header.write(octal(uid, 8), 108, 8, "ascii");
+    header.write(octal(gid, 8), 116, 8, "ascii");
     header.write(octal(content.length, 12), 124, 12, "ascii");
     header.write(octal(Math.floor(Date.now() / 1000), 12), 136, 12, "ascii");
     header.write("        ", 148, 8, "ascii");

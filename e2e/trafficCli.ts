@@ -4,36 +4,45 @@
 // The stack's url and upstreams come from `pulumi stack output --json`, or with --replay from the
 // config the replay CLI brought up.
 import { execFileSync } from "child_process";
+import { UsageError, numberFlag, parseCli, stackFlag } from "../lib/cliArgs";
 import { evaluate } from "./evaluate";
 import { containersByLabel, inspectContainer, logs, sleep } from "./docker";
 import { loadReplayConfig } from "./replayState";
 import { compareShares, countByVersion, formatReport, formatVersions, parseUpstreamLog, sendRequests } from "./traffic";
 
-interface Options {
+export interface TrafficOptions {
     stack: string;
     count: number;
     concurrency: number;
     fromLog: boolean;
     replay: boolean;
 }
+type Options = TrafficOptions;
 
 type Upstreams = Record<string, { weight: number; replicas: number; expectedShare: number }>;
 
-function parse(argv: string[]): Options {
-    const o: Options = { stack: "dev", count: 1000, concurrency: 4, fromLog: false, replay: false };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--stack") o.stack = argv[++i];
-        else if (a === "-n") o.count = Number(argv[++i]);
-        else if (a === "-c") o.concurrency = Number(argv[++i]);
-        else if (a === "--from-log") o.fromLog = true;
-        else if (a === "--replay") o.replay = true;
-        else throw new Error(`unknown argument ${a}`);
-    }
-    if (!Number.isInteger(o.count) || o.count < 1 || o.count > 1_000_000) {
-        throw new Error(`-n must be an integer from 1 to 1000000, got ${o.count}`);
-    }
-    return o;
+const USAGE = "usage: npm run traffic -- [--stack NAME] [-n REQUESTS] [-c CLIENTS] [--from-log] [--replay]";
+
+/** Parses the traffic CLI's argv (lib/cliArgs.ts: strict, no empty values); throws UsageError. */
+export function parseTrafficArgs(argv: readonly string[]): TrafficOptions {
+    const { values: v } = parseCli(
+        argv,
+        {
+            stack: { type: "string" },
+            n: { type: "string", short: "n" },
+            c: { type: "string", short: "c" },
+            "from-log": { type: "boolean" },
+            replay: { type: "boolean" },
+        },
+        USAGE,
+    );
+    return {
+        stack: v.stack === undefined ? "dev" : stackFlag(v.stack, USAGE),
+        count: v.n === undefined ? 1000 : numberFlag("-n", v.n, { min: 1, max: 1_000_000, integer: true }, USAGE),
+        concurrency: v.c === undefined ? 4 : numberFlag("-c", v.c, { min: 1, max: 256, integer: true }, USAGE),
+        fromLog: v["from-log"] === true,
+        replay: v.replay === true,
+    };
 }
 
 /** The stack's url and upstreams outputs. */
@@ -67,7 +76,7 @@ async function fromLog(stack: string, marker: string): Promise<{ service: string
 }
 
 async function main(): Promise<void> {
-    const o = parse(process.argv.slice(2));
+    const o = parseTrafficArgs(process.argv.slice(2));
     const { url, upstreams } = await stackOutputs(o);
     const marker = `traffic-${Date.now()}`;
     console.log(`sending ${o.count} requests to ${url} (${o.concurrency} clients)`);
@@ -94,7 +103,9 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((e: Error) => {
-    console.error(`traffic: ${e.message}`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e: Error) => {
+        console.error(`traffic: ${e.message}`);
+        process.exit(e instanceof UsageError ? 2 : 1);
+    });
+}

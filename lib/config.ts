@@ -3,6 +3,7 @@
 // error that names the key, the target and the fix.
 import { parseAutoscaling } from "./autoscaling";
 import { existsSync } from "fs";
+import { availableParallelism } from "os";
 import { isAbsolute, join } from "path";
 import { checkFargateSize, checkRegion, parseAwsConfig } from "./awsConfig";
 import { DEFAULT_SERVICES, FARGATE_SERVICE_DEFAULTS, LIMITS, NGINX_SERVICE_NAME, SERVICE_DEFAULTS, STACK_DEFAULTS } from "./defaults";
@@ -11,8 +12,9 @@ import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretCo
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
 import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
-import type { AwsServiceSpec, ServiceSpec, StackConfig, Target } from "./types";
+import type { AwsServiceSpec, LocalServiceSpec, StackConfig, Target } from "./types";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "./localNames";
+import { defaultCpu, defaultMemoryMiB, parseLocalLimits } from "./localLimits";
 import { Problems, Secrecy, bool, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
@@ -36,15 +38,13 @@ const TARGET_ONLY: Readonly<Record<string, { target: Target; meaning: string }>>
     httpPort: { target: "local", meaning: "nginx's published HTTP port; on aws the load balancer listens on 80 and 443" },
     httpsPort: { target: "local", meaning: "nginx's published HTTPS port; on aws the load balancer listens on 443" },
     aws: { target: "aws", meaning: "AWS settings" },
-    cpu: { target: "aws", meaning: "the Fargate task CPU units" },
-    memoryMiB: { target: "aws", meaning: "the Fargate task memory" },
     autoscaling: { target: "aws", meaning: "Application Auto Scaling of the ECS service; locally, set replicas" },
     capacity: { target: "aws", meaning: "the Fargate capacity provider (fargate or spot)" },
     secrets: { target: "aws", meaning: "SSM / Secrets Manager ARNs for the task; locally, use secretConfig" },
     secretsKmsKeyArns: { target: "aws", meaning: "KMS keys the execution role may decrypt the secrets with" },
     secretConfig: { target: "local", meaning: "Pulumi secret config read into the container; on aws, use secrets" },
 };
-const AWS_ONLY_SERVICE_KEYS = ["cpu", "memoryMiB", "autoscaling", "capacity", "secrets", "secretsKmsKeyArns"] as const;
+const AWS_ONLY_SERVICE_KEYS = ["autoscaling", "capacity", "secrets", "secretsKmsKeyArns"] as const;
 
 const SERVICE_KEYS = [
     "name",
@@ -81,6 +81,8 @@ export interface ProviderConfig {
     readonly project?: string;
     /** The Pulumi stack name. Default "dev". */
     readonly stack?: string;
+    /** CPUs of the Docker host (local: the bound of services[].cpu and its default). Default this machine's. */
+    readonly hostCpus?: number;
 }
 
 /**
@@ -121,7 +123,8 @@ export function parseStackConfig(
     if (target === "aws") {
         checkRegion(p, provider.awsRegion);
     }
-    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd(), configKeys, prefix);
+    const hostCpus = provider.hostCpus ?? availableParallelism();
+    const services = parseServices(p, raw.services, target, provider.projectRoot ?? process.cwd(), configKeys, prefix, hostCpus);
     const port = (key: "httpPort" | "httpsPort") =>
         raw[key] === undefined
             ? STACK_DEFAULTS[key]
@@ -171,7 +174,7 @@ export function parseStackConfig(
     p.throwIfAny();
     return {
         target: "local",
-        services: services!,
+        services: services as LocalServiceSpec[],
         bindAddress,
         appBaseImage,
         nginxBaseImage,
@@ -301,9 +304,16 @@ function parseServices(
     root: string,
     configKeys: ConfigKeys,
     prefix: string,
-): (ServiceSpec | AwsServiceSpec)[] | undefined {
+    hostCpus: number,
+): (LocalServiceSpec | AwsServiceSpec)[] | undefined {
     if (value === undefined) {
-        return target === "aws" ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS })) : [...DEFAULT_SERVICES];
+        return target === "aws"
+            ? DEFAULT_SERVICES.map((s) => ({ ...s, ...FARGATE_SERVICE_DEFAULTS }))
+            : DEFAULT_SERVICES.map((s) => ({
+                  ...s,
+                  cpu: defaultCpu(s.workers, hostCpus),
+                  memoryMiB: defaultMemoryMiB(s.workers, s.threads),
+              }));
     }
     const list = jsonOrText(value);
     const shapeFix =
@@ -327,8 +337,10 @@ function parseServices(
     }
     const before = p.count;
     const seen = new Set<string>();
-    const services = list.map((entry, i) => parseService(p, `webstack:services[${i}]`, entry, seen, target, root, configKeys, prefix));
-    return p.count === before ? (services as ServiceSpec[]) : undefined;
+    const services = list.map((entry, i) =>
+        parseService(p, `webstack:services[${i}]`, entry, seen, target, root, configKeys, prefix, hostCpus),
+    );
+    return p.count === before ? (services as (LocalServiceSpec | AwsServiceSpec)[]) : undefined;
 }
 
 function parseService(
@@ -340,7 +352,8 @@ function parseService(
     root: string,
     configKeys: ConfigKeys,
     prefix: string,
-): ServiceSpec | AwsServiceSpec | undefined {
+    hostCpus: number,
+): LocalServiceSpec | AwsServiceSpec | undefined {
     if (!isRecord(entry)) {
         p.add(
             key,
@@ -409,7 +422,8 @@ function parseService(
             }
         }
         const secretConfig = parseSecretConfig(p, key, entry.secretConfig, configKeys);
-        return p.count === before ? { ...spec, ...(secretConfig ? { secretConfig } : {}) } : undefined;
+        const limits = parseLocalLimits(p, key, entry, workers, threads, hostCpus);
+        return p.count === before ? { ...spec, ...limits!, ...(secretConfig ? { secretConfig } : {}) } : undefined;
     }
     if (entry.secretConfig !== undefined) {
         wrongTarget(p, `${key}.secretConfig`, "secretConfig", entry.secretConfig, target);

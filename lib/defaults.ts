@@ -118,3 +118,24 @@ export const AUTOSCALING_LIMITS = { minPercent: 10, maxPercent: 90, nginxMinTask
  * cores), so 0.275 / 0.434 (0.63). Both rounded up for headroom: nginx is the one way in.
  */
 export const NGINX_SIZING = { cpuPerAppCpu: 0.25, tlsCpuPerAppCpu: 0.75 } as const;
+
+/**
+ * Docker limits on the local target (lib/localLimits.ts). app: a replica's default memory is
+ * baseMiB + workers × (perWorkerMiB + perThreadMiB × threads); measured here: 3 idle gthread workers and the
+ * master used 74 MiB. nginx and its config container: fixed memory, and a ceiling on the tasks of nginx's uid.
+ */
+export const LOCAL_LIMITS = {
+    app: {
+        baseMiB: 128,
+        perWorkerMiB: 32,
+        perThreadMiB: 2,
+        minCpu: 128,
+        minMemoryMiB: 64,
+        maxMemoryMiB: 65536,
+        pidsHeadroom: 32,
+        uidBase: 200_000,
+        uidSpan: 1_000_000,
+    },
+    nginx: { memoryMiB: 256, pidsLimit: 4096 },
+    nginxConfig: { memoryMiB: 96, pidsLimit: 4096 },
+} as const;

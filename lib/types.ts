@@ -26,6 +26,14 @@ export interface ServiceSpec {
     readonly secretConfig?: Readonly<Record<string, string>>;
 }
 
+/** An app service on the local target: a ServiceSpec plus its Docker limits (lib/localLimits.ts). */
+export interface LocalServiceSpec extends ServiceSpec {
+    /** CPU units of each replica, 1024 = one CPU (Docker `cpus`). Default 1024 × workers, at most the host's CPUs. */
+    readonly cpu: number;
+    /** Memory limit of each replica in MiB, no swap. Default 128 + workers × (32 + 2 × threads). */
+    readonly memoryMiB: number;
+}
+
 /** Where an app service's Fargate tasks run: on-demand Fargate, or Fargate Spot (cheaper, may be interrupted). */
 export type Capacity = "fargate" | "spot";
 
@@ -212,8 +220,8 @@ interface CommonStackConfig {
 /** A stack on the local Docker engine. */
 export interface LocalStackConfig extends CommonStackConfig {
     readonly target: "local";
-    /** The weighted app services. Default: the article's application1 (3) and application2 (1). */
-    readonly services: readonly ServiceSpec[];
+    /** The weighted app services, with their Docker limits. Default: the article's application1 (3) and application2 (1). */
+    readonly services: readonly LocalServiceSpec[];
     /** Host address nginx's port binds on. Default 127.0.0.1. */
     readonly bindAddress: string;
     /** nginx's published plain-HTTP host port (the aws load balancer listens on 80 and 443 instead). Default 8080. */

@@ -50,7 +50,8 @@ copy_tls() {
 # (rename within the volume) and stay up, healthy, so `wait` in the apply sees success. A config
 # that fails `nginx -t` exits non-zero: the apply fails and the running nginx keeps its config.
 # The TLS files (pulumi-docker `uploads`, at WEBSTACK_TLS_UPLOAD_DIR) are published first, so the
-# config that names them never arrives before them.
+# config that names them never arrives before them; the uploads and the tmpfs copies are deleted, so the
+# only key left is nginx's, on the volume (0600, nginx's user).
 publish() {
     : "${WEBSTACK_NGINX_CONF:?}" "${WEBSTACK_NGINX_CONF_DIR:?}"
     dir=$WEBSTACK_NGINX_CONF_DIR
@@ -58,6 +59,9 @@ publish() {
     fill /tmp/candidate.filled.conf < /tmp/candidate.conf
     if [ -n "${WEBSTACK_TLS_UPLOAD_DIR:-}" ]; then
         copy_tls "$WEBSTACK_TLS_UPLOAD_DIR"
+        # No copy of the key stays in this container's writable layer: from here on it is in the tmpfs
+        # (gone when this container stops) and, once published, on nginx's volume only.
+        rm -f "$WEBSTACK_TLS_UPLOAD_DIR/cert.pem" "$WEBSTACK_TLS_UPLOAD_DIR/key.pem"
     fi
     if ! ngx -t -q -c /tmp/candidate.filled.conf; then
         log "the new config fails nginx -t; not published"
@@ -69,6 +73,7 @@ publish() {
             cat "$tls_dir/$f" > "$dir/tls/.$f.new"
             mv -f "$dir/tls/.$f.new" "$dir/tls/$f"
         done
+        rm -rf "$tls_dir"
     fi
     cp /tmp/candidate.conf "$dir/.nginx.conf.new"
     mv -f "$dir/.nginx.conf.new" "$dir/nginx.conf"

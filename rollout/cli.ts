@@ -1,10 +1,12 @@
 // npm run rollout -- --stack S --from stable --to canary --steps 5,25,50,100 --bake 60 --max-error-rate 1
 //                    [--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]
 import { execFileSync } from "child_process";
+import { UsageError, numberFlag, parseCli, stackFlag } from "../lib/cliArgs";
 import { formatRolloutReport } from "./report";
 import { AutomationDeployer, PROJECT_ROOT, ReplayDeployer } from "./deployers";
 import { Deployer, Watcher, runRollout, weightsOf } from "./run";
 import { RolloutState, initialState, isFinal, transition } from "./state";
+import { ROLLOUT_RANGES } from "./stateCheck";
 import { RolloutFile, loadRolloutFile, rolloutFilePath, saveRolloutFile } from "./stateFile";
 import { watcherFor } from "./watchers";
 import { parseSteps, weightsForPercent } from "./weights";
@@ -30,55 +32,54 @@ const USAGE =
     "usage: npm run rollout -- --stack S --from SERVICE --to SERVICE --steps 5,25,50,100 --bake SEC --max-error-rate PCT " +
     "[--settle SEC] [--max-p99-ms N] [--min-requests N] [--promote] [--replay] [--resume | --rollback]";
 
-function num(flag: string, text: string | undefined, min: number): number {
-    const n = Number(text);
-    if (text === undefined || !Number.isFinite(n) || n < min) {
-        throw new Error(`${flag}: expected a number ≥ ${min}, got '${text ?? ""}'`);
-    }
-    return n;
-}
+const FLAGS = {
+    stack: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    steps: { type: "string" },
+    bake: { type: "string" },
+    settle: { type: "string" },
+    "max-error-rate": { type: "string" },
+    "max-p99-ms": { type: "string" },
+    "min-requests": { type: "string" },
+    promote: { type: "boolean" },
+    replay: { type: "boolean" },
+    resume: { type: "boolean" },
+    rollback: { type: "boolean" },
+} as const;
 
 export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
-    const a: Record<string, string | undefined> = {};
-    const flags = new Set<string>();
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i];
-        if (["--promote", "--replay", "--resume", "--rollback"].includes(k)) {
-            flags.add(k);
-        } else if (
-            ["--stack", "--from", "--to", "--steps", "--bake", "--settle", "--max-error-rate", "--max-p99-ms", "--min-requests"].includes(k)
-        ) {
-            a[k] = argv[++i];
-        } else {
-            throw new Error(`unknown argument '${k}'\n${USAGE}`);
-        }
+    const { values: v } = parseCli(argv, FLAGS, USAGE);
+    if (v.resume && v.rollback) {
+        throw new UsageError("--resume and --rollback exclude each other", USAGE);
     }
-    if (flags.has("--resume") && flags.has("--rollback")) {
-        throw new Error("--resume and --rollback exclude each other");
-    }
-    const mode = flags.has("--resume") ? "resume" : flags.has("--rollback") ? "rollback" : "start";
-    if (!a["--stack"]) {
-        throw new Error(`--stack is required\n${USAGE}`);
+    const mode = v.resume ? "resume" : v.rollback ? "rollback" : "start";
+    if (v.stack === undefined) {
+        throw new UsageError("--stack is required", USAGE);
     }
     if (mode === "start") {
-        for (const k of ["--from", "--to", "--steps", "--bake", "--max-error-rate"]) {
-            if (a[k] === undefined) {
-                throw new Error(`${k} is required\n${USAGE}`);
+        for (const k of ["from", "to", "steps", "bake", "max-error-rate"] as const) {
+            if (v[k] === undefined) {
+                throw new UsageError(`--${k} is required`, USAGE);
             }
         }
     }
+    const num = (flag: keyof typeof FLAGS, range: (typeof ROLLOUT_RANGES)[keyof typeof ROLLOUT_RANGES], fallback: number) => {
+        const text = v[flag] as string | undefined;
+        return text === undefined ? fallback : numberFlag(`--${flag}`, text, range, USAGE);
+    };
     return {
-        stack: a["--stack"],
-        from: a["--from"],
-        to: a["--to"],
-        steps: a["--steps"] !== undefined ? parseSteps(a["--steps"]) : [],
-        bakeSec: a["--bake"] !== undefined ? num("--bake", a["--bake"], 1) : 60,
-        settleSec: a["--settle"] !== undefined ? num("--settle", a["--settle"], 0) : 5,
-        maxErrorRatePercent: a["--max-error-rate"] !== undefined ? num("--max-error-rate", a["--max-error-rate"], 0) : 1,
-        ...(a["--max-p99-ms"] !== undefined ? { maxP99Ms: num("--max-p99-ms", a["--max-p99-ms"], 1) } : {}),
-        minRequests: a["--min-requests"] !== undefined ? num("--min-requests", a["--min-requests"], 0) : 20,
-        promote: flags.has("--promote"),
-        replay: flags.has("--replay"),
+        stack: stackFlag(v.stack, USAGE),
+        from: v.from,
+        to: v.to,
+        steps: v.steps !== undefined ? parseSteps(v.steps) : [],
+        bakeSec: num("bake", ROLLOUT_RANGES.bakeSec, 60),
+        settleSec: num("settle", ROLLOUT_RANGES.settleSec, 5),
+        maxErrorRatePercent: num("max-error-rate", ROLLOUT_RANGES.maxErrorRatePercent, 1),
+        ...(v["max-p99-ms"] !== undefined ? { maxP99Ms: num("max-p99-ms", ROLLOUT_RANGES.maxP99Ms, 0) } : {}),
+        minRequests: num("min-requests", ROLLOUT_RANGES.minRequests, 20),
+        promote: v.promote === true,
+        replay: v.replay === true,
         mode,
     };
 }
@@ -110,7 +111,7 @@ export async function main(
     // state is written, so a stack the watcher cannot read leaves no rollout behind.
     const watcher = inject.watcher ?? (await watcherFor(args.stack, args.replay, log));
     const file = rolloutFilePath(PROJECT_ROOT, args.stack);
-    const saved = loadRolloutFile(file);
+    const saved = loadRolloutFile(file, args.stack);
     let content: RolloutFile;
     if (args.mode === "start") {
         if (saved && !isFinal(saved.state)) {

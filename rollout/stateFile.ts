@@ -2,15 +2,9 @@
 // an interrupted rollout can be resumed or rolled back with the limits it started with.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import * as path from "path";
-import type { RolloutState } from "./state";
-import type { BakeLimits } from "./watch";
+import { RolloutFile, parseRolloutFile } from "./stateCheck";
 
-export interface RolloutFile {
-    readonly state: RolloutState;
-    /** Bake time per step, in seconds. */
-    readonly bakeSec: number;
-    readonly limits: BakeLimits;
-}
+export type { RolloutFile } from "./stateCheck";
 
 export function rolloutFilePath(root: string, stack: string): string {
     return path.join(root, ".webstack", `rollout-${stack}.json`);
@@ -23,6 +17,7 @@ export function saveRolloutFile(file: string, content: RolloutFile): void {
     renameSync(`${file}.tmp`, file);
 }
 
-export function loadRolloutFile(file: string): RolloutFile | undefined {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RolloutFile) : undefined;
+/** The state file (of `stack`, if given), every field checked (rollout/stateCheck.ts); undefined when there is none. */
+export function loadRolloutFile(file: string, stack?: string): RolloutFile | undefined {
+    return existsSync(file) ? parseRolloutFile(file, readFileSync(file, "utf8"), stack) : undefined;
 }

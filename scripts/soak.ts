@@ -4,20 +4,23 @@
 import { execFileSync } from "child_process";
 import { writeFileSync } from "fs";
 import * as path from "path";
+import { UsageError, numberFlag, parseCli } from "../lib/cliArgs";
 import { KINDS, changeOf, downChangeStack, upChangeStack } from "../test/support/changes";
 import { ChangeResult, markdownTable, measureChange } from "../test/support/zeroDowntime";
 
-function option(name: string, fallback: string): string {
-    const i = process.argv.indexOf(name);
-    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+const USAGE = "usage: npm run soak -- [--rounds N] [--out FILE]";
+
+/** Parses the soak's argv (lib/cliArgs.ts: strict, no empty values); throws UsageError. */
+export function parseSoakArgs(argv: readonly string[]): { rounds: number; out: string | undefined } {
+    const { values: v } = parseCli(argv, { rounds: { type: "string" }, out: { type: "string" } }, USAGE);
+    return {
+        rounds: v.rounds === undefined ? 20 : numberFlag("--rounds", v.rounds, { min: 1, max: 1000, integer: true }, USAGE),
+        out: v.out,
+    };
 }
 
 async function main(): Promise<void> {
-    const rounds = Number(option("--rounds", "20"));
-    const out = option("--out", "");
-    if (!Number.isInteger(rounds) || rounds < 1) {
-        throw new Error(`--rounds must be a positive integer, got ${rounds}`);
-    }
+    const { rounds, out } = parseSoakArgs(process.argv.slice(2));
     execFileSync("bash", [path.join(__dirname, "base-images.sh")], { stdio: "inherit" });
     const s = await upChangeStack("soak", {
         httpPort: 18099,
@@ -54,7 +57,9 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((e: Error) => {
-    console.error(`soak: ${e.stack ?? e.message}`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e: Error) => {
+        console.error(`soak: ${e instanceof UsageError ? e.message : (e.stack ?? e.message)}`);
+        process.exit(e instanceof UsageError ? 2 : 1);
+    });
+}

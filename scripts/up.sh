@@ -11,9 +11,11 @@ command -v pulumi >/dev/null || { echo "up: the Pulumi CLI is required (https://
 docker info >/dev/null 2>&1 || { echo "up: no Docker engine answers; start Docker first" >&2; exit 1; }
 [ -d node_modules ] || npm ci
 
-# The file backend encrypts secrets with a passphrase; this stack holds none, so an empty one is
-# the default. Set PULUMI_CONFIG_PASSPHRASE yourself to use a real one.
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
+# The file backend encrypts the stack's secrets (TLS key, secret config) with a passphrase: never an
+# empty one for a stack that holds a secret. With none set, one is generated once into a 0600 file
+# outside the repo (scripts/passphrase.sh, docs/passphrase.md).
+. scripts/passphrase.sh
+webstack_passphrase dev Pulumi.dev.yaml "$HOME/.pulumi/stacks/webstack/dev.json" || exit 1
 pulumi stack select --create dev
 pulumi up --yes --stack dev
 echo "open $(pulumi stack output url --stack dev)   (nginx log: docker logs -f webstack-dev-nginx)"

@@ -1,15 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import type { NginxTuning, ServiceSpec } from "../../lib/types";
+import type { LocalServiceSpec, NginxTuning } from "../../lib/types";
+import { appPidsLimit, dockerCpus, replicaUid } from "../../lib/localLimits";
 import { APP_HEALTHCHECK, APP_TMPFS, APP_USER, LOCAL_APP_STOP, appEnvironment, dockerTmpfsOptions } from "../../lib/runtime";
 import { qualifiedConfigKey } from "../../lib/secrets";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
 export interface LocalAppServiceArgs {
-    /** The service: name (network alias), replicas, Gunicorn workers and threads. */
-    readonly service: ServiceSpec;
+    /** The service: name (network alias), replicas, Gunicorn workers and threads, Docker limits. */
+    readonly service: LocalServiceSpec;
     /** nginx tuning; Gunicorn's keep-alive is derived from it. */
     readonly nginx: NginxTuning;
     /** App image reference (BuiltImage.ref). */
@@ -72,7 +73,11 @@ export class LocalAppService extends pulumi.ComponentResource {
         const env = envList(appEnvironment(s, args.nginx, LOCAL_APP_STOP, args.version));
         // Secret names (never values) are part of the generation: adding one rolls the replicas create-first.
         const secretNames = Object.entries(s.secretConfig ?? {}).map(([k, v]) => `secret:${k}=${qualifiedConfigKey(v)}`);
-        this.generation = replicaGeneration(args.imageSourceId, secretNames.length ? [...env, ...secretNames.sort()] : env);
+        // The CPU and pids limits are ForceNew (kreuzwerker resource_docker_container.go: cpus, ulimit): a change is
+        // a new generation, created before the old one is deleted. Memory is updated in place, so it is not part of it.
+        const pidsLimit = appPidsLimit(s.workers, s.threads);
+        const limits = [`limits:cpus=${dockerCpus(s.cpu)},nproc=${pidsLimit}`];
+        this.generation = replicaGeneration(args.imageSourceId, [...env, ...secretNames.sort(), ...limits]);
         const envs = secretNames.length ? pulumi.all([...env, ...secretEnvs(s.secretConfig)]) : env;
         const containers = Array.from({ length: s.replicas }, (_, i) => {
             const dockerName = `${args.namePrefix}-${s.name}-${this.generation}-${i + 1}`;
@@ -83,7 +88,14 @@ export class LocalAppService extends pulumi.ComponentResource {
                     hostname: dockerName,
                     image: args.image,
                     envs,
-                    user: APP_USER,
+                    // A uid of its own (same group): RLIMIT_NPROC counts per uid, so the nproc ulimit is this
+                    // replica's pids limit (lib/localLimits.ts).
+                    user: `${replicaUid(dockerName)}:${APP_USER.split(":")[1]}`,
+                    ulimits: [{ name: "nproc", soft: pidsLimit, hard: pidsLimit }],
+                    cpus: dockerCpus(s.cpu),
+                    memory: s.memoryMiB,
+                    // No swap: the limit is the memory the replica may use.
+                    memorySwap: s.memoryMiB,
                     networksAdvanced: [{ name: args.networkName, aliases: [s.name] }],
                     healthcheck: dockerHealthcheck(APP_HEALTHCHECK),
                     readOnly: true,

@@ -17,11 +17,23 @@ import {
     nginxEnvironment,
 } from "../../lib/runtime";
 import { configIdOf } from "../../nginx/render";
+import { LOCAL_LIMITS } from "../../lib/defaults";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
 /** nginx's user, no capabilities (it binds unprivileged ports), read-only root except the tmpfs. */
 const HARDENED = { user: NGINX_USER, capabilities: { drops: ["ALL"] } };
+/**
+ * Memory (no swap; updated in place) and a ceiling on the tasks of nginx's uid, shared by nginx and its config
+ * container (lib/localLimits.ts says why a uid's). No CPU limit: changing `cpus` would replace nginx, and nginx
+ * is the one container with a fixed name and port.
+ */
+function limitsOf(l: { readonly memoryMiB: number; readonly pidsLimit: number }) {
+    return { memory: l.memoryMiB, memorySwap: l.memoryMiB, ulimits: [{ name: "nproc", soft: l.pidsLimit, hard: l.pidsLimit }] };
+}
+
+/** Owner of the uploaded TLS files: nginx's numeric uid and gid (a name would be resolved on the host). */
+const UPLOAD_OWNER = { owner: NGINX_USER.split(":")[0], group: NGINX_USER.split(":")[1] };
 const NGINX_TMPFS_OPTIONS: Record<string, string> = Object.fromEntries(NGINX_TMPFS.map((t) => [t.containerPath, dockerTmpfsOptions(t)]));
 
 export interface LocalNginxArgs {
@@ -96,10 +108,17 @@ export class LocalNginx extends pulumi.ComponentResource {
                 // writable one. It runs no server and publishes no port.
                 readOnly: tls === undefined,
                 tmpfs: { ...NGINX_TMPFS_OPTIONS, "/tmp": "rw,noexec,nosuid,nodev,size=4m,mode=1777" },
+                // The key 0600 and owned by nginx's user (the provider's default is root-owned 0644): the
+                // publish step reads it, copies it to the volume and deletes the upload (nginx/webstack-entrypoint.sh).
                 uploads: tls
                     ? [
-                          { file: `${NGINX_TLS_UPLOAD_DIR}/cert.pem`, content: tls.certificatePem },
-                          { file: `${NGINX_TLS_UPLOAD_DIR}/key.pem`, content: pulumi.secret(tls.privateKeyPem) },
+                          { file: `${NGINX_TLS_UPLOAD_DIR}/cert.pem`, content: tls.certificatePem, ...UPLOAD_OWNER, permissions: "0644" },
+                          {
+                              file: `${NGINX_TLS_UPLOAD_DIR}/key.pem`,
+                              content: pulumi.secret(tls.privateKeyPem),
+                              ...UPLOAD_OWNER,
+                              permissions: "0600",
+                          },
                       ]
                     : [],
                 // On the stack network, so `nginx -t` sees the same resolver as nginx.
@@ -107,6 +126,7 @@ export class LocalNginx extends pulumi.ComponentResource {
                 // Healthy once published; a config that fails `nginx -t` exits instead.
                 healthcheck: { tests: ["CMD", "test", "-f", "/tmp/published"], interval: "1s", timeout: "1s", retries: 1 },
                 restart: "no",
+                ...limitsOf(LOCAL_LIMITS.nginxConfig),
                 wait: true,
                 waitTimeout: 60,
                 destroyGraceSeconds: 1,
@@ -139,6 +159,7 @@ export class LocalNginx extends pulumi.ComponentResource {
                 stopSignal: "SIGQUIT",
                 destroyGraceSeconds: NGINX_STOP_GRACE_SEC,
                 labels: labels("nginx"),
+                ...limitsOf(LOCAL_LIMITS.nginx),
                 ...COMMON_CONTAINER,
                 logOpts: { ...COMMON_CONTAINER.logOpts },
                 securityOpts: [...COMMON_CONTAINER.securityOpts],

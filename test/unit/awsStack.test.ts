@@ -287,14 +287,18 @@ describe("containers run as on local Docker", () => {
         return app1[0].inputs;
     };
 
-    test("the app runs as the same non-root user, on a read-only root, with every capability dropped", () => {
+    test("the app runs non-root (locally a uid of its own per replica, in the same group), on a read-only root, with every capability dropped", () => {
         expect(container("application1")).toMatchObject({
             name: APP_CONTAINER,
             user: APP_USER,
             readonlyRootFilesystem: true,
             linuxParameters: { capabilities: { drop: ["ALL"] } },
         });
-        expect(localApp()).toMatchObject({ user: APP_USER, readOnly: true, capabilities: { drops: ["ALL"] } });
+        expect(localApp()).toMatchObject({
+            user: expect.stringMatching(new RegExp(`^\\d+:${APP_USER.split(":")[1]}$`)),
+            readOnly: true,
+            capabilities: { drops: ["ALL"] },
+        });
     });
 
     test("nginx runs as its non-root user, on a read-only root, with every capability dropped, as locally", () => {

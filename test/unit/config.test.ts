@@ -134,16 +134,6 @@ const BAD: [string, Record<string, string>, string][] = [
         'webstack:aws: got {"region":"us-east-1"}; is only read when webstack:target is aws (AWS settings); this stack\'s target is local. Fix: pulumi config set webstack:target aws, or pulumi config rm webstack:aws',
     ],
     [
-        "a Fargate cpu on a local stack",
-        { services: svc({ cpu: 512 }) },
-        "webstack:services[0].cpu: got 512; is only read when webstack:target is aws (the Fargate task CPU units); this stack's target is local. Fix: remove 'cpu' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
-    ],
-    [
-        "a Fargate memory on a local stack",
-        { services: svc({ memoryMiB: 1024 }) },
-        "webstack:services[0].memoryMiB: got 1024; is only read when webstack:target is aws (the Fargate task memory); this stack's target is local. Fix: remove 'memoryMiB' from webstack:services[0] in Pulumi.<stack>.yaml, or pulumi config set webstack:target aws",
-    ],
-    [
         "a bind address on an aws stack",
         { target: "aws", bindAddress: "0.0.0.0" },
         "webstack:bindAddress: got \"0.0.0.0\"; is only read when webstack:target is local (the host address nginx's port binds on); this stack's target is aws. Fix: pulumi config set webstack:target local, or pulumi config rm webstack:bindAddress",
@@ -180,10 +170,11 @@ describe("bad stack config", () => {
 
 describe("good stack config", () => {
     test("defaults reproduce the article", () => {
-        const c = parseStackConfig({});
+        const c = parseStackConfig({}, { hostCpus: 2 });
         expect(c).toEqual({
             target: "local",
-            services: DEFAULT_SERVICES,
+            // cpu and memoryMiB: Docker limits sized from workers and threads (test/unit/localLimits.test.ts).
+            services: DEFAULT_SERVICES.map((s, i) => ({ ...s, cpu: 2048, memoryMiB: [368, 248][i] })),
             httpPort: 8080,
             httpsPort: 8443,
             hstsMaxAgeSec: 0,

@@ -5,6 +5,7 @@ import { configIdOf, renderNginxConfig } from "../../nginx/render";
 import { DeclaredResource } from "../../e2e/evaluate";
 import { DOCKER } from "../../e2e/resourceTypes";
 import { T, countByType, labelMap, one } from "../support/graph";
+import { replicaUid } from "../../lib/localLimits";
 
 /** Replica `i` of `service`, whatever its generation (names are `<component>-<generation>-<i>`). */
 function replica(ev: Evaluation, service: string, i: number): DeclaredResource {
@@ -103,7 +104,8 @@ describe("default config: the article's stack", () => {
             name: dockerName,
             hostname: dockerName,
             image: appImage.state.repoDigest,
-            user: "10001:10001",
+            // A uid of its own, the image's group (lib/localLimits.ts replicaUid).
+            user: `${replicaUid(dockerName)}:10001`,
             restart: "unless-stopped",
             readOnly: true,
             capabilities: { drops: ["ALL"] },

@@ -2,7 +2,8 @@
 // hashicorp/terraform-provider-tls (bridged by pulumi-tls 5.x) internal/provider/resource_private_key.go,
 // resource_self_signed_cert.go and common_cert.go (schema: RequiresReplace on every input but
 // early_renewal_hours; Create computes the PEMs; Delete is a no-op). Uploads: kreuzwerker
-// resource_docker_container_funcs.go (one tar entry at "/", mode 0644). Secrets: Pulumi's wire marker.
+// resource_docker_container_funcs.go (one tar entry at "/", mode `permissions` or 0644). Secrets: Pulumi's wire marker.
+import { execFileSync } from "child_process";
 import { declared } from "../support/declared";
 import { X509Certificate, createPrivateKey } from "crypto";
 import { isSecretValue, unwrapSecrets } from "../../e2e/hash";
@@ -82,5 +83,14 @@ describe("uploads (resource_docker_container_funcs.go)", () => {
     test("one file in, the same file out", () => {
         const tar = tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o644);
         expect(untarFirstFile(tar).toString()).toBe("pem\n");
+    });
+
+    test("permissions and owner/group go into the entry's header, as the engine keeps them (issue 18 #4)", () => {
+        const tar = tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o600, 101, 101);
+        const field = (at: number, len: number) => parseInt(tar.toString("ascii", at, at + len).replace(/\0.*$/, ""), 8);
+        expect([field(100, 8), field(108, 8), field(116, 8)]).toEqual([0o600, 101, 101]);
+        // GNU tar reads the same header.
+        const listed = execFileSync("tar", ["-tvf", "-", "--numeric-owner"], { input: tar }).toString();
+        expect(listed).toMatch(/^-rw------- 101\/101 +4 .* var\/lib\/webstack-upload\/key\.pem$/m);
     });
 });

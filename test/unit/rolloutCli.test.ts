@@ -44,7 +44,11 @@ describe("npm run rollout arguments", () => {
         ["no stack", START.slice(2), /--stack is required/],
         ["no steps", START.filter((_, i) => i !== 6 && i !== 7), /--steps is required/],
         ["resume and rollback", ["--stack", "s", "--resume", "--rollback"], /exclude each other/],
-        ["a negative bake", [...START.slice(0, 9), "-1", ...START.slice(10)], /--bake: expected a number ≥ 1/],
+        [
+            "a negative bake",
+            [...START.slice(0, 8), "--bake=-1", ...START.slice(10)],
+            /--bake must be a number from 1 to 86400 seconds, got '-1'/,
+        ],
         ["an unknown flag", [...START, "--fast"], /unknown argument '--fast'/],
         ["decreasing steps", [...START.slice(0, 7), "50,10", ...START.slice(8)], /--steps must increase/],
     ])("refuses %s", (_label, argv, message) => {

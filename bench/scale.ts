@@ -61,8 +61,9 @@ export interface ScaleResult {
     readonly startedAt: string;
     readonly wallSec: number;
     readonly machine: Machine;
-    /** Load average (1 min) at the start: other work on a shared host. */
+    /** Load average (1 min) at the start and at the end: other work on a shared host. */
     readonly loadAvg1: number;
+    readonly loadAvg1End: number;
     readonly options: Omit<ScaleOptions, "outDir">;
     readonly reloads: readonly ReloadRun[];
     readonly replicaRuns: readonly ReplicaRun[];
@@ -117,7 +118,7 @@ export function renderScaleReport(r: ScaleResult): string {
         `# Upstream size and replicas, ${r.date} (${r.mode})`,
         "",
         `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB, kernel ${m.kernel}, Docker ${m.docker}, wrk ${m.wrk}; ` +
-            `load average ${r.loadAvg1} at the start. ${r.wallSec} s in all.`,
+            `load average ${r.loadAvg1} at the start, ${r.loadAvg1End} at the end (other work on the host). ${r.wallSec} s in all.`,
         "",
         `## nginx reloads, ${r.options.servers.join(" → ")} upstream servers, ${r.options.rounds} round(s)`,
         "",
@@ -266,6 +267,7 @@ export async function runScaleBench(o: ScaleOptions, log: (s: string) => void = 
         wallSec: Math.round((Date.now() - started.getTime()) / 1000),
         machine: await machine(),
         loadAvg1,
+        loadAvg1End: Math.round(os.loadavg()[0] * 10) / 10,
         options,
         reloads,
         replicaRuns,

@@ -103,6 +103,7 @@ describe("renderScaleReport", () => {
         wallSec: 300,
         machine: { cores: 2, cpuModel: "AMD EPYC", memGiB: 23.4, kernel: "6.1", docker: "20.10.24", wrk: "4.1.0", h2load: "1.64.0" },
         loadAvg1: 3.5,
+        loadAvg1End: 4,
         options: { ...SCALE_FULL, portBase: 18100, stack: "bench-scale" },
         reloads: [reload(8, 100, 20480), reload(100, 500, 22528), reload(500, 100, 20992), reload(100, 8, 20480)],
         replicaRuns,
@@ -113,7 +114,7 @@ describe("renderScaleReport", () => {
     test("names the machine, its cores and the host's load, next to the numbers", () => {
         expect(md).toMatch(/^# Upstream size and replicas, 2026-12-02 \(full\)$/m);
         expect(md).toContain("Machine: 2 cores (AMD EPYC), 23.4 GiB");
-        expect(md).toContain("load average 3.5 at the start");
+        expect(md).toContain("load average 3.5 at the start, 4 at the end");
     });
 
     test("memory at 8, 100 and 500 servers, from the reloads that ended there", () => {

@@ -3,14 +3,15 @@
 //  1. reloads: our nginx image with 8 → 100 → 500 → 100 → 8 upstream servers from per-service include
 //     files (bench/upstreamNginx.ts): reload time and nginx's RSS/PSS at each size;
 //  2. replicas: the default stack's two services (weights 3:1) with 1-worker replicas, 8 and then 40 in
-//     all, through the replay; wrk's closed-loop max req/s through nginx.
+//     all (bench/replicas.ts); wrk's closed-loop max req/s through nginx.
 import { mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cli, sleep } from "../e2e/docker";
 import { agentFor, get } from "../e2e/traffic";
 import { BenchOptions, Machine, machine } from "./bench";
-import { downOurs, upOurs } from "./stacks";
+import { buildImages, upReplicas } from "./replicas";
+import { cleanupBench } from "./stacks";
 import { UpstreamNginx } from "./upstreamNginx";
 import { ReloadRun, median, reloadTable, summarizeReloads } from "./upstreamScale";
 import { WrkResult, runWrk } from "./wrk";
@@ -70,17 +71,6 @@ export interface ScaleResult {
     readonly notes: readonly string[];
 }
 
-/** The services of a run with `replicas` 1-worker replicas in all: the default's two, weights 3:1. */
-export function replicaServices(replicas: number): { name: string; weight: number; replicas: number; workers: number }[] {
-    if (!Number.isInteger(replicas) || replicas < 2 || replicas % 2 !== 0) {
-        throw new Error(`replicas must be an even number ≥ 2 (two services), got ${replicas}`);
-    }
-    return [
-        { name: "application1", weight: 3, replicas: replicas / 2, workers: 1 },
-        { name: "application2", weight: 1, replicas: replicas / 2, workers: 1 },
-    ];
-}
-
 /** Medians per replica count: req/s, p50, p99 (with min–max of req/s) and errors summed. */
 export function summarizeReplicas(
     runs: readonly ReplicaRun[],
@@ -137,7 +127,8 @@ export function renderScaleReport(r: ScaleResult): string {
         "",
         `## Requests/s through nginx by replica count`,
         "",
-        `The default stack's two services (weights 3:1) through the replay, every replica 1 Gunicorn worker; ` +
+        `The default stack's two services (weights 3:1), every replica 1 Gunicorn worker (4 threads), run with plain docker commands ` +
+            `(bench/replicas.ts: the program's images, environment and container settings, no health checks) behind nginx as render.ts renders the defaults; ` +
             `\`wrk -t1 -c${r.options.connections}\`, ${r.options.closedSec} s per run, ${r.options.rounds} run(s) per count after a warm-up, ` +
             `one count at a time (the other stack is down).`,
         "",
@@ -222,11 +213,12 @@ async function waitAllAnswer(url: string, replicas: number, timeoutMs = 180_000)
 
 async function replicaPart(o: ScaleOptions, log: (s: string) => void): Promise<ReplicaRun[]> {
     const runs: ReplicaRun[] = [];
+    const images = await buildImages(o.stack);
     for (const replicas of o.replicas) {
-        const stack = `${o.stack}-r${replicas}`;
+        const runId = `${o.stack}-${process.pid}-r${replicas}`;
         try {
             const t0 = Date.now();
-            const up = await upOurs(stack, o.portBase + 8, o.portBase + 9, false, { services: replicaServices(replicas) });
+            const up = await upReplicas({ runId, replicas, hostPort: o.portBase + 8, images });
             await waitAllAnswer(up.url, replicas);
             log(`${replicas} replicas up and every one answered after ${Math.round((Date.now() - t0) / 1000)} s`);
             await runWrk({ url: up.url, durationSec: 3, connections: o.connections, threads: 1, timeoutSec: 5 });
@@ -238,7 +230,7 @@ async function replicaPart(o: ScaleOptions, log: (s: string) => void): Promise<R
                 );
             }
         } finally {
-            await downOurs(stack);
+            await cleanupBench(runId);
         }
     }
     return runs;

@@ -1,17 +1,9 @@
 // `npm run bench -- --scale` (bench/scale.ts): its options, the services of a replica count, and the
 // report assembled from a result.
 import { FULL, QUICK } from "../../bench/bench";
-import {
-    ReplicaRun,
-    SCALE_FULL,
-    ScaleResult,
-    renderScaleReport,
-    replicaServices,
-    replicaTable,
-    scaleOptions,
-    summarizeReplicas,
-} from "../../bench/scale";
+import { ReplicaRun, SCALE_FULL, ScaleResult, renderScaleReport, replicaTable, scaleOptions, summarizeReplicas } from "../../bench/scale";
 import { ReloadRun } from "../../bench/upstreamScale";
+import { replicaServices } from "../../bench/replicas";
 import { WrkResult } from "../../bench/wrk";
 
 const wrk = (reqPerSec: number, p50Ms: number, p99Ms: number, errors = 0): WrkResult => ({
@@ -72,8 +64,8 @@ describe("replicaServices", () => {
         [40, [20, 20]],
     ])("%d replicas: the default's two services, weights 3:1, 1 worker per replica, %j", (n, parts) => {
         expect(replicaServices(n)).toEqual([
-            { name: "application1", weight: 3, replicas: parts[0], workers: 1 },
-            { name: "application2", weight: 1, replicas: parts[1], workers: 1 },
+            { name: "application1", weight: 3, replicas: parts[0], workers: 1, threads: 4 },
+            { name: "application2", weight: 1, replicas: parts[1], workers: 1, threads: 4 },
         ]);
     });
 

@@ -116,7 +116,7 @@ describeEngine("nginx with 500 upstream servers from per-service include files (
             }
         }
         // Generous bounds (a loaded 2-core CI machine): what matters is that every reload completed.
-        expect(runs.filter((r) => r.servedMs > 10_000)).toEqual([]);
+        expect(runs.filter((r) => r.servedMs > 20_000)).toEqual([]);
         const at500 = runs.filter((r) => r.to === 500).map((r) => r.memory);
         expect(at500.filter((m) => m.rssKiB > 256 * 1024 || m.workers < 1)).toEqual([]);
         // Back at 8, nginx holds no memory of the 500 (the old zone and workers are gone): PSS within 8 MiB of the start.

@@ -67,19 +67,9 @@ export interface OursUp extends Up {
 /**
  * Brings stack `stack` up with the default config on `httpPort` (replacing any earlier run) and waits
  * until it serves; with `tls`, TLS (self-signed) is on and the URL is the https one on `httpsPort`.
- * `config`: further stack config keys (e.g. `services`).
  */
-export async function upOurs(
-    stack: string,
-    httpPort: number,
-    httpsPort: number,
-    tls = false,
-    config: Record<string, unknown> = {},
-): Promise<OursUp> {
-    const ev = await evaluate(
-        { ...OFFLINE_BASES, httpPort, httpsPort, ...(tls ? { tls: { mode: "self-signed" } } : {}), ...config },
-        { stack },
-    );
+export async function upOurs(stack: string, httpPort: number, httpsPort: number, tls = false): Promise<OursUp> {
+    const ev = await evaluate({ ...OFFLINE_BASES, httpPort, httpsPort, ...(tls ? { tls: { mode: "self-signed" } } : {}) }, { stack });
     if (ev.error) {
         throw ev.error;
     }

@@ -294,7 +294,7 @@ function version(cmd: string, args: string[], re: RegExp): Promise<string> {
     return new Promise((resolve) => execFile(cmd, args, (_e, out, err) => resolve(re.exec(`${out}${err}`)?.[1] ?? "unknown")));
 }
 
-async function machine(): Promise<Machine> {
+export async function machine(): Promise<Machine> {
     return {
         cores: os.cpus().length,
         cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",

@@ -1,10 +1,16 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes bench/results/<date>.{md,json} and
 // latest.svg (quick runs go to .webstack/bench/). `--render FILE.json` only re-renders md and SVG.
+// `--scale`: upstream size and replica count instead (bench/scale.ts), to <date>-scale.{md,json}.
 import { parseArgs, runBench } from "./bench";
 import { closedTable, goalsTable, openTable, renderFiles, writeResults } from "./report";
+import { replicaTable, runScaleBench, scaleOptions, writeScaleResults } from "./scale";
+import { reloadTable } from "./upstreamScale";
 
 async function main(): Promise<void> {
-    const o = parseArgs(process.argv.slice(2));
+    // `--scale` (bench/scale.ts) takes the other flags' out dir, port base, stack and --quick.
+    const argv = process.argv.slice(2);
+    const scale = argv.includes("--scale");
+    const o = parseArgs(argv.filter((a) => a !== "--scale"));
     if (o.render) {
         const p = renderFiles(o.render);
         console.log(`rendered ${p.md} and ${p.svg}`);
@@ -12,6 +18,15 @@ async function main(): Promise<void> {
     }
     const t0 = Date.now();
     const log = (line: string) => console.log(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s] ${line}`);
+    if (scale) {
+        // Issue 19: reload time and nginx memory by upstream size, req/s by replica count (bench/scale.ts).
+        const r = await runScaleBench(scaleOptions(o), log);
+        const p = writeScaleResults(r, o.outDir);
+        console.log(`\n${reloadTable(r.reloads)}\n\n${replicaTable(r)}\n\nwrote ${p.md}, ${p.json} (${r.wallSec} s)`);
+        r.notes.forEach((n) => console.log(`note: ${n}`));
+        process.exitCode = r.notes.length > 0 ? 1 : 0;
+        return;
+    }
     const l = o.load;
     log(
         `${o.mode} run: ${l.rounds} round(s) of ${l.closedSec} s closed loop + ${l.loadPcts.length} × ${l.openSec} s open loop per configuration`,

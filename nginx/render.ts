@@ -56,6 +56,8 @@ export interface RenderNginxArgs {
     readonly certificateSha256?: string;
     /** Access log format: the article's text line, or one JSON object per line (what CloudWatch metric filters parse). Default "text". */
     readonly logFormat?: "text" | "json";
+    /** Most server lines the upstream holds at once (every service, a deploy's surge included); sizes its zone. Default: 256k (290 servers). */
+    readonly upstreamServersMax?: number;
 }
 
 /**
@@ -118,6 +120,15 @@ export function renderServerLine(peer: UpstreamPeer, tuning: Pick<NginxTuning, "
     // can be resolved a moment before Gunicorn listens, and must not then sit out nginx's default 10 s.
     const flags = `${peer.resolve ? " resolve" : ""}${peer.backup ? " backup" : ""}`;
     return `        server ${peer.host}:${peer.port} weight=${peer.weight} max_fails=1 fail_timeout=${tuning.failTimeoutSec}s${flags};`;
+}
+
+/**
+ * KiB of the upstream's shared zone for `servers` server lines. nginx 1.30 (forky) takes about 810 bytes
+ * per server: 256k holds 290, 1m holds 1,260 (measured, docs/benchmark.md); a server that does not fit
+ * fails `nginx -t` ("no memory in upstream zone"). 1 KiB per server + 64 KiB leaves a third spare.
+ */
+export function upstreamZoneKiB(servers: number | undefined): number {
+    return servers === undefined ? 256 : Math.max(256, 64 + Math.ceil(servers));
 }
 
 export function renderNginxConfig(args: RenderNginxArgs): string {
@@ -185,7 +196,7 @@ function renderWithSlot(args: RenderNginxArgs): string {
         "    resolver_timeout 2s;",
         "",
         `    upstream ${UPSTREAM_NAME} {`,
-        `        zone ${UPSTREAM_NAME} 256k;`,
+        `        zone ${UPSTREAM_NAME} ${upstreamZoneKiB(args.upstreamServersMax)}k;`,
         ...servers,
         ...keepalive,
         "    }",

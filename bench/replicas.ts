@@ -88,7 +88,7 @@ export async function upReplicas(o: {
                 ),
         );
     }
-    const conf = renderNginxConfig({ services, tuning: DEFAULT_NGINX });
+    const conf = renderNginxConfig({ services, tuning: DEFAULT_NGINX, serverNames: ["localhost", "127.0.0.1"] });
     await cli([
         "run",
         "-d",

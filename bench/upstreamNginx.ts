@@ -107,7 +107,13 @@ export class UpstreamNginx {
         chmodSync(dir, 0o755); // nginx's user reads the bind mount
         const container = `${o.name}-nginx`;
         const config = configWithIncludes(
-            { services: SCALE_SERVICES, tuning: DEFAULT_NGINX, logFormat: "json", upstreamServersMax: o.maxServers },
+            {
+                services: SCALE_SERVICES,
+                tuning: DEFAULT_NGINX,
+                serverNames: ["localhost", "127.0.0.1"],
+                logFormat: "json",
+                upstreamServersMax: o.maxServers,
+            },
             UPSTREAM_INCLUDE_DIR,
         );
         // nginx gets the address after the gateway's; the upstream's start well above both.

@@ -73,7 +73,7 @@ describeEngine("nginx with 500 upstream servers from per-service include files (
     test("with the zone left at its default (256k), 500 servers fail nginx -t: the zone must be sized", async () => {
         writeSet(nginx.dir, splitServers(500, SCALE_SERVICES, nginx.addresses));
         const small = configWithIncludes(
-            { services: SCALE_SERVICES, tuning: DEFAULT_NGINX, resolvers: "127.0.0.11" },
+            { services: SCALE_SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost", "127.0.0.1"], resolvers: "127.0.0.11" },
             UPSTREAM_INCLUDE_DIR,
         );
         writeFileSync(path.join(nginx.dir, "default-zone.conf"), small, { mode: 0o644 });
@@ -86,7 +86,13 @@ describeEngine("nginx with 500 upstream servers from per-service include files (
         for (const n of [500, MAX_SERVERS]) {
             writeSet(nginx.dir, splitServers(n, SCALE_SERVICES, nginx.addresses));
             const conf = configWithIncludes(
-                { services: SCALE_SERVICES, tuning: DEFAULT_NGINX, resolvers: "127.0.0.11", upstreamServersMax: n },
+                {
+                    services: SCALE_SERVICES,
+                    tuning: DEFAULT_NGINX,
+                    serverNames: ["localhost", "127.0.0.1"],
+                    resolvers: "127.0.0.11",
+                    upstreamServersMax: n,
+                },
                 UPSTREAM_INCLUDE_DIR,
             );
             writeFileSync(path.join(nginx.dir, `zone-${n}.conf`), conf, { mode: 0o644 });

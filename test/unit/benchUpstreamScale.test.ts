@@ -79,7 +79,7 @@ test("a service's include file is one renderServerLine per task, after a comment
 });
 
 describe("configWithIncludes", () => {
-    const args = { services: SERVICES, tuning: DEFAULT_NGINX, upstreamServersMax: 1000 };
+    const args = { services: SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost"], upstreamServersMax: 1000 };
 
     test("replaces each service's server line in the upstream block by an include of its file, and nothing else", () => {
         const rendered = renderNginxConfig(args).split("\n");

@@ -37,7 +37,6 @@ export function executionTrustPolicy(accountId: string, region?: string): object
                 Action: "sts:AssumeRole",
                 Condition: {
                     StringEquals: { "aws:SourceAccount": accountId },
-                    // Without a region (the ECS Exec task role, components/aws/taskRole.ts): the account alone.
                     ...(region ? { ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` } } : {}),
                 },
             },

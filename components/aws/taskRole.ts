@@ -13,6 +13,8 @@ export interface DiscoveryScope {
 export interface AwsTaskRoleArgs {
     /** This stack's AWS account: only ECS acting for it may assume the role (aws:SourceAccount). */
     readonly accountId: pulumi.Input<string>;
+    /** The stack's region: only ECS tasks of this region and account may assume the role (aws:SourceArn). */
+    readonly region: string;
     /** ECS Exec's ssmmessages channels (webstack:aws.exec). */
     readonly exec: boolean;
     /** Cloud Map discovery of the app services (nginx's tasks). Default: none. */
@@ -97,7 +99,7 @@ export class AwsTaskRole extends pulumi.ComponentResource {
                 description: args.discovery
                     ? `nginx tasks: Cloud Map discovery of the app services${args.exec ? ", ECS Exec (ssmmessages)" : ""}`
                     : "ECS tasks: ECS Exec (ssmmessages) only",
-                assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(executionTrustPolicy(account))),
+                assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(executionTrustPolicy(account, args.region))),
                 tags: args.tags,
             },
             { parent: this },

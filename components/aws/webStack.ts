@@ -237,12 +237,13 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
 
         // ECS Exec: a task role for its agent in the app tasks (webstack:aws.exec).
-        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, exec: true, tags }, parent) : undefined;
+        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, region: a.region, exec: true, tags }, parent) : undefined;
         // nginx's own role, always: its discovery process reads exactly the app services from the Cloud Map API.
         const nginxTaskRole = new AwsTaskRole(
             `${name}-nginx-task`,
             {
                 accountId: appRepo.registryId,
+                region: a.region,
                 exec: a.exec,
                 discovery: { namespaceName: cluster.namespaceName, serviceNames: c.services.map((s) => s.name) },
                 tags,

@@ -2,9 +2,12 @@
 // stack configs for both targets, made of real keys and certificates, and what an accepted config must
 // never contain.
 import * as fc from "fast-check";
+import { availableParallelism } from "os";
 import { CONFIG_KEYS } from "../../lib/config";
+import { LOCAL_LIMITS } from "../../lib/defaults";
+import { AWS_MAX_TASKS_PER_SERVICE } from "../../lib/rollout";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "../../lib/localNames";
-import type { StackConfig } from "../../lib/types";
+import type { LocalServiceSpec, StackConfig } from "../../lib/types";
 import { realKeys } from "./leaks";
 import { selfSignedPem } from "./pem";
 
@@ -247,6 +250,8 @@ export function secretsOf(c: FuzzCase): string[] {
 
 const SERVICE_KEYS = new Set(["name", "weight", "replicas", "workers", "threads", "backup", "app", "image"]);
 const AWS_SERVICE_KEYS = new Set(["cpu", "memoryMiB", "capacity", "autoscaling", "secrets", "secretsKmsKeyArns"]);
+/** Local: cpu and memoryMiB are Docker limits (lib/localLimits.ts). */
+const LOCAL_SERVICE_KEYS = new Set(["cpu", "memoryMiB", "secretConfig"]);
 
 /** Why an accepted config should have been refused, or undefined. */
 export function acceptedBad(c: FuzzCase, cfg: StackConfig, project: string, stack: string): string | undefined {
@@ -262,7 +267,7 @@ export function acceptedBad(c: FuzzCase, cfg: StackConfig, project: string, stac
     const services = parsed(c.raw.services ?? "[]");
     for (const s of Array.isArray(services) ? services : []) {
         for (const k of Object.keys(s as object)) {
-            if (!SERVICE_KEYS.has(k) && !(c.target === "aws" ? AWS_SERVICE_KEYS : new Set(["secretConfig"])).has(k)) {
+            if (!SERVICE_KEYS.has(k) && !(c.target === "aws" ? AWS_SERVICE_KEYS : LOCAL_SERVICE_KEYS).has(k)) {
                 return `service key ${k} accepted on ${c.target}`;
             }
         }
@@ -276,12 +281,19 @@ export function acceptedBad(c: FuzzCase, cfg: StackConfig, project: string, stac
         names.add(s.name);
         const ints: [unknown, number, number][] = [
             [s.weight, 1, 100],
-            [s.replicas, 0, 50],
+            [s.replicas, 0, cfg.target === "aws" ? AWS_MAX_TASKS_PER_SERVICE : 50],
             [s.workers, 1, 64],
             [s.threads, 1, 64],
         ];
         if (ints.some(([v, lo, hi]) => typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)) {
             return `service ${s.name} accepted with ${JSON.stringify([s.weight, s.replicas, s.workers, s.threads])}`;
+        }
+        if (cfg.target === "local") {
+            const { cpu, memoryMiB } = s as LocalServiceSpec;
+            const { minCpu, minMemoryMiB, maxMemoryMiB } = LOCAL_LIMITS.app;
+            if (cpu < minCpu || cpu > 1024 * availableParallelism() || memoryMiB < minMemoryMiB || memoryMiB > maxMemoryMiB) {
+                return `local service ${s.name} accepted with cpu ${cpu}, memoryMiB ${memoryMiB}`;
+            }
         }
         if (
             cfg.target === "local" &&

@@ -76,7 +76,7 @@ describe("declared", () => {
 
     test("only ECS tasks of this account may assume it, as the execution role", () => {
         expect(JSON.parse(one(ev, AWS.role, "webstack-nginx-task").inputs.assumeRolePolicy as string)).toEqual(
-            JSON.parse(one(ev, AWS.role, "webstack-execution").inputs.assumeRolePolicy as string),
+            JSON.parse(one(ev, AWS.role, "webstack-nginx-execution").inputs.assumeRolePolicy as string),
         );
     });
 

@@ -169,7 +169,7 @@ build_node() {
   rm -rf --one-file-system "$dir" "$dir.log"
 }
 
-# moto's server mode: Cloud Map (DiscoverInstances, DiscoverInstancesRevision, RegisterInstance, ...)
+# moto's server mode (python3-flask-cors: moto.server imports it, python3-moto does not depend on it): Cloud Map (DiscoverInstances, DiscoverInstancesRevision, RegisterInstance, ...)
 # for the engine tests, on the python base. apt in a container rather than debootstrap --include (whose
 # configure stage failed on python3-cryptography here); forky's Release file is past its Valid-Until on
 # this archive, hence the option. Done here, cached by tag, so image builds still need nothing outside.
@@ -179,7 +179,7 @@ build_moto() {
   cid=$(docker run -d --user 0 "$PYTHON_TAG" sh -c '
       export DEBIAN_FRONTEND=noninteractive
       apt-get -o Acquire::Check-Valid-Until=false update -qq &&
-      apt-get install -y -qq python3-moto python3-boto3 >/dev/null &&
+      apt-get install -y -qq python3-moto python3-boto3 python3-flask-cors >/dev/null &&
       python3 -c "import moto.server, boto3" &&
       rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb')
   if [[ $(docker wait "$cid") != 0 ]]; then

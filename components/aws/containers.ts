@@ -11,6 +11,7 @@ import {
     NGINX_HEALTHCHECK,
     NGINX_TMPFS,
     NGINX_USER,
+    DISCOVERY,
     DISCOVERY_DIR,
     DISCOVERY_HEALTHCHECK,
     DISCOVERY_USER,
@@ -211,6 +212,24 @@ export interface DiscoveryContainerArgs {
     readonly logGroupName: string;
     /** AWS region (the SDK's and the awslogs driver's). */
     readonly region: string;
+}
+
+/** What the sidecar is told about the app services: names, per-replica weights, the fewest tasks each may have. */
+export function discoveryConfig(services: readonly AwsServiceSpec[], namespace: string, nginx: NginxTuning): DiscoveryConfig {
+    return {
+        namespace,
+        services: services.map((s) => ({
+            name: s.name,
+            weight: s.weight,
+            backup: s.backup ?? false,
+            // An empty answer is legitimate only where the config allows 0 tasks.
+            minReplicas: s.autoscaling ? s.autoscaling.min : s.replicas,
+        })),
+        port: APP_PORT,
+        failTimeoutSec: nginx.failTimeoutSec,
+        pollSec: DISCOVERY.pollSec,
+        coalesceSec: DISCOVERY.coalesceSec,
+    };
 }
 
 /**

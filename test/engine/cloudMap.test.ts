@@ -68,7 +68,7 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
         for (let i = from; i <= to; i++) {
             started.push({ service: service.name, name: `${PREFIX}-${service.name}-${i}`, ip: "" });
         }
-        await pool(started, 6, async (t) => {
+        await pool(started, 4, async (t) => {
             await runDefinition(def, { name: t.name, image: images.app, network: NETWORK, labels: LABELS });
         });
         await pool(started, 8, async (t) => {
@@ -149,7 +149,9 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
         await waitAnswers(`http://127.0.0.1:${PROXY_HOST_PORT}/__calls`);
         cloudMap = new CloudMap(`http://127.0.0.1:${MOTO_HOST_PORT}`, NAMESPACE);
         await cloudMap.create(SERVICES.map((s) => s.name));
-        await Promise.all(SERVICES.map((s) => startTasks(s, 1, s.replicas)));
+        for (const s of SERVICES) {
+            await startTasks(s, 1, s.replicas);
+        }
 
         // The sidecar first (its image owns the volume's mount point, which a new volume copies), then nginx.
         const volumes = { [DISCOVERY_VOLUME]: VOLUME };

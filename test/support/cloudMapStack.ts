@@ -108,7 +108,10 @@ export async function runDefinition(spec: ContainerSpec, o: RunOptions): Promise
     return o.name;
 }
 
-/** Waits until a container's health check passes; returns its address on `network`. */
+/**
+ * Waits until a container's health check passes (an "unhealthy" on a loaded machine may still turn healthy,
+ * as ECS keeps checking too); returns its address on `network`.
+ */
 export async function healthyAddress(name: string, network: string, timeoutMs = 120_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -117,21 +120,28 @@ export async function healthyAddress(name: string, network: string, timeoutMs = 
             return info.NetworkSettings.Networks[network].IPAddress;
         }
         if (!info.State.Running || Date.now() > deadline) {
+            // Still "unhealthy" at the deadline, or exited.
             throw new Error(`${name} is not healthy (${info.State.Status}, ${info.State.Health?.Status})`);
         }
         await sleep(250);
     }
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time. */
+/** Runs `fn` over `items` with at most `limit` at a time; after a failure no new item starts (nothing is left running unseen). */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
     const out: R[] = new Array(items.length);
     let next = 0;
+    let failed = false;
     await Promise.all(
         Array.from({ length: Math.min(limit, items.length) }, async () => {
-            while (next < items.length) {
+            while (next < items.length && !failed) {
                 const i = next++;
-                out[i] = await fn(items[i]);
+                try {
+                    out[i] = await fn(items[i]);
+                } catch (e) {
+                    failed = true;
+                    throw e;
+                }
             }
         }),
     );

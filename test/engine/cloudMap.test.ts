@@ -10,7 +10,15 @@ import { api, cli, exec, logs, removeContainer, sleep } from "../../e2e/docker";
 import { teardown } from "../../e2e/replay";
 import { LoadLoop, sendRequests } from "../../e2e/traffic";
 import { DEFAULT_NGINX } from "../../lib/defaults";
-import { DISCOVERY, DISCOVERY_DIR, DISCOVERY_TEST_ENDPOINT_ENV, NGINX_PORT, NGINX_UPSTREAM_DIR } from "../../lib/runtime";
+import {
+    APP_HEALTH_PATH,
+    APP_PORT,
+    DISCOVERY,
+    DISCOVERY_DIR,
+    DISCOVERY_TEST_ENDPOINT_ENV,
+    NGINX_PORT,
+    NGINX_UPSTREAM_DIR,
+} from "../../lib/runtime";
 import { renderNginxConfig } from "../../nginx/render";
 import { BusyCore } from "../support/busyCore";
 import {
@@ -21,6 +29,7 @@ import {
     buildImages,
     healthyAddress,
     pool,
+    probeHealthy,
     runDefinition,
     waitAnswers,
 } from "../support/cloudMapStack";
@@ -69,10 +78,11 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
             started.push({ service: service.name, name: `${PREFIX}-${service.name}-${i}`, ip: "" });
         }
         await pool(started, 4, async (t) => {
-            await runDefinition(def, { name: t.name, image: images.app, network: NETWORK, labels: LABELS });
+            await runDefinition(def, { name: t.name, image: images.app, network: NETWORK, labels: LABELS, health: "probe" });
         });
         await pool(started, 8, async (t) => {
-            t.ip = await healthyAddress(t.name, NETWORK);
+            // The definition's check (GET APP_HEALTH_PATH), run from here: see RunOptions.health.
+            t.ip = await probeHealthy(t.name, NETWORK, APP_PORT, APP_HEALTH_PATH);
             await cloudMap.register(t.service, t.name, t.ip);
             t.registeredAt = Date.now();
         });
@@ -93,10 +103,23 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
         }
     }
 
-    /** The server lines nginx runs with now (its installed copy of the current set). */
+    /**
+     * The server lines nginx runs with now (its installed copy of the current set). The entrypoint swaps that
+     * folder by two renames while it installs a set (nginx reads it only on the reload after), so a read that
+     * falls between them is tried again.
+     */
     async function installedServers(): Promise<string[]> {
-        const text = await exec(nginxName, ["sh", "-c", `cat ${NGINX_UPSTREAM_DIR}/*.conf`]);
-        return text.split("\n").filter((l) => /^\s+server /.test(l));
+        for (let attempt = 1; ; attempt++) {
+            try {
+                const text = await exec(nginxName, ["sh", "-c", `cat ${NGINX_UPSTREAM_DIR}/*.conf`]);
+                return text.split("\n").filter((l) => /^\s+server /.test(l));
+            } catch (e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                await sleep(100);
+            }
+        }
     }
 
     async function waitInstalled(count: number, timeoutMs = 30_000): Promise<number> {
@@ -190,6 +213,7 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
     });
 
     afterAll(async () => {
+        cloudMap?.client.destroy();
         await teardown("webstack", STACK);
     });
 

@@ -174,3 +174,75 @@ export const DISCOVERY = {
     /** Upper bound, in seconds, of one publish: write, `nginx -t`, graceful reload. */
     publishMaxSec: 2,
 } as const;
+
+/**
+ * aws: the folder (a task volume) the discovery sidecar publishes upstream sets into and nginx's
+ * entrypoint reads them from. Each publish is a new `gen-<n>/` folder with one `<service>.conf` per
+ * service, made current by renaming the `current` symlink, so nginx never copies half a set.
+ */
+export const DISCOVERY_DIR = "/run/webstack-discovery";
+export const DISCOVERY_DIR_ENV = "WEBSTACK_DISCOVERY_DIR";
+/** nginx's own copy of the current set (tmpfs), which the rendered config includes: `<dir>/<service>.conf`. */
+export const NGINX_UPSTREAM_DIR = "/run/webstack/upstream";
+/**
+ * Seconds nginx's entrypoint waits for the first published set before it gives up (the task then stops
+ * and ECS starts another). nginx does not listen before it has one: see docs/aws-discovery.md, cold start.
+ */
+export const DISCOVERY_FIRST_SET_WAIT_SEC = 120;
+/** The discovery sidecar's settings, one JSON object (discovery/config.ts parses and checks it). */
+export const DISCOVERY_CONFIG_ENV = "WEBSTACK_DISCOVERY_CONFIG";
+/**
+ * Tests only: an endpoint to send the Cloud Map calls to (moto), with the SDK's `data-` host prefix off.
+ * Never set on ECS, where the prefix picks the data-servicediscovery endpoint.
+ */
+export const DISCOVERY_TEST_ENDPOINT_ENV = "WEBSTACK_DISCOVERY_ENDPOINT";
+/** Uid:gid of the discovery sidecar: nginx's, so both containers read and write the shared volume. */
+export const DISCOVERY_USER = NGINX_USER;
+
+/**
+ * The sidecar is healthy once it has published a first set, and stays so through API faults (it keeps the
+ * last good set then): an unhealthy essential container would make ECS replace every nginx task at once
+ * during a Cloud Map outage, which is exactly when nginx must stay.
+ */
+export const DISCOVERY_HEALTHCHECK: readonly string[] = ["CMD", "node", "-e", `require("fs").statSync("${DISCOVERY_DIR}/current")`];
+
+/** What the discovery sidecar is told: where to look, what to render, how often. */
+export interface DiscoveryConfig {
+    /** Cloud Map namespace name (DiscoverInstances takes names, not ids). */
+    readonly namespace: string;
+    /** App services in the upstream, in the config's order. */
+    readonly services: readonly {
+        readonly name: string;
+        /** Per-replica weight. */
+        readonly weight: number;
+        readonly backup: boolean;
+        /** Fewest tasks the config asks for (autoscaling.min or replicas): 0 makes an empty answer legitimate. */
+        readonly minReplicas: number;
+    }[];
+    /** Port every task listens on (Cloud Map A records carry no port). */
+    readonly port: number;
+    /** nginx's fail_timeout for each server line. */
+    readonly failTimeoutSec: number;
+    readonly pollSec: number;
+    readonly coalesceSec: number;
+}
+
+/** Environment of the discovery container. */
+export function discoveryEnvironment(config: DiscoveryConfig, region: string): Record<string, string> {
+    return {
+        AWS_REGION: region,
+        [DISCOVERY_DIR_ENV]: DISCOVERY_DIR,
+        [DISCOVERY_CONFIG_ENV]: JSON.stringify(config),
+    };
+}
+
+/** nginx's environment on aws with discovery: where the sets arrive and how long to wait for the first. */
+export function nginxDiscoveryEnvironment(): Record<string, string> {
+    return {
+        [DISCOVERY_DIR_ENV]: DISCOVERY_DIR,
+        WEBSTACK_NGINX_UPSTREAM_DIR: NGINX_UPSTREAM_DIR,
+        WEBSTACK_DISCOVERY_WAIT_SEC: String(DISCOVERY_FIRST_SET_WAIT_SEC),
+        // Same pick-up latency as the local watcher.
+        WEBSTACK_NGINX_CONF_POLL_SEC: "0.5",
+    };
+}

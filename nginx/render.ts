@@ -58,6 +58,17 @@ export interface RenderNginxArgs {
     readonly logFormat?: "text" | "json";
     /** Most server lines the upstream holds at once (every service, a deploy's surge included); sizes its zone. Default: 256k (290 servers). */
     readonly upstreamServersMax?: number;
+    /**
+     * aws: the upstream includes each service's server lines from this folder (upstreamFileName), one line
+     * per task, written by the Cloud Map discovery sidecar (discovery/) and installed by nginx's entrypoint.
+     * Default: none, each service is one DNS name with `resolve` (the local target).
+     */
+    readonly upstreamIncludeDir?: string;
+}
+
+/** The file, in RenderNginxArgs.upstreamIncludeDir, holding one service's server lines. */
+export function upstreamFileName(service: string): string {
+    return `${service}.conf`;
 }
 
 /**
@@ -140,8 +151,11 @@ export function renderNginxConfig(args: RenderNginxArgs): string {
 function renderWithSlot(args: RenderNginxArgs): string {
     const t = args.tuning;
     const suffix = args.domainSuffix ?? "";
+    const includeDir = args.upstreamIncludeDir;
     const servers = args.services.map((s) =>
-        renderServerLine({ host: `${s.name}${suffix}`, port: APP_PORT, weight: s.weight, backup: s.backup, resolve: true }, t),
+        includeDir !== undefined
+            ? `        include ${includeDir}/${upstreamFileName(s.name)};`
+            : renderServerLine({ host: `${s.name}${suffix}`, port: APP_PORT, weight: s.weight, backup: s.backup, resolve: true }, t),
     );
     const listeners = args.listeners ?? [PLAIN_LISTENER];
     if (listeners.length === 0) {

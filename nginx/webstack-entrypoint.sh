@@ -4,7 +4,11 @@
 # so one config works on Docker (127.0.0.11) and on ECS (the VPC resolver). The config arrives:
 #   - ECS: in WEBSTACK_NGINX_CONF; a new config is a new task. A TLS certificate and key arrive in
 #     WEBSTACK_TLS_CERT / WEBSTACK_TLS_KEY (the task definition's `secrets`), are written to the tmpfs
-#     and removed from the environment before nginx starts.
+#     and removed from the environment before nginx starts. With Cloud Map discovery (WEBSTACK_DISCOVERY_DIR,
+#     a task volume shared with the `discovery` sidecar, discovery/main.ts) the upstream's server lines are
+#     include files: each set the sidecar publishes is checked with `nginx -t` and applied with a graceful
+#     reload, like a local config, and a set that fails the check is never installed. nginx starts only
+#     once it has the first set (cold start: see discovery_first).
 #   - local: in the Docker volume at WEBSTACK_NGINX_CONF_DIR, published by the one-shot config
 #     container (`webstack-entrypoint.sh publish`) with the TLS files beside it. nginx's entrypoint
 #     watches the file; a new one is checked with `nginx -t` and applied with a graceful
@@ -107,6 +111,66 @@ watch() {
     done
 }
 
+# aws with discovery: the sidecar makes each published set current by renaming the `current` symlink to a
+# new gen-<n>/ folder (discovery/publish.ts); a folder never changes once it is current.
+discovery_gen() { readlink "$WEBSTACK_DISCOVERY_DIR/current" 2>/dev/null || true; }
+
+# install_set GEN: GEN's files become the ones the running config includes (WEBSTACK_NGINX_UPSTREAM_DIR)
+# if `nginx -t` passes with them; otherwise the previous set stays. nginx reads includes only when it
+# (re)loads, so the swap is invisible until the reload that follows.
+install_set() {
+    up=$WEBSTACK_NGINX_UPSTREAM_DIR
+    rm -rf "$up.next" "$up.prev"
+    mkdir -p "$up.next"
+    # A copy fails only if the sidecar pruned GEN meanwhile; a newer set is then current already.
+    cp "$WEBSTACK_DISCOVERY_DIR/$1/"*.conf "$up.next/" 2>/dev/null || return 1
+    if [ -d "$up" ]; then mv "$up" "$up.prev"; fi
+    mv "$up.next" "$up"
+    if ngx -t -q -c "$run_conf"; then
+        rm -rf "$up.prev"
+        return 0
+    fi
+    rm -rf "$up"
+    if [ -d "$up.prev" ]; then mv "$up.prev" "$up"; fi
+    return 1
+}
+
+# Cold start: nginx does not start (so its health check fails and the load balancer sends it nothing) until
+# the first set from the Cloud Map API is installed. Serving from DNS meanwhile would put a 200-task
+# service's whole share on the 8 tasks a DNS answer holds; an old nginx task serves until this one is
+# healthy. No set within WEBSTACK_DISCOVERY_WAIT_SEC: exit, and ECS starts another task.
+discovery_first() {
+    waited=0
+    while :; do
+        gen=$(discovery_gen)
+        if [ -n "$gen" ] && install_set "$gen"; then
+            log "installed upstream set $gen from Cloud Map discovery"
+            return 0
+        fi
+        if [ "$waited" -ge "$WEBSTACK_DISCOVERY_WAIT_SEC" ]; then
+            log "no upstream set from Cloud Map discovery that passes nginx -t after ${waited}s"
+            exit 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
+
+# nginx side of the shared volume: reload on every new set that passes nginx -t.
+discovery_watch() {
+    last=$1
+    while sleep "$WEBSTACK_NGINX_CONF_POLL_SEC"; do
+        gen=$(discovery_gen)
+        if [ -z "$gen" ] || [ "$gen" = "$last" ]; then continue; fi
+        last=$gen
+        if install_set "$gen"; then
+            ngx -c "$run_conf" -s reload && log "reloaded upstream set $gen"
+        else
+            log "upstream set $gen fails nginx -t or is gone; still serving the previous one"
+        fi
+    done
+}
+
 if [ "${1:-}" = "publish" ]; then
     publish
 fi
@@ -135,6 +199,11 @@ elif [ -n "${WEBSTACK_NGINX_CONF:-}" ]; then
     fi
     printf '%s\n' "$WEBSTACK_NGINX_CONF" | fill "$run_conf"
     log "wrote $run_conf (resolvers: $(resolvers))"
+    if [ -n "${WEBSTACK_DISCOVERY_DIR:-}" ]; then
+        : "${WEBSTACK_NGINX_UPSTREAM_DIR:?}" "${WEBSTACK_DISCOVERY_WAIT_SEC:?}" "${WEBSTACK_NGINX_CONF_POLL_SEC:?}"
+        discovery_first
+        discovery_watch "$gen" &
+    fi
 fi
 # The PEMs live only in the tmpfs from here on, not in nginx's environment.
 unset WEBSTACK_TLS_CERT WEBSTACK_TLS_KEY

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Build the two offline base images webstack's Dockerfiles start FROM, straight from
-# Debian packages (no registry is reachable, so python:/nginx: images can't be pulled).
+# Build the offline base images webstack's Dockerfiles start FROM, straight from Debian
+# packages (no registry is reachable, so python:/nginx:/node: images can't be pulled), and
+# the moto image the Cloud Map engine tests run (moto's server mode, a real emulator).
 # Each image is skipped when its tag already exists. Needs root and a running engine
 # (scripts/engine.sh start).
 #
 #   WEBSTACK_PYTHON_BASE  tag of the python base (default webstack-offline/python:forky)
 #   WEBSTACK_NGINX_BASE   tag of the nginx base  (default webstack-offline/nginx:forky)
+#   WEBSTACK_NODE_BASE    tag of the node base (discovery/Dockerfile; default webstack-offline/node:forky)
+#   WEBSTACK_MOTO_IMAGE   tag of the moto server image (default webstack-offline/moto:forky)
 #   WEBSTACK_MIRROR       Debian mirror URL (default: the one in this machine's apt sources)
 #   WEBSTACK_DEB_CACHE    .deb cache shared by both builds (default /var/cache/webstack-debootstrap)
 set -euo pipefail
 
 PYTHON_TAG="${WEBSTACK_PYTHON_BASE:-webstack-offline/python:forky}"
 NGINX_TAG="${WEBSTACK_NGINX_BASE:-webstack-offline/nginx:forky}"
+NODE_TAG="${WEBSTACK_NODE_BASE:-webstack-offline/node:forky}"
+MOTO_TAG="${WEBSTACK_MOTO_IMAGE:-webstack-offline/moto:forky}"
 CACHE="${WEBSTACK_DEB_CACHE:-/var/cache/webstack-debootstrap}"
 # forky (testing) because bookworm's nginx 1.22 lacks upstream `server ... resolve`
 # (needs >= 1.27.3). Bookworm's debootstrap has no forky script; sid's fits.
@@ -148,6 +153,50 @@ build_nginx() {
   rm -rf --one-file-system "$dir" "$dir.log"
 }
 
+build_node() {
+  local dir="$WORK/node"
+  log "building $NODE_TAG"
+  # nodejs for the discovery sidecar's bundle; ca-certificates for TLS to the AWS APIs.
+  # This machine's apt sees only bookworm (nodejs 18); debootstrap reads forky directly.
+  bootstrap "$dir" nodejs,ca-certificates
+  chroot "$dir" node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+    { echo "forky's nodejs is older than 20" >&2; return 1; }
+  slim "$dir"
+  import "$dir" "$NODE_TAG" "" \
+    --change "ENV PATH=$PATH_ENV" \
+    --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["node"]'
+  rm -rf --one-file-system "$dir" "$dir.log"
+}
+
+# moto's server mode (python3-flask-cors: moto.server imports it, python3-moto does not depend on it): Cloud Map (DiscoverInstances, DiscoverInstancesRevision, RegisterInstance, ...)
+# for the engine tests, on the python base. apt in a container rather than debootstrap --include (whose
+# configure stage failed on python3-cryptography here); forky's Release file is past its Valid-Until on
+# this archive, hence the option. Done here, cached by tag, so image builds still need nothing outside.
+build_moto() {
+  local cid t=$SECONDS
+  log "building $MOTO_TAG from $PYTHON_TAG"
+  cid=$(docker run -d --user 0 "$PYTHON_TAG" sh -c '
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+      apt-get install -y -qq python3-moto python3-boto3 python3-flask-cors >/dev/null &&
+      python3 -c "import moto.server, boto3" &&
+      rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb')
+  if [[ $(docker wait "$cid") != 0 ]]; then
+    docker logs "$cid" 2>&1 | tail -n 30 >&2
+    docker rm -f "$cid" >/dev/null
+    echo "installing python3-moto failed" >&2
+    return 1
+  fi
+  docker commit \
+    --change 'USER 65534:65534' \
+    --change 'EXPOSE 5000' \
+    --change 'CMD ["python3","-m","moto.server","-H","0.0.0.0","-p","5000"]' \
+    "$cid" "$MOTO_TAG" >/dev/null
+  docker rm "$cid" >/dev/null
+  log "  apt install and commit took $((SECONDS - t))s"
+}
+
 # Keep only the newest cached version of each package, so the cache doesn't grow forever.
 prune_cache() {
   find "$CACHE" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort -t_ -k1,1 -k2,2V |
@@ -161,6 +210,8 @@ main() {
   local need=()
   if have_image "$PYTHON_TAG"; then log "$PYTHON_TAG exists, skipping"; else need+=(python); fi
   if have_image "$NGINX_TAG"; then log "$NGINX_TAG exists, skipping"; else need+=(nginx); fi
+  if have_image "$NODE_TAG"; then log "$NODE_TAG exists, skipping"; else need+=(node); fi
+  if have_image "$MOTO_TAG"; then log "$MOTO_TAG exists, skipping"; else need+=(moto); fi
 
   if ((${#need[@]})); then
     [[ $(id -u) == 0 ]] || { echo "debootstrap needs root" >&2; exit 1; }
@@ -186,6 +237,8 @@ main() {
   log "done in $((SECONDS - T0))s"
   echo "$PYTHON_TAG"
   echo "$NGINX_TAG"
+  echo "$NODE_TAG"
+  echo "$MOTO_TAG"
 }
 
 main "$@"

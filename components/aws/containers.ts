@@ -11,7 +11,14 @@ import {
     NGINX_HEALTHCHECK,
     NGINX_TMPFS,
     NGINX_USER,
+    DISCOVERY,
+    DISCOVERY_DIR,
+    DISCOVERY_HEALTHCHECK,
+    DISCOVERY_USER,
+    DiscoveryConfig,
     appEnvironment,
+    discoveryEnvironment,
+    nginxDiscoveryEnvironment,
     nginxEnvironment,
 } from "../../lib/runtime";
 import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
@@ -32,6 +39,8 @@ export interface ContainerDefinition {
         capabilities?: { drop: string[] };
         tmpfs?: { containerPath: string; size: number; mountOptions: string[] }[];
     };
+    /** Task volumes mounted in this container (the discovery folder shared by nginx and its sidecar). */
+    readonly mountPoints?: readonly { sourceVolume: string; containerPath: string; readOnly: boolean }[];
     readonly healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
     readonly logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
     readonly stopTimeout: number;
@@ -152,6 +161,8 @@ export interface NginxContainerArgs {
     readonly region: string;
     /** ECS Exec on: its agent writes into the container (containers-roadmap#1359), so the root cannot be read-only. Default false. */
     readonly exec?: boolean;
+    /** Upstream servers come from the discovery sidecar through the DISCOVERY_VOLUME (aws). Default false (DNS names). */
+    readonly discovery?: boolean;
 }
 
 /** NGINX_TMPFS as ECS linuxParameters.tmpfs (size in MiB). */
@@ -168,7 +179,13 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
         // filling in the nameservers of /etc/resolv.conf (the VPC resolver on Fargate), then runs nginx.
         // Exactly the ports the load balancer's target groups use, plus NGINX_PORT for the health check.
         portMappings: args.ports.map((port) => ({ containerPort: port, hostPort: port, protocol: "tcp" as const })),
-        environment: ecsEnvironment({ ...nginxEnvironment(), [NGINX_CONF_ENV]: args.config }),
+        environment: ecsEnvironment({
+            ...nginxEnvironment(),
+            ...(args.discovery ? nginxDiscoveryEnvironment() : {}),
+            [NGINX_CONF_ENV]: args.config,
+        }),
+        // nginx only reads the sets; its entrypoint copies each into its own tmpfs before `nginx -t`.
+        ...(args.discovery ? { mountPoints: [{ sourceVolume: DISCOVERY_VOLUME, containerPath: DISCOVERY_DIR, readOnly: true }] } : {}),
         ...(args.secrets && args.secrets.length > 0 ? { secrets: args.secrets.map((x) => ({ ...x })) } : {}),
         // Locked down like the app: non-root on unprivileged ports, read-only root, no capabilities; what
         // nginx writes goes to tmpfs. Fargate mounts linuxParameters.tmpfs since 2026-01-06 (ECS What's New
@@ -181,5 +198,59 @@ export function nginxContainer(args: NginxContainerArgs): ContainerSpec {
         logConfiguration: awslogs(args.logGroupName, args.region, NGINX_CONTAINER),
         // nginx's STOPSIGNAL is SIGQUIT: open requests finish first, as locally.
         stopTimeout: nginxStopTimeoutSec(),
+    };
+}
+
+/** Name of the Cloud Map discovery sidecar in the nginx task definition. */
+export const DISCOVERY_CONTAINER = "discovery";
+/** The task volume (Fargate: ephemeral task storage) the sidecar publishes upstream sets into. */
+export const DISCOVERY_VOLUME = "webstack-discovery";
+
+/** What the discovery sidecar needs. */
+export interface DiscoveryContainerArgs {
+    /** Namespace, services, port and timing (lib/runtime.ts DiscoveryConfig). */
+    readonly config: DiscoveryConfig;
+    /** nginx's log group: the sidecar's status lines go beside nginx's log, stream prefix `discovery`. */
+    readonly logGroupName: string;
+    /** AWS region (the SDK's and the awslogs driver's). */
+    readonly region: string;
+}
+
+/** What the sidecar is told about the app services: names, per-replica weights, the fewest tasks each may have. */
+export function discoveryConfig(services: readonly AwsServiceSpec[], namespace: string, nginx: NginxTuning): DiscoveryConfig {
+    return {
+        namespace,
+        services: services.map((s) => ({
+            name: s.name,
+            weight: s.weight,
+            backup: s.backup ?? false,
+            // An empty answer is legitimate only where the config allows 0 tasks.
+            minReplicas: s.autoscaling ? s.autoscaling.min : s.replicas,
+        })),
+        port: APP_PORT,
+        failTimeoutSec: nginx.failTimeoutSec,
+        pollSec: DISCOVERY.pollSec,
+        coalesceSec: DISCOVERY.coalesceSec,
+    };
+}
+
+/**
+ * The discovery sidecar (discovery/main.ts): essential, so a sidecar that dies takes its nginx task with
+ * it instead of leaving nginx on a set that no longer changes; locked down like nginx.
+ */
+export function discoveryContainer(args: DiscoveryContainerArgs): ContainerSpec {
+    return {
+        name: DISCOVERY_CONTAINER,
+        essential: true,
+        portMappings: [],
+        environment: ecsEnvironment(discoveryEnvironment(args.config, args.region)),
+        user: DISCOVERY_USER,
+        readonlyRootFilesystem: true,
+        linuxParameters: { capabilities: { drop: ["ALL"] } },
+        mountPoints: [{ sourceVolume: DISCOVERY_VOLUME, containerPath: DISCOVERY_DIR, readOnly: false }],
+        healthCheck: ecsHealthCheck(DISCOVERY_HEALTHCHECK),
+        logConfiguration: awslogs(args.logGroupName, args.region, DISCOVERY_CONTAINER),
+        // SIGTERM ends the loop at once; nothing to drain.
+        stopTimeout: 5,
     };
 }

@@ -31,6 +31,10 @@ export interface FargateServiceArgs {
     readonly container: pulumi.Input<ContainerSpec>;
     /** Image by digest (BuiltImage.ref): a new build registers a new revision and rolls the service. */
     readonly image: pulumi.Input<string>;
+    /** More containers in the same task after the main one (nginx's discovery sidecar), each with its image. Default: none. */
+    readonly sidecars?: readonly { readonly container: pulumi.Input<ContainerSpec>; readonly image: pulumi.Input<string> }[];
+    /** Task volumes (ephemeral task storage on Fargate) the containers mount by name. Default: none. */
+    readonly volumes?: readonly string[];
     /** Task CPU units (a Fargate size). */
     readonly cpu: number;
     /** Task memory in MiB (a Fargate size for `cpu`). */
@@ -134,9 +138,19 @@ export class FargateService extends pulumi.ComponentResource {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitecture(args.platform) },
                 executionRoleArn: args.executionRoleArn,
                 ...(args.taskRoleArn ? { taskRoleArn: args.taskRoleArn } : {}),
+                // One flat all(): a nested one would settle a tick later and reorder the plan's steps.
                 containerDefinitions: pulumi
-                    .all([args.image, args.container as pulumi.Input<unknown>])
-                    .apply(([image, container]) => JSON.stringify([withImage(container as ContainerSpec, image)])),
+                    .all([
+                        args.image,
+                        args.container as pulumi.Input<unknown>,
+                        ...(args.sidecars ?? []).flatMap((x) => [x.image, x.container as pulumi.Input<unknown>]),
+                    ])
+                    .apply((v) =>
+                        JSON.stringify(
+                            Array.from({ length: v.length / 2 }, (_, k) => withImage(v[2 * k + 1] as ContainerSpec, v[2 * k] as string)),
+                        ),
+                    ),
+                ...(args.volumes && args.volumes.length > 0 ? { volumes: args.volumes.map((v) => ({ name: v })) } : {}),
                 tags: args.tags,
             },
             parent,

@@ -24,6 +24,7 @@ import {
     NGINX_PORT,
     appEnvironment,
     localNginxEnvironment,
+    nginxDiscoveryEnvironment,
     nginxEnvironment,
 } from "../../lib/runtime";
 
@@ -90,8 +91,11 @@ describe("nginx: scripts read what the program sets", () => {
             NGINX_TLS_KEY_ENV,
             NGINX_TLS_UPLOAD_DIR_ENV,
             ...Object.keys(localNginxEnvironment()),
+            ...Object.keys(nginxDiscoveryEnvironment()),
         ]);
         expect(shellEnvReads(entrypoint).filter((k) => !provided.has(k))).toEqual([]);
+        // aws with Cloud Map discovery: every setting the nginx container gets is read.
+        expect(Object.keys(nginxDiscoveryEnvironment()).filter((k) => !shellEnvReads(entrypoint).includes(k))).toEqual([]);
         expect(
             Object.keys(localNginxEnvironment()).filter(
                 (k) => k.startsWith("WEBSTACK_NGINX_CONF") && !shellEnvReads(entrypoint).includes(k),

@@ -11,7 +11,7 @@ import { parseNginxTuning } from "./nginxTuning";
 import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretConfigReferences } from "./secrets";
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
-import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
+import { AWS_TASKS_PER_SERVICE_NOW, AWS_TASKS_PER_SERVICE_NOW_REASON } from "./rollout";
 import type { AwsServiceSpec, LocalServiceSpec, StackConfig, Target } from "./types";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "./localNames";
 import { defaultCpu, defaultMemoryMiB, parseLocalLimits } from "./localLimits";
@@ -385,8 +385,8 @@ function parseService(
     }
     const d = SERVICE_DEFAULTS;
     const weight = intIn(p, `${key}.weight`, entry.weight ?? d.weight, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
-    // On aws the bound follows from Cloud Map's instances per service and a deploy's surge (lib/rollout.ts).
-    const replicasMax = target === "aws" ? AWS_MAX_TASKS_PER_SERVICE : LIMITS.replicas;
+    // On aws the bound is Cloud Map DNS's 8 answers until nginx reads Cloud Map's API (lib/rollout.ts).
+    const replicasMax = target === "aws" ? AWS_TASKS_PER_SERVICE_NOW : LIMITS.replicas;
     const replicas = intIn(
         p,
         `${key}.replicas`,
@@ -394,7 +394,7 @@ function parseService(
         0,
         replicasMax,
         "containers of this service; 0 keeps it declared with no traffic" +
-            (target === "aws" ? `; at most ${replicasMax} on aws: ${AWS_MAX_TASKS_REASON}` : ""),
+            (target === "aws" ? `; at most ${replicasMax} on aws: ${AWS_TASKS_PER_SERVICE_NOW_REASON}` : ""),
         target === "aws" && typeof entry.replicas === "number" && entry.replicas > replicasMax ? replicasMax : 1,
     );
     const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
@@ -442,8 +442,8 @@ function parseService(
     const autoscaling = parseAutoscaling(p, `${key}.autoscaling`, entry.autoscaling, {
         lowest: 1,
         lowestReason: "scaling to 0 would take the service out of the split",
-        highest: AWS_MAX_TASKS_PER_SERVICE,
-        highestReason: AWS_MAX_TASKS_REASON,
+        highest: AWS_TASKS_PER_SERVICE_NOW,
+        highestReason: AWS_TASKS_PER_SERVICE_NOW_REASON,
         start: { key: `${key}.replicas`, value: replicas },
     });
     return p.count === before

@@ -132,7 +132,7 @@ export const LOCAL_LIMITS = {
         minCpu: 128,
         minMemoryMiB: 64,
         maxMemoryMiB: 65536,
-        pidsHeadroom: 32,
+        pidsHeadroom: 64,
         uidBase: 200_000,
         uidSpan: 1_000_000,
     },

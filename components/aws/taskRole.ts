@@ -99,7 +99,9 @@ export class AwsTaskRole extends pulumi.ComponentResource {
                 description: args.discovery
                     ? `nginx tasks: Cloud Map discovery of the app services${args.exec ? ", ECS Exec (ssmmessages)" : ""}`
                     : "ECS tasks: ECS Exec (ssmmessages) only",
-                assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(executionTrustPolicy(account, args.region))),
+                assumeRolePolicy: pulumi
+                    .output(args.accountId)
+                    .apply((account) => JSON.stringify(executionTrustPolicy(account, args.region))),
                 tags: args.tags,
             },
             { parent: this },

@@ -237,7 +237,9 @@ export class AwsWebStack extends pulumi.ComponentResource {
         );
 
         // ECS Exec: a task role for its agent in the app tasks (webstack:aws.exec).
-        const taskRole = a.exec ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, region: a.region, exec: true, tags }, parent) : undefined;
+        const taskRole = a.exec
+            ? new AwsTaskRole(`${name}-task`, { accountId: appRepo.registryId, region: a.region, exec: true, tags }, parent)
+            : undefined;
         // nginx's own role, always: its discovery process reads exactly the app services from the Cloud Map API.
         const nginxTaskRole = new AwsTaskRole(
             `${name}-nginx-task`,

@@ -120,14 +120,14 @@ const BAD: [string, Record<string, string>, string][] = [
         "webstack:services[0].cpu: got 768; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:services[0].cpu' 256",
     ],
     [
-        "more replicas than Cloud Map can hold through a deploy (501)",
+        "more replicas than Cloud Map DNS answers today (501)",
         svc({ replicas: 501 }),
-        "webstack:services[0].replicas: got 501; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
+        "webstack:services[0].replicas: got 501; must be an integer from 0 to 8 (containers of this service; 0 keeps it declared with no traffic; at most 8 on aws: nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
     ],
     [
         "replicas past Cloud Map's instances per service (1,001)",
         svc({ replicas: 1001 }),
-        "webstack:services[0].replicas: got 1001; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
+        "webstack:services[0].replicas: got 1001; must be an integer from 0 to 8 (containers of this service; 0 keeps it declared with no traffic; at most 8 on aws: nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
     ],
     [
         "a service named nginx",
@@ -199,27 +199,27 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "autoscaling a scalar",
         svc({ autoscaling: 3 }),
-        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 10, cpuPercent: 60}",
+        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 8, cpuPercent: 60}",
     ],
     [
-        "autoscaling max above 500",
+        "autoscaling max above 8 (501)",
         svc({ autoscaling: { min: 2, max: 501 } }),
-        "webstack:services[0].autoscaling.max: got 501; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
+        "webstack:services[0].autoscaling.max: got 501; must be an integer from 2 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
     ],
     [
         "autoscaling max past Cloud Map's instances per service",
         svc({ autoscaling: { min: 2, max: 1001 } }),
-        "webstack:services[0].autoscaling.max: got 1001; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
+        "webstack:services[0].autoscaling.max: got 1001; must be an integer from 2 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
     ],
     [
         "autoscaling min 0",
         svc({ autoscaling: { min: 0, max: 4 } }),
-        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 500 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
+        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 8 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
     ],
     [
         "autoscaling max below min",
         svc({ replicas: 3, autoscaling: { min: 4, max: 2 } }),
-        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
+        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
     ],
     [
         "replicas outside the autoscaling range",
@@ -404,22 +404,20 @@ describe("good aws config", () => {
         expect(local.services[0]).toMatchObject({ replicas: 20 });
     });
 
-    test("aws takes 200 replicas and autoscaling up to 500 per service (no longer 8); local keeps its 50", () => {
+    test("aws takes 8 replicas and autoscaling up to 8 per service until nginx reads Cloud Map's API; local keeps its 50", () => {
         const c = parseAws(
             {
                 target: "aws",
                 services: JSON.stringify([
-                    { name: "a", replicas: 200 },
-                    { name: "b", replicas: 500 },
-                    { name: "c", replicas: 10, autoscaling: { min: 1, max: 500 } },
+                    { name: "a", replicas: 8 },
+                    { name: "c", replicas: 2, autoscaling: { min: 1, max: 8 } },
                 ]),
             },
             "us-east-1",
         );
         expect(c.services.map((s) => [s.replicas, s.autoscaling?.max])).toEqual([
-            [200, undefined],
-            [500, undefined],
-            [10, 500],
+            [8, undefined],
+            [2, 8],
         ]);
         expect(problemsOf({ services: JSON.stringify([{ name: "a", replicas: 51 }]) })).toEqual([
             "webstack:services[0].replicas: got 51; must be an integer from 0 to 50 (containers of this service; 0 keeps it declared with no traffic). Fix: pulumi config set --path 'webstack:services[0].replicas' 1",

@@ -19,11 +19,11 @@ const containers = (ev: Evaluation, role: string) =>
 describe("sizing from workers and threads", () => {
     test.each([
         // workers, threads, host CPUs -> cpu, memoryMiB, pids
-        [1, 1, 2, 1024, 162, 42],
-        [3, 4, 2, 2048, 248, 72],
-        [6, 4, 2, 2048, 368, 108],
-        [6, 4, 16, 6144, 368, 108],
-        [64, 64, 2, 2048, 10368, 8484],
+        [1, 1, 2, 1024, 162, 74],
+        [3, 4, 2, 2048, 248, 104],
+        [6, 4, 2, 2048, 368, 140],
+        [6, 4, 16, 6144, 368, 140],
+        [64, 64, 2, 2048, 10368, 8516],
     ])("%i workers × %i threads on %i CPUs: cpu %i, %i MiB, %i tasks", (workers, threads, host, cpu, mem, pids) => {
         expect([defaultCpu(workers, host), defaultMemoryMiB(workers, threads), appPidsLimit(workers, threads)]).toEqual([cpu, mem, pids]);
     });

@@ -37,9 +37,26 @@ export function normalizeServerNames(names: readonly string[]): string[] {
  * http-level `map` from $host (lowercase, port and trailing dot removed by nginx) to the configured name
  * it matched. A wildcard's value is the request's $host, which matched the configured pattern.
  */
+/**
+ * `map_hash_bucket_size` the names need, or undefined when nginx's default (64, one CPU cache line) holds them. A
+ * bucket holds an entry (a pointer, the name and 2 bytes, aligned) and an end pointer (ngx_hash_init in
+ * ngx_hash.c); a name that does not fit stops nginx at start ("could not build map_hash"), and an NLB's DNS name
+ * (~60 characters) already does not fit 64. Rounded up to a power of two, with room to spare.
+ */
+export function mapHashBucketSize(names: readonly string[]): number | undefined {
+    const longest = Math.max(0, ...names.map((n) => n.length));
+    let size = 64;
+    while (size < longest + 32) {
+        size *= 2;
+    }
+    return size > 64 ? size : undefined;
+}
+
 export function serverNameMap(names: readonly string[]): string[] {
+    const bucket = mapHashBucketSize(normalizeServerNames(names));
     return [
         "    # The host names this stack answers for; any other Host (DNS rebinding, a scanner) is refused.",
+        ...(bucket ? [`    map_hash_bucket_size ${bucket};`] : []),
         `    map $host ${SERVER_NAME_VAR} {`,
         "        hostnames;",
         '        default "";',

@@ -518,6 +518,11 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
             "application2-rt": served("application2"),
             "all-requests": replies.length + 1,
             "all-5xx": 1,
+            // The discovery sidecar's filters read only its status lines, never an access log line.
+            "discovery-instances": 0,
+            "discovery-failed-calls": 0,
+            "discovery-consecutive-errors": 0,
+            "discovery-last-success-age": 0,
         };
         const specs = metricFilterSpecs(["application1", "application2"]);
         const counted = Object.fromEntries(specs.map((f) => [f.name, lines.filter((l) => matchesFilter(f.pattern, l)).length]));
@@ -619,7 +624,7 @@ describeEngine("ECS task definitions with an ACM certificate: the scheme crosses
     let hostPort: Map<number, number>;
     beforeAll(async () => {
         ev = await evaluate(
-            { ...TLS_STACK_CONFIG, aws: { vpcCidr: VPC_CIDR, certificateArn: ACM_ARN, nginxDesiredCount: 1 } },
+            { ...TLS_STACK_CONFIG, aws: { vpcCidr: VPC_CIDR, certificateArn: ACM_ARN, nginxDesiredCount: 1, nginxAutoscaling: false } },
             { stack: STACK },
         );
         if (ev.error) {
@@ -678,7 +683,7 @@ describeEngine("ECS task definitions with webstack:tls: nginx terminates TLS aft
         ev = await evaluate(
             {
                 ...TLS_STACK_CONFIG,
-                aws: { vpcCidr: VPC_CIDR, nginxDesiredCount: 1 },
+                aws: { vpcCidr: VPC_CIDR, nginxDesiredCount: 1, nginxAutoscaling: false },
                 tls: { mode: "provided", certificate: pem.cert, key: pem.key },
             },
             { stack: STACK, secretKeys: ["tls"] },

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { evaluate } from "../../e2e/evaluate";
+import { replicaUid } from "../../lib/localLimits";
 import { api, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { formatPlan, planDiff } from "../../e2e/plan";
 import { applyPlan } from "../../e2e/replay";
@@ -131,11 +132,13 @@ describeEngine("local stack on the real engine (default config: the article)", (
         }
     });
 
-    test("only nginx publishes a port; the app runs as a non-root user", async () => {
+    test("only nginx publishes a port; the app runs as a non-root user (its own uid, the image's group)", async () => {
         for (const name of appContainers(s)) {
             const info = await inspectContainer(name);
             expect(Object.values(info.NetworkSettings.Ports).filter((b) => b !== null)).toEqual([]);
-            expect((await exec(name, ["id", "-u"])).trim()).toBe("10001");
+            // Each replica has a uid of its own, so its nproc ulimit is a per-container pids limit (lib/localLimits.ts).
+            expect((await exec(name, ["id", "-u"])).trim()).toBe(String(replicaUid(name)));
+            expect((await exec(name, ["id", "-g"])).trim()).toBe("10001");
         }
         const ports = (await inspectContainer(s.nginx)).NetworkSettings.Ports;
         expect(ports[`${NGINX_PORT}/tcp`]).toEqual([{ HostIp: "127.0.0.1", HostPort: String(PORT) }]);

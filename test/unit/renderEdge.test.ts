@@ -7,6 +7,7 @@ import { awsListeners } from "../../lib/awsListeners";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
 import type { NginxTuning, TlsConfig } from "../../lib/types";
 import { Problems } from "../../lib/validate";
+import { mapHashBucketSize } from "../../nginx/edge";
 import { parseAwsHostnames } from "../../lib/awsCertificate";
 import { NGINX_INT_RULES, parseNginxTuning } from "../../lib/nginxTuning";
 import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
@@ -335,5 +336,26 @@ describe("finding 10: client limits", () => {
         const p = new Problems();
         const t = parseNginxTuning(p, JSON.stringify({ rateLimitPerSec: 50, connLimitPerClient: 20, proxyReadTimeoutSec: 120 }));
         expect(t).toEqual({ ...DEFAULT_NGINX, rateLimitPerSec: 50, connLimitPerClient: 20, proxyReadTimeoutSec: 120 });
+    });
+});
+
+describe("the host-name map's hash bucket (an NLB's DNS name does not fit nginx's default 64)", () => {
+    test.each([
+        [["localhost", "127.0.0.1"], undefined],
+        [["x".repeat(32)], undefined],
+        [["x".repeat(33)], 128],
+        [["webstack-lb-d7c4ada-7fd7a3f491ead804.elb.us-east-1.amazonaws.com"], 128],
+        [["x".repeat(100)], 256],
+        [["x".repeat(253)], 512],
+    ])("%j -> %s", (names, size) => {
+        expect(mapHashBucketSize(names)).toBe(size);
+    });
+
+    test("an aws config names the bucket size before its map; a local one keeps nginx's default", () => {
+        const nlb = "webstack-lb-d7c4ada-7fd7a3f491ead804.elb.us-east-1.amazonaws.com";
+        const aws = renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, serverNames: [nlb, "localhost"] });
+        expect(aws).toMatch(/ {4}map_hash_bucket_size 128;\n {4}map \$host /);
+        const local = renderNginxConfig({ services: DEFAULT_SERVICES, tuning: DEFAULT_NGINX, serverNames: ["localhost", "127.0.0.1"] });
+        expect(local).not.toContain("map_hash_bucket_size");
     });
 });

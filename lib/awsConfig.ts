@@ -7,7 +7,7 @@ import { cidrProblem } from "./cidr";
 import { AUTOSCALING_LIMITS, AWS_DEFAULTS } from "./defaults";
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "./awsFacts";
 import type { AwsConfig, AwsNetworkConfig, ContainerInsights, Egress, ExistingVpc, Platform } from "./types";
-import { Problems, bool, intIn, isRecord, jsonOrText, meant, oneOf, quotedNote, setCommand, unknownKeys } from "./validate";
+import { IMAGE_REF, Problems, bool, intIn, isRecord, jsonOrText, meant, oneOf, quotedNote, setCommand, unknownKeys } from "./validate";
 
 /** Keys of webstack:aws. */
 export const AWS_KEYS = [
@@ -28,6 +28,7 @@ export const AWS_KEYS = [
     "exec",
     "alarmEmail",
     "serverErrorAlarmPercent",
+    "discoveryBaseImage",
 ] as const;
 const EXISTING_VPC_KEYS = ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
 
@@ -155,6 +156,12 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
                   start: { key: k("nginxDesiredCount"), value: nginxDesiredCount },
               });
 
+    // nginx's discovery sidecar is built FROM this (discovery/Dockerfile); air-gapped machines pass their own node image.
+    const discoveryBaseImage = obj.discoveryBaseImage ?? d.discoveryBaseImage;
+    if (typeof discoveryBaseImage !== "string" || !IMAGE_REF.test(discoveryBaseImage)) {
+        p.add(k("discoveryBaseImage"), discoveryBaseImage, "must be an image reference like repo/name:tag", setCommand(k("discoveryBaseImage"), d.discoveryBaseImage));
+    }
+
     const network = parseNetwork(p, obj);
     const certificate = parseAwsCertificate(p, obj, region);
     const hostnames = parseAwsHostnames(p, obj.hostnames);
@@ -173,6 +180,7 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
         ...(nginxAutoscaling !== undefined ? { nginxAutoscaling } : {}),
         logRetentionDays: retention as number,
         containerInsights: insights!,
+        discoveryBaseImage: discoveryBaseImage as string,
         ...(certificate ? { certificate } : {}),
         ...(hostnames && hostnames.length > 0 ? { hostnames } : {}),
         ...ops!,

@@ -11,11 +11,11 @@ import { parseNginxTuning } from "./nginxTuning";
 import { ConfigKeys, parseAwsSecrets, parseCapacity, parseSecretConfig, secretConfigReferences } from "./secrets";
 import { checkPorts, parseHsts, parseTls } from "./tls";
 import { checkAwsImages } from "./awsImages";
-import { AWS_TASKS_PER_SERVICE_NOW, AWS_TASKS_PER_SERVICE_NOW_REASON } from "./rollout";
+import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
 import type { AwsServiceSpec, LocalServiceSpec, StackConfig, Target } from "./types";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "./localNames";
 import { defaultCpu, defaultMemoryMiB, parseLocalLimits } from "./localLimits";
-import { Problems, Secrecy, bool, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
+import { IMAGE_REF, Problems, Secrecy, bool, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
 export const CONFIG_KEYS = [
@@ -64,7 +64,6 @@ const SERVICE_KEYS = [
     "secretConfig",
 ] as const;
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** Provider settings the program reads from outside the webstack namespace. */
@@ -385,8 +384,8 @@ function parseService(
     }
     const d = SERVICE_DEFAULTS;
     const weight = intIn(p, `${key}.weight`, entry.weight ?? d.weight, 1, LIMITS.weight, "the nginx upstream weight of each replica", 1);
-    // On aws the bound is Cloud Map DNS's 8 answers until nginx reads Cloud Map's API (lib/rollout.ts).
-    const replicasMax = target === "aws" ? AWS_TASKS_PER_SERVICE_NOW : LIMITS.replicas;
+    // On aws the bound is Cloud Map's instances per service with a deploy's surge (lib/rollout.ts).
+    const replicasMax = target === "aws" ? AWS_MAX_TASKS_PER_SERVICE : LIMITS.replicas;
     const replicas = intIn(
         p,
         `${key}.replicas`,
@@ -394,7 +393,7 @@ function parseService(
         0,
         replicasMax,
         "containers of this service; 0 keeps it declared with no traffic" +
-            (target === "aws" ? `; at most ${replicasMax} on aws: ${AWS_TASKS_PER_SERVICE_NOW_REASON}` : ""),
+            (target === "aws" ? `; at most ${replicasMax} on aws: ${AWS_MAX_TASKS_REASON}` : ""),
         target === "aws" && typeof entry.replicas === "number" && entry.replicas > replicasMax ? replicasMax : 1,
     );
     const workers = intIn(p, `${key}.workers`, entry.workers ?? d.workers, 1, LIMITS.workers, "Gunicorn workers per replica", 3);
@@ -442,8 +441,8 @@ function parseService(
     const autoscaling = parseAutoscaling(p, `${key}.autoscaling`, entry.autoscaling, {
         lowest: 1,
         lowestReason: "scaling to 0 would take the service out of the split",
-        highest: AWS_TASKS_PER_SERVICE_NOW,
-        highestReason: AWS_TASKS_PER_SERVICE_NOW_REASON,
+        highest: AWS_MAX_TASKS_PER_SERVICE,
+        highestReason: AWS_MAX_TASKS_REASON,
         start: { key: `${key}.replicas`, value: replicas },
     });
     return p.count === before

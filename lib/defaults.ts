@@ -63,6 +63,8 @@ export const AWS_DEFAULTS = {
     containerInsights: "enabled",
     exec: false,
     serverErrorAlarmPercent: 1,
+    // discovery/Dockerfile's ARG default (a contract test reads it).
+    discoveryBaseImage: "node:22-bookworm-slim",
 } as const;
 
 /**

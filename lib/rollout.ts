@@ -48,15 +48,3 @@ export const AWS_MAX_TASKS_PER_SERVICE = Math.floor((CLOUD_MAP_QUOTAS.instancesP
 export const AWS_MAX_TASKS_REASON =
     `a deploy runs up to ${APP_ROLLOUT.maximumPercent} % of the tasks (old and new side by side), and Cloud Map holds at most ` +
     `${CLOUD_MAP_QUOTAS.instancesPerService} instances per service (a quota AWS does not raise)`;
-
-/**
- * The aws limit in force: nginx's task does not run the Cloud Map API discovery sidecar (discovery/) yet, so
- * nginx still learns tasks from Cloud Map DNS, which answers at most 8 records (containers-roadmap#1231). The
- * sidecar is built and engine-tested; once it is in the nginx task, the limit becomes AWS_MAX_TASKS_PER_SERVICE.
- */
-export const AWS_TASKS_PER_SERVICE_NOW = 8;
-
-/** Why, for the parser's message. */
-export const AWS_TASKS_PER_SERVICE_NOW_REASON =
-    "nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks " +
-    `would not all get traffic (Cloud Map's quota allows ${AWS_MAX_TASKS_PER_SERVICE} once nginx reads its API)`;

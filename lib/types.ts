@@ -164,6 +164,8 @@ export interface AwsConfig {
     readonly hostnames?: readonly string[];
     /** ECS Exec into every task (enableExecuteCommand, a task role with ssmmessages). Default false. */
     readonly exec: boolean;
+    /** Base image of nginx's Cloud Map discovery sidecar (discovery/Dockerfile). Default "node:22-bookworm-slim". */
+    readonly discoveryBaseImage: string;
     /** Email address subscribed to the alarm topic. Default: none (the topic exists, unsubscribed). */
     readonly alarmEmail?: string;
     /** nginx 5xx share of all requests over 5 minutes above which the 5xx alarm fires, percent. Default 1. */

@@ -284,3 +284,6 @@ function closeTo(a: string, b: string): boolean {
     const rest = s.length === t.length ? i + 1 : i;
     return s.slice(rest) === t.slice(i + 1);
 }
+
+/** An image reference as Docker takes it: repo/name:tag, optionally with a registry host:port or @digest. */
+export const IMAGE_REF = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;

@@ -214,6 +214,8 @@ export interface DiscoveryContainerArgs {
     readonly logGroupName: string;
     /** AWS region (the SDK's and the awslogs driver's). */
     readonly region: string;
+    /** ECS Exec on: its agent writes into every container of the task, so the root cannot be read-only. Default false. */
+    readonly exec?: boolean;
 }
 
 /** What the sidecar is told about the app services: names, per-replica weights, the fewest tasks each may have. */
@@ -245,7 +247,7 @@ export function discoveryContainer(args: DiscoveryContainerArgs): ContainerSpec 
         portMappings: [],
         environment: ecsEnvironment(discoveryEnvironment(args.config, args.region)),
         user: DISCOVERY_USER,
-        readonlyRootFilesystem: true,
+        readonlyRootFilesystem: !args.exec,
         linuxParameters: { capabilities: { drop: ["ALL"] } },
         mountPoints: [{ sourceVolume: DISCOVERY_VOLUME, containerPath: DISCOVERY_DIR, readOnly: false }],
         healthCheck: ecsHealthCheck(DISCOVERY_HEALTHCHECK),

@@ -4,10 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
 import { nginxAutoscalingFor } from "../../lib/autoscaling";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
-import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents } from "../../lib/rollout";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutAt } from "../../lib/rollout";
+import { NGINX_UPSTREAM_DIR } from "../../lib/runtime";
+import { DISCOVERY_CONTEXT, bundleDiscovery } from "../../discovery/bundle";
 import type { AutoscalingSpec } from "../../lib/types";
 import { awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
-import type { AwsStackConfig } from "../../lib/types";
+import type { AwsServiceSpec, AwsStackConfig } from "../../lib/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { renderNginxConfig } from "../../nginx/render";
 import { awsServerNames } from "../../nginx/serverNames";
@@ -16,7 +18,7 @@ import { BuiltImage } from "../builtImage";
 import { TlsCertificate } from "../tlsCertificate";
 import { AcmCertificate } from "./acmCertificate";
 import { AwsCluster } from "./cluster";
-import { appContainer, nginxContainer } from "./containers";
+import { DISCOVERY_VOLUME, appContainer, discoveryConfig, discoveryContainer, nginxContainer } from "./containers";
 import { AwsExecutionRole, executionRoleLogicalName } from "./executionRole";
 import { FORMER_TYPES, FargateService, ecsServiceName } from "./fargateService";
 import { AwsLoadBalancer } from "./loadBalancer";
@@ -53,6 +55,20 @@ export function awsName(prefix: string): string {
             .replace(/[^a-z0-9-]+/g, "-")
             .replace(/^-+|-+$/g, "") || "webstack"
     );
+}
+
+/** Most server lines nginx's upstream holds: every app service at its deploy peak (ECS's maximumPercent). */
+export function upstreamServersMax(services: readonly AwsServiceSpec[]): number {
+    return services.reduce((sum, s) => sum + rolloutAt(s.autoscaling?.max ?? s.replicas, APP_ROLLOUT).peakTasks, 0);
+}
+
+let bundled = false;
+/** The sidecar's bundle is written once per process (a preview evaluates the program once; tests many times). */
+function bundleOnce(): void {
+    if (!bundled) {
+        bundleDiscovery();
+        bundled = true;
+    }
 }
 
 /** Untagged images each ECR repository keeps, so a circuit-breaker rollback still finds its digest. */
@@ -126,6 +142,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             new AwsRegistry(`${name}-${image}`, { repositoryName: `${prefix}/${image}`, keepUntagged: KEEP_UNTAGGED_IMAGES, tags }, parent);
         const appRepo = registry("app");
         const nginxRepo = registry("nginx");
+        const discoveryRepo = registry("discovery");
         const token = aws.ecr.getAuthorizationTokenOutput({ registryId: appRepo.registryId }, parent);
         const push = (repo: AwsRegistry) => ({
             server: repo.repositoryUrl,
@@ -164,6 +181,20 @@ export class AwsWebStack extends pulumi.ComponentResource {
                 imageName: pulumi.interpolate`${nginxRepo.repositoryUrl}:${tag}`,
                 platform: a.platform,
                 registry: push(nginxRepo),
+            },
+            parent,
+        );
+
+        // nginx's Cloud Map discovery sidecar (discovery/), bundled into its build context first.
+        bundleOnce();
+        const discoveryImage = new BuiltImage(
+            `${name}-discovery-image`,
+            {
+                context: DISCOVERY_CONTEXT,
+                baseImage: a.discoveryBaseImage,
+                imageName: pulumi.interpolate`${discoveryRepo.repositoryUrl}:${tag}`,
+                platform: a.platform,
+                registry: push(discoveryRepo),
             },
             parent,
         );
@@ -223,7 +254,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
             );
         }
         // With webstack:tls, nginx's one secret (its certificate and key).
-        roles[NGINX_SERVICE_NAME] = executionRole(NGINX_SERVICE_NAME, [nginxRepo.arn], nginxSecret ? [nginxSecret.arn] : [], []);
+        roles[NGINX_SERVICE_NAME] = executionRole(NGINX_SERVICE_NAME, [nginxRepo.arn, discoveryRepo.arn], nginxSecret ? [nginxSecret.arn] : [], []);
         const cluster = new AwsCluster(
             `${name}-cluster`,
             {
@@ -347,13 +378,15 @@ export class AwsWebStack extends pulumi.ComponentResource {
         // nginx answers only the NLB's DNS name and the stack's own names: the config waits for the NLB
         // (no cycle: the nginx service already starts after the NLB's listeners).
         const nginxConfig = pulumi.all([certificateSha256, lb.dnsName]).apply(([sha, nlbDnsName]) =>
-            // Upstreams are the Cloud Map names; the VPC resolver comes from /etc/resolv.conf at start.
+            // Upstream servers: one line per task, from the discovery sidecar (Cloud Map's API, not its DNS,
+            // which answers 8 records at most). The zone holds every service at its deploy peak.
             // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
             renderNginxConfig({
                 services: c.services,
                 tuning: c.nginx,
                 serverNames: awsServerNames(c, nlbDnsName),
-                domainSuffix: `.${cluster.namespaceName}`,
+                upstreamIncludeDir: NGINX_UPSTREAM_DIR,
+                upstreamServersMax: upstreamServersMax(c.services),
                 listeners: plan.nginx,
                 ...(plan.redirectToHttpsPort !== undefined
                     ? { redirectToHttpsPort: plan.redirectToHttpsPort, hstsMaxAgeSec: c.hstsMaxAgeSec }
@@ -395,9 +428,22 @@ export class AwsWebStack extends pulumi.ComponentResource {
                         logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
                         region: a.region,
                         exec: a.exec,
+                        discovery: true,
                     }),
                 ),
                 image: nginxImage.ref,
+                sidecars: [
+                    {
+                        container: discoveryContainer({
+                            config: discoveryConfig(c.services, cluster.namespaceName, c.nginx),
+                            logGroupName: logs.groupNames[NGINX_SERVICE_NAME],
+                            region: a.region,
+                            exec: a.exec,
+                        }),
+                        image: discoveryImage.ref,
+                    },
+                ],
+                volumes: [DISCOVERY_VOLUME],
                 cpu: a.nginxCpu,
                 memoryMiB: a.nginxMemoryMiB,
                 // Behind the NLB, not Cloud Map: ECS's default surge of a full new set.

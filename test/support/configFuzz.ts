@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import { availableParallelism } from "os";
 import { CONFIG_KEYS } from "../../lib/config";
 import { LOCAL_LIMITS } from "../../lib/defaults";
-import { AWS_TASKS_PER_SERVICE_NOW } from "../../lib/rollout";
+import { AWS_MAX_TASKS_PER_SERVICE } from "../../lib/rollout";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "../../lib/localNames";
 import type { LocalServiceSpec, StackConfig } from "../../lib/types";
 import { realKeys } from "./leaks";
@@ -281,7 +281,7 @@ export function acceptedBad(c: FuzzCase, cfg: StackConfig, project: string, stac
         names.add(s.name);
         const ints: [unknown, number, number][] = [
             [s.weight, 1, 100],
-            [s.replicas, 0, cfg.target === "aws" ? AWS_TASKS_PER_SERVICE_NOW : 50],
+            [s.replicas, 0, cfg.target === "aws" ? AWS_MAX_TASKS_PER_SERVICE : 50],
             [s.workers, 1, 64],
             [s.threads, 1, 64],
         ];

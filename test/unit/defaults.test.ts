@@ -3,7 +3,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { STACK_DEFAULTS } from "../../lib/defaults";
+import { AWS_DEFAULTS, STACK_DEFAULTS } from "../../lib/defaults";
 
 const ROOT = path.join(__dirname, "../..");
 const argDefault = (dockerfile: string) => /^ARG BASE_IMAGE=(\S+)$/m.exec(readFileSync(path.join(ROOT, dockerfile), "utf8"))?.[1];
@@ -11,6 +11,7 @@ const argDefault = (dockerfile: string) => /^ARG BASE_IMAGE=(\S+)$/m.exec(readFi
 test.each([
     ["app/Dockerfile", STACK_DEFAULTS.appBaseImage],
     ["nginx/Dockerfile", STACK_DEFAULTS.nginxBaseImage],
+    ["discovery/Dockerfile", AWS_DEFAULTS.discoveryBaseImage],
 ])("%s builds FROM the program's default base image", (dockerfile, image) => {
     expect(argDefault(dockerfile)).toBe(image);
 });

@@ -216,7 +216,7 @@ export interface DiscoveryConfig {
         /** Per-replica weight. */
         readonly weight: number;
         readonly backup: boolean;
-        /** Fewest tasks the config asks for (autoscaling.min or replicas): 0 makes an empty answer legitimate. */
+        /** 0 when the config allows no task (replicas 0), which makes an empty answer legitimate; else 1 (the count itself is not passed). */
         readonly minReplicas: number;
     }[];
     /** Port every task listens on (Cloud Map A records carry no port). */

@@ -226,8 +226,9 @@ export function discoveryConfig(services: readonly AwsServiceSpec[], namespace: 
             name: s.name,
             weight: s.weight,
             backup: s.backup ?? false,
-            // An empty answer is legitimate only where the config allows 0 tasks.
-            minReplicas: s.autoscaling ? s.autoscaling.min : s.replicas,
+            // An empty answer is legitimate only where the config allows 0 tasks. Only 0 or not matters to the
+            // sidecar, so 1 stands for any count: a scale change must not be a new nginx task definition.
+            minReplicas: Math.min(1, s.autoscaling ? s.autoscaling.min : s.replicas),
         })),
         port: APP_PORT,
         failTimeoutSec: nginx.failTimeoutSec,

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_RANGES } from "../../lib/cidr";
 import { nginxAutoscalingFor } from "../../lib/autoscaling";
 import { AUTOSCALING_DEFAULTS, NGINX_SERVICE_NAME } from "../../lib/defaults";
-import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents, rolloutAt } from "../../lib/rollout";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT, RolloutPercents } from "../../lib/rollout";
+import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
 import { NGINX_UPSTREAM_DIR } from "../../lib/runtime";
 import { DISCOVERY_CONTEXT, bundleDiscovery } from "../../discovery/bundle";
 import type { AutoscalingSpec } from "../../lib/types";
@@ -57,9 +58,12 @@ export function awsName(prefix: string): string {
     );
 }
 
-/** Most server lines nginx's upstream holds: every app service at its deploy peak (ECS's maximumPercent). */
+/**
+ * Most server lines nginx's upstream holds: Cloud Map's most instances per service, for every service. Not the
+ * configured counts: a scale change would then be a new nginx task definition (a rollout of nginx) for a zone size.
+ */
 export function upstreamServersMax(services: readonly AwsServiceSpec[]): number {
-    return services.reduce((sum, s) => sum + rolloutAt(s.autoscaling?.max ?? s.replicas, APP_ROLLOUT).peakTasks, 0);
+    return services.length * CLOUD_MAP_QUOTAS.instancesPerService;
 }
 
 let bundled = false;
@@ -379,7 +383,7 @@ export class AwsWebStack extends pulumi.ComponentResource {
         // (no cycle: the nginx service already starts after the NLB's listeners).
         const nginxConfig = pulumi.all([certificateSha256, lb.dnsName]).apply(([sha, nlbDnsName]) =>
             // Upstream servers: one line per task, from the discovery sidecar (Cloud Map's API, not its DNS,
-            // which answers 8 records at most). The zone holds every service at its deploy peak.
+            // which answers 8 records at most). The zone holds every instance Cloud Map can list.
             // On aws the client address arrives in the NLB's PROXY v2 header; only the VPC may send one.
             renderNginxConfig({
                 services: c.services,

@@ -32,7 +32,7 @@ const vpc = (extra: Record<string, unknown>) =>
         },
     });
 const KEYS =
-    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, hostnames, exec, alarmEmail, serverErrorAlarmPercent";
+    "platform, egress, vpcCidr, existingVpc, nginxCpu, nginxMemoryMiB, nginxDesiredCount, nginxAutoscaling, logRetentionDays, containerInsights, certificateArn, domain, hostedZoneId, hostnames, exec, alarmEmail, serverErrorAlarmPercent, discoveryBaseImage";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 /** An ACM certificate ARN in a region. */
@@ -63,6 +63,11 @@ const BAD: [string, Record<string, string>, string][] = [
         "unknown key (typo)",
         aws({ plaform: "linux/arm64" }),
         `webstack:aws.plaform: got "linux/arm64"; unknown key (did you mean 'platform'?); known keys are ${KEYS}. Fix: rename or remove 'plaform' in Pulumi.<stack>.yaml`,
+    ],
+    [
+        "discoveryBaseImage not an image reference",
+        aws({ discoveryBaseImage: "Node 22" }),
+        "webstack:aws.discoveryBaseImage: got \"Node 22\"; must be an image reference like repo/name:tag. Fix: pulumi config set --path 'webstack:aws.discoveryBaseImage' node:22-bookworm-slim",
     ],
     [
         "bad platform",
@@ -120,14 +125,14 @@ const BAD: [string, Record<string, string>, string][] = [
         "webstack:services[0].cpu: got 768; is not a Fargate CPU size; must be one of 256, 512, 1024, 2048, 4096, 8192, 16384. Fix: pulumi config set --path 'webstack:services[0].cpu' 256",
     ],
     [
-        "more replicas than Cloud Map DNS answers today (501)",
+        "more replicas than Cloud Map can hold through a deploy (501)",
         svc({ replicas: 501 }),
-        "webstack:services[0].replicas: got 501; must be an integer from 0 to 8 (containers of this service; 0 keeps it declared with no traffic; at most 8 on aws: nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
+        "webstack:services[0].replicas: got 501; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
     ],
     [
         "replicas past Cloud Map's instances per service (1,001)",
         svc({ replicas: 1001 }),
-        "webstack:services[0].replicas: got 1001; must be an integer from 0 to 8 (containers of this service; 0 keeps it declared with no traffic; at most 8 on aws: nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].replicas' 8",
+        "webstack:services[0].replicas: got 1001; must be an integer from 0 to 500 (containers of this service; 0 keeps it declared with no traffic; at most 500 on aws: a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].replicas' 500",
     ],
     [
         "a service named nginx",
@@ -199,27 +204,27 @@ const BAD: [string, Record<string, string>, string][] = [
     [
         "autoscaling a scalar",
         svc({ autoscaling: 3 }),
-        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 8, cpuPercent: 60}",
+        "webstack:services[0].autoscaling: got 3; must be an object {min, max, cpuPercent?, memoryPercent?}. Fix: write it as e.g. autoscaling: {min: 1, max: 10, cpuPercent: 60}",
     ],
     [
-        "autoscaling max above 8 (501)",
+        "autoscaling max above 500",
         svc({ autoscaling: { min: 2, max: 501 } }),
-        "webstack:services[0].autoscaling.max: got 501; must be an integer from 2 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+        "webstack:services[0].autoscaling.max: got 501; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
     ],
     [
         "autoscaling max past Cloud Map's instances per service",
         svc({ autoscaling: { min: 2, max: 1001 } }),
-        "webstack:services[0].autoscaling.max: got 1001; must be an integer from 2 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+        "webstack:services[0].autoscaling.max: got 1001; must be an integer from 2 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
     ],
     [
         "autoscaling min 0",
         svc({ autoscaling: { min: 0, max: 4 } }),
-        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 8 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
+        "webstack:services[0].autoscaling.min: got 0; must be an integer from 1 to 500 (fewest tasks autoscaling keeps; scaling to 0 would take the service out of the split). Fix: pulumi config set --path 'webstack:services[0].autoscaling.min' 1",
     ],
     [
         "autoscaling max below min",
         svc({ replicas: 3, autoscaling: { min: 4, max: 2 } }),
-        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 8 (most tasks autoscaling starts; nginx on aws still resolves each service through Cloud Map DNS, which answers at most 8 records, so more tasks would not all get traffic (Cloud Map's quota allows 500 once nginx reads its API)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 8",
+        "webstack:services[0].autoscaling.max: got 2; must be an integer from 4 to 500 (most tasks autoscaling starts; a deploy runs up to 200 % of the tasks (old and new side by side), and Cloud Map holds at most 1000 instances per service (a quota AWS does not raise)). Fix: pulumi config set --path 'webstack:services[0].autoscaling.max' 500",
     ],
     [
         "replicas outside the autoscaling range",
@@ -335,9 +340,10 @@ describe("bad aws config", () => {
 });
 
 describe("good aws config", () => {
-    test("defaults: amd64, NAT, 10.0.0.0/16, nginx 256/512 x2, 14 days, Container Insights, no exec, 5xx alarm at 1 %", () => {
+    test("defaults: amd64, NAT, 10.0.0.0/16, nginx 256/512 x2, 14 days, Container Insights, no exec, 5xx alarm at 1 %, node 22 sidecar", () => {
         expect(parseAws({ target: "aws" }, "eu-central-1").aws).toEqual({
             exec: false,
+            discoveryBaseImage: "node:22-bookworm-slim",
             serverErrorAlarmPercent: 1,
             region: "eu-central-1",
             platform: "linux/amd64",
@@ -404,20 +410,22 @@ describe("good aws config", () => {
         expect(local.services[0]).toMatchObject({ replicas: 20 });
     });
 
-    test("aws takes 8 replicas and autoscaling up to 8 per service until nginx reads Cloud Map's API; local keeps its 50", () => {
+    test("aws takes 200 replicas and autoscaling up to 500 per service (no longer 8); local keeps its 50", () => {
         const c = parseAws(
             {
                 target: "aws",
                 services: JSON.stringify([
-                    { name: "a", replicas: 8 },
-                    { name: "c", replicas: 2, autoscaling: { min: 1, max: 8 } },
+                    { name: "a", replicas: 200 },
+                    { name: "b", replicas: 500 },
+                    { name: "c", replicas: 10, autoscaling: { min: 1, max: 500 } },
                 ]),
             },
             "us-east-1",
         );
         expect(c.services.map((s) => [s.replicas, s.autoscaling?.max])).toEqual([
-            [8, undefined],
-            [2, 8],
+            [200, undefined],
+            [500, undefined],
+            [10, 500],
         ]);
         expect(problemsOf({ services: JSON.stringify([{ name: "a", replicas: 51 }]) })).toEqual([
             "webstack:services[0].replicas: got 51; must be an integer from 0 to 50 (containers of this service; 0 keeps it declared with no traffic). Fix: pulumi config set --path 'webstack:services[0].replicas' 1",

@@ -138,6 +138,7 @@ describe("arm64 + VPC endpoints", () => {
         expect(ofType(ep, DOCKER.image).map((img) => (img.inputs.build as Record<string, unknown>).platform)).toEqual([
             "linux/arm64",
             "linux/arm64",
+            "linux/arm64",
         ]);
         expect(
             new Set(ofType(ep, AWS.taskDefinition).map((t) => (t.inputs.runtimePlatform as { cpuArchitecture: string }).cpuArchitecture)),

@@ -286,8 +286,9 @@ describe("capacity", () => {
 });
 
 describe("platform", () => {
-    test("the default builds both images for linux/amd64 and runs X86_64 tasks", () => {
+    test("the default builds its three images (app, nginx, discovery) for linux/amd64 and runs X86_64 tasks", () => {
         expect(ofType(ev, DOCKER.image).map((i) => (i.inputs.build as { platform: string }).platform)).toEqual([
+            "linux/amd64",
             "linux/amd64",
             "linux/amd64",
         ]);

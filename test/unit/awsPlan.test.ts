@@ -31,12 +31,12 @@ describe("aws plan diffs", () => {
     test("all four evaluations succeed with the same 85 custom resources", () => {
         for (const ev of [base, scaled, reweighted, same]) {
             expect(ev.error).toBeUndefined();
-            expect(customCount(ev)).toBe(85);
+            expect(customCount(ev)).toBe(88);
         }
     });
 
     test("the same config twice is an empty plan (mock IDs and ARNs are functions of the inputs)", () => {
-        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 85 });
+        expect(planDiff(base, same).counts).toEqual({ create: 0, delete: 0, update: 0, replace: 0, same: 88 });
     });
 
     test("replicas 1 -> 4 of application2: only that ECS service's desiredCount changes (and the dashboard's expected shares)", () => {
@@ -45,7 +45,7 @@ describe("aws plan diffs", () => {
             { op: "update", type: AWS.dashboard, name: "webstack-dashboard", changedKeys: ["dashboardBody"] },
             { op: "update", type: AWS.service, name: "webstack-application2", changedKeys: ["desiredCount"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 83 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 0, same: 86 });
         const before = base.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         const after = scaled.resources.find((r) => r.name === "webstack-application2" && r.type === AWS.service)!;
         expect([before.inputs.desiredCount, after.inputs.desiredCount]).toEqual([1, 4]);
@@ -70,21 +70,22 @@ describe("aws plan diffs", () => {
             },
             { op: "update", type: AWS.service, name: "webstack-nginx", changedKeys: ["taskDefinition"] },
         ]);
-        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 82 });
+        expect(plan.counts).toEqual({ create: 0, delete: 0, update: 2, replace: 1, same: 85 });
         const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === AWS.taskDefinition)!;
-        expect(td(base).inputs.containerDefinitions).toContain(
-            "server application1.webstack-dev.internal:8000 weight=3 max_fails=1 fail_timeout=2s resolve;",
-        );
-        expect(td(reweighted).inputs.containerDefinitions).toContain(
-            "server application1.webstack-dev.internal:8000 weight=5 max_fails=1 fail_timeout=2s resolve;",
-        );
+        // The per-replica weight reaches nginx through its discovery sidecar's config, which renders every task's server line.
+        const weightOf = (ev: Evaluation) => {
+            const defs = JSON.parse(td(ev).inputs.containerDefinitions as string) as { name: string; environment: { name: string; value: string }[] }[];
+            const config = defs.find((d) => d.name === "discovery")!.environment.find((e) => e.name === "WEBSTACK_DISCOVERY_CONFIG")!.value;
+            return (JSON.parse(config) as { services: { name: string; weight: number }[] }).services.find((x) => x.name === "application1")!.weight;
+        };
+        expect([weightOf(base), weightOf(reweighted)]).toEqual([3, 5]);
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);
         expect(formatPlan(plan)).toBe(
             [
                 "~ update aws:cloudwatch/dashboard:Dashboard webstack-dashboard [dashboardBody]",
                 "+- replace aws:ecs/taskDefinition:TaskDefinition webstack-nginx [containerDefinitions] (create before delete)",
                 "~ update aws:ecs/service:Service webstack-nginx [taskDefinition]",
-                "0 to create, 2 to update, 1 to replace, 0 to delete, 82 unchanged",
+                "0 to create, 2 to update, 1 to replace, 0 to delete, 85 unchanged",
             ].join("\n"),
         );
     });

@@ -15,7 +15,8 @@ import {
     nginxStopTimeoutSec,
 } from "../../components/aws/timing";
 import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
+import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PROXY_PROTOCOL_PORT, NGINX_UPSTREAM_DIR } from "../../lib/runtime";
+import { upstreamZoneKiB } from "../../nginx/render";
 import { computeUpstreams } from "../../lib/upstreams";
 import { one } from "../support/graph";
 
@@ -206,7 +207,11 @@ describe("IAM: each ECS service's execution role can do what starting its tasks 
         for (const s of APPS) {
             expect(statement(s, "PullImages").Resource).toEqual([r(AWS.repository, "webstack-app").state.arn]);
         }
-        expect(statement("nginx", "PullImages").Resource).toEqual([r(AWS.repository, "webstack-nginx").state.arn]);
+        // nginx's task runs nginx and its Cloud Map discovery sidecar, each from its own repository.
+        expect(statement("nginx", "PullImages").Resource).toEqual([
+            r(AWS.repository, "webstack-nginx").state.arn,
+            r(AWS.repository, "webstack-discovery").state.arn,
+        ]);
     });
 
     test("each writes exactly its own log group", () => {
@@ -349,11 +354,13 @@ describe("containers run as on local Docker", () => {
         expect(container("nginx").stopTimeout).toBe(nginxStopTimeoutSec());
     });
 
-    test("nginx proxies to the Cloud Map names and takes the VPC resolver from resolv.conf, not a baked-in address", () => {
+    test("nginx's upstream includes each service's per-task server lines from the discovery sidecar, not the Cloud Map DNS names", () => {
         const conf = (container("nginx").environment as { name: string; value: string }[]).find((e) => e.name === NGINX_CONF_ENV)!.value;
         for (const s of DEFAULT_SERVICES) {
-            expect(conf).toContain(`server ${s.name}.webstack-dev.internal:${APP_PORT} weight=${s.weight} `);
+            expect(conf).toContain(`        include ${NGINX_UPSTREAM_DIR}/${s.name}.conf;\n`);
+            expect(conf).not.toContain(`server ${s.name}.webstack-dev.internal:${APP_PORT}`);
         }
-        expect(conf).toMatch(/resolver \$\{NGINX_LOCAL_RESOLVERS\} valid=\d+s/);
+        // The zone holds every instance Cloud Map can list for each service (2 × 1,000 servers).
+        expect(conf).toContain(`zone webstack_app ${upstreamZoneKiB(2000)}k;`);
     });
 });

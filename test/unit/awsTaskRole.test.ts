@@ -46,16 +46,16 @@ describe("declared", () => {
             target: "aws",
             "aws:region": "us-east-1",
             services: [
-                { name: "application1", weight: 3, replicas: 8 },
-                { name: "application2", autoscaling: { min: 1, max: 8 } },
+                { name: "application1", weight: 3, replicas: 200 },
+                { name: "application2", autoscaling: { min: 1, max: 500 } },
             ] as unknown as string,
         });
     }, 60_000);
 
-    test("the stack evaluates with 8 replicas and autoscaling max 8", () => {
+    test("the stack evaluates with 200 replicas and autoscaling max 500", () => {
         expect(ev.error).toBeUndefined();
-        expect(one(ev, AWS.service, "webstack-application1").inputs.desiredCount).toBe(8);
-        expect(one(ev, AWS.scalingTarget, "webstack-application2-scaling").inputs.maxCapacity).toBe(8);
+        expect(one(ev, AWS.service, "webstack-application1").inputs.desiredCount).toBe(200);
+        expect(one(ev, AWS.scalingTarget, "webstack-application2-scaling").inputs.maxCapacity).toBe(500);
     });
 
     test("nginx's task definition names its own role, whose policy is exactly the discovery statement for this stack", () => {

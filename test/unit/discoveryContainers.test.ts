@@ -26,16 +26,16 @@ const svc = (name: string, extra: Partial<AwsServiceSpec>): AwsServiceSpec =>
     ({ name, weight: 1, replicas: 2, workers: 1, threads: 4, cpu: 256, memoryMiB: 512, capacity: "fargate", ...extra }) as AwsServiceSpec;
 
 describe("discoveryConfig", () => {
-    test("per-replica weights, backup, and the fewest tasks each service may have (autoscaling.min wins over replicas)", () => {
+    test("per-replica weights, backup, and whether a service may have no task (1 for any count: a scale change keeps nginx's task definition)", () => {
         const c = discoveryConfig(
             [svc("a", { weight: 3 }), svc("b", { replicas: 0 }), svc("c", { autoscaling: { min: 4, max: 200 } as never, backup: true })],
             "webstack-aws.internal",
             DEFAULT_NGINX,
         );
         expect(c.services).toEqual([
-            { name: "a", weight: 3, backup: false, minReplicas: 2 },
+            { name: "a", weight: 3, backup: false, minReplicas: 1 },
             { name: "b", weight: 1, backup: false, minReplicas: 0 },
-            { name: "c", weight: 1, backup: true, minReplicas: 4 },
+            { name: "c", weight: 1, backup: true, minReplicas: 1 },
         ]);
         expect([c.pollSec, c.coalesceSec, c.port, c.failTimeoutSec]).toEqual([
             DISCOVERY.pollSec,

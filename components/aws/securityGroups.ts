@@ -113,6 +113,21 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
         egress("nginx-to-app", nginx, APP_PORT, { referencedSecurityGroupId: app.id }, "proxy to the app replicas");
         ingress("app-from-nginx", app, APP_PORT, { referencedSecurityGroupId: nginx.id }, "requests from nginx");
 
+        // An endpoint's group admits HTTPS from one task group (the endpoints live in another group than the tasks).
+        const endpointFrom = (rule: string, endpointGroupId: pulumi.Input<string>, role: string, sg: aws.ec2.SecurityGroup) =>
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${rule}`,
+                {
+                    securityGroupId: endpointGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: HTTPS,
+                    toPort: HTTPS,
+                    referencedSecurityGroupId: sg.id,
+                    description: `HTTPS from the ${role} tasks`,
+                    tags: args.tags,
+                },
+                parent,
+            );
         for (const [role, sg] of [
             ["nginx", nginx],
             ["app", app],
@@ -140,33 +155,9 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
                         { referencedSecurityGroupId: e.securityGroupId },
                         `${e.service} interface endpoint`,
                     );
-                    new aws.vpc.SecurityGroupIngressRule(
-                        `${name}-${e.service}-from-${role}`,
-                        {
-                            securityGroupId: e.securityGroupId,
-                            ipProtocol: "tcp",
-                            fromPort: HTTPS,
-                            toPort: HTTPS,
-                            referencedSecurityGroupId: sg.id,
-                            description: `HTTPS from the ${role} tasks`,
-                            tags: args.tags,
-                        },
-                        parent,
-                    );
+                    endpointFrom(`${e.service}-from-${role}`, e.securityGroupId, role, sg);
                 }
-                new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-endpoints-from-${role}`,
-                    {
-                        securityGroupId: args.endpoints.securityGroupId,
-                        ipProtocol: "tcp",
-                        fromPort: HTTPS,
-                        toPort: HTTPS,
-                        referencedSecurityGroupId: sg.id,
-                        description: `HTTPS from the ${role} tasks`,
-                        tags: args.tags,
-                    },
-                    parent,
-                );
+                endpointFrom(`endpoints-from-${role}`, args.endpoints.securityGroupId, role, sg);
             } else {
                 // ECR, S3 and CloudWatch Logs have no fixed addresses; through the NAT gateway the only
                 // bound that holds is the port. Outbound only: nothing can connect in this way.

@@ -159,7 +159,12 @@ export function parseAwsConfig(p: Problems, raw: string | undefined, region: str
     // nginx's discovery sidecar is built FROM this (discovery/Dockerfile); air-gapped machines pass their own node image.
     const discoveryBaseImage = obj.discoveryBaseImage ?? d.discoveryBaseImage;
     if (typeof discoveryBaseImage !== "string" || !IMAGE_REF.test(discoveryBaseImage)) {
-        p.add(k("discoveryBaseImage"), discoveryBaseImage, "must be an image reference like repo/name:tag", setCommand(k("discoveryBaseImage"), d.discoveryBaseImage));
+        p.add(
+            k("discoveryBaseImage"),
+            discoveryBaseImage,
+            "must be an image reference like repo/name:tag",
+            setCommand(k("discoveryBaseImage"), d.discoveryBaseImage),
+        );
     }
 
     const network = parseNetwork(p, obj);

@@ -74,9 +74,13 @@ describe("aws plan diffs", () => {
         const td = (ev: Evaluation) => ev.resources.find((r) => r.name === "webstack-nginx" && r.type === AWS.taskDefinition)!;
         // The per-replica weight reaches nginx through its discovery sidecar's config, which renders every task's server line.
         const weightOf = (ev: Evaluation) => {
-            const defs = JSON.parse(td(ev).inputs.containerDefinitions as string) as { name: string; environment: { name: string; value: string }[] }[];
+            const defs = JSON.parse(td(ev).inputs.containerDefinitions as string) as {
+                name: string;
+                environment: { name: string; value: string }[];
+            }[];
             const config = defs.find((d) => d.name === "discovery")!.environment.find((e) => e.name === "WEBSTACK_DISCOVERY_CONFIG")!.value;
-            return (JSON.parse(config) as { services: { name: string; weight: number }[] }).services.find((x) => x.name === "application1")!.weight;
+            return (JSON.parse(config) as { services: { name: string; weight: number }[] }).services.find((x) => x.name === "application1")!
+                .weight;
         };
         expect([weightOf(base), weightOf(reweighted)]).toEqual([3, 5]);
         expect(td(reweighted).state.arn).not.toBe(td(base).state.arn);

@@ -15,7 +15,20 @@ import { AWS_MAX_TASKS_PER_SERVICE, AWS_MAX_TASKS_REASON } from "./rollout";
 import type { AwsServiceSpec, LocalServiceSpec, StackConfig, Target } from "./types";
 import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "./localNames";
 import { defaultCpu, defaultMemoryMiB, parseLocalLimits } from "./localLimits";
-import { IMAGE_REF, Problems, Secrecy, bool, intIn, isRecord, jsonOrText, keyName, oneOf, setCommand, suggest, unknownKeys } from "./validate";
+import {
+    IMAGE_REF,
+    Problems,
+    Secrecy,
+    bool,
+    intIn,
+    isRecord,
+    jsonOrText,
+    keyName,
+    oneOf,
+    setCommand,
+    suggest,
+    unknownKeys,
+} from "./validate";
 
 /** Every top-level key this program reads (without the `webstack:` namespace). */
 export const CONFIG_KEYS = [

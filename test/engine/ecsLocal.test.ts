@@ -388,10 +388,12 @@ interface Stack {
  * tasks, waited for until every container is healthy. `hostPortsOf` gives each nginx replica its host ports.
  */
 async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number) => Record<number, number>): Promise<Stack> {
+    const t0 = Date.now();
     const tasks = tasksOf(ev);
     const { namespace, services } = cloudMapOf(ev);
     await teardown("webstack", STACK);
     const refs = await buildImages(ev);
+    const built = Date.now();
     await api("POST", "/networks/create", {
         Name: NETWORK,
         Driver: "bridge",
@@ -436,6 +438,10 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
             await waitHealthy({ type: "container", name }, name, 150_000);
         }
     }
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    console.log(
+        `deployed in ${s(Date.now() - t0)} s: images ${s(built - t0)} s, then moto, ${appIps.size} app tasks registered, nginx tasks healthy`,
+    );
     return { tasks, refs, cloudMap, runs, appIps };
 }
 

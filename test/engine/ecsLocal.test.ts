@@ -435,7 +435,9 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
         }
         runs.set(task.service, started);
         for (const name of started.flatMap((r) => Object.values(r.containers))) {
-            await waitHealthy({ type: "container", name }, name, 150_000);
+            await waitHealthy({ type: "container", name }, name, 150_000).catch(async (e: Error) => {
+                throw new Error(`${e.message}\n${await healthReport(name)}`);
+            });
         }
     }
     const s = (ms: number) => (ms / 1000).toFixed(1);
@@ -443,6 +445,17 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
         `deployed in ${s(Date.now() - t0)} s: images ${s(built - t0)} s, then moto, ${appIps.size} app tasks registered, nginx tasks healthy`,
     );
     return { tasks, refs, cloudMap, runs, appIps };
+}
+
+/** Why a container is not healthy: its last health check results and the end of its log. */
+async function healthReport(name: string): Promise<string> {
+    const info = await api<{ State: { Health?: { Log?: { Start: string; ExitCode: number; Output: string }[] } } }>(
+        "GET",
+        `/containers/${name}/json`,
+    );
+    const checks = (info.State.Health?.Log ?? []).map((l) => `  ${l.Start} exit ${l.ExitCode}: ${l.Output.trim().slice(0, 300)}`);
+    const tail = (await logs(name)).split("\n").slice(-15);
+    return [`health checks of ${name}:`, ...checks, `log of ${name} (last lines):`, ...tail].join("\n");
 }
 
 /** The upstream server lines an nginx container runs with now: its installed copy of each file the config includes. */

@@ -421,7 +421,9 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
         apps.flatMap((task) =>
             runs.get(task.service)!.map(async (run) => {
                 const name = run.containers[task.def.name];
-                const info = await waitHealthy({ type: "container", name }, name, 90_000);
+                const info = await waitHealthy({ type: "container", name }, name, 90_000).catch(async (e: Error) => {
+                    throw new Error(`${e.message}\n${await healthReport(name)}`);
+                });
                 appIps.set(name, info.NetworkSettings.Networks[NETWORK].IPAddress);
                 // ECS's part: a task joins Cloud Map once its container health check passes.
                 await cloudMap.register(task.cloudMapService!, name, appIps.get(name)!);
@@ -675,29 +677,14 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
             expect(ok).toMatchObject({ instances: 3, services: 2, consecutiveErrors: 0 });
             expect((await inspectContainer(name)).State.Health?.Status).toBe("healthy");
         }
-        // The same declared check fails before a first publish: the image's empty mount point has no `current`.
+        // The declared check, run in the sidecar's image: it fails before a first publish (the image's empty
+        // mount point has no `current`) and passes once a set is current.
         const check = def.healthCheck!.command;
         expect(check[0]).toBe("CMD");
-        await expect(
-            cli([
-                "run",
-                "--rm",
-                "--name",
-                `webstack-${STACK}-discovery-check`,
-                "--label",
-                "webstack.project=webstack",
-                "--label",
-                `webstack.stack=${STACK}`,
-                "--network",
-                "none",
-                "--user",
-                def.user!,
-                "--entrypoint",
-                check[1],
-                refs.get(def.image)!,
-                ...check.slice(2),
-            ]),
-        ).rejects.toThrow(new RegExp(`ENOENT: no such file or directory, stat '${DISCOVERY_DIR}/current'`));
+        const script = `"$@"; echo "before:$?"; mkdir ${DISCOVERY_DIR}/gen-1 && ln -s gen-1 ${DISCOVERY_DIR}/current && "$@"; echo "after:$?"`;
+        // prettier-ignore
+        const out = await cli(["run", "--rm", "--name", `webstack-${STACK}-discovery-check`, "--label", "webstack.project=webstack", "--label", `webstack.stack=${STACK}`, "--network", "none", "--user", def.user!, "--entrypoint", "sh", refs.get(def.image)!, "-c", script, "sh", ...check.slice(1)]);
+        expect(out).toBe("before:1\nafter:0\n");
     });
 
     test("the app: uid 10001, read-only root, a writable but noexec /tmp tmpfs, writable /dev/shm (Gunicorn's heartbeat)", async () => {

@@ -203,8 +203,12 @@ export const DISCOVERY_USER = NGINX_USER;
  * The sidecar is healthy once it has published a first set, and stays so through API faults (it keeps the
  * last good set then): an unhealthy essential container would make ECS replace every nginx task at once
  * during a Cloud Map outage, which is exactly when nginx must stay.
+ * coreutils' `test`, not a node process: in a 0.25-vCPU cgroup kept busy (nginx under load) `node -e statSync`
+ * took 6.2-10.5 s, past the 3 s timeout, so ECS would replace busy nginx tasks; `test -e` took 1.2-1.8 s
+ * (0.15 s of CPU and 43 MB per node check, ~0 for test; measured 2026-12-02 with `docker run --cpus 0.25`
+ * and two busy loops in the container).
  */
-export const DISCOVERY_HEALTHCHECK: readonly string[] = ["CMD", "node", "-e", `require("fs").statSync("${DISCOVERY_DIR}/current")`];
+export const DISCOVERY_HEALTHCHECK: readonly string[] = ["CMD", "test", "-e", `${DISCOVERY_DIR}/current`];
 
 /** What the discovery sidecar is told: where to look, what to render, how often. */
 export interface DiscoveryConfig {

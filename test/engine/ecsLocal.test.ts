@@ -14,7 +14,7 @@ import * as net from "net";
 import * as path from "path";
 import * as tls from "tls";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
+import { ContainerInfo, call, cli, createContainer, docker, exec, inspectContainer, logs, sleep, within } from "../../e2e/docker";
 import { teardown, waitHealthy } from "../../e2e/replay";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
@@ -242,8 +242,8 @@ async function runDefinition(
         // The Cloud Map name of the service, resolved by Docker's embedded DNS to every replica.
         NetworkingConfig: { EndpointsConfig: { [NETWORK]: { Aliases: task.dnsName ? [task.dnsName] : [] } } },
     };
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, body);
-    await api("POST", `/containers/${res.Id}/start`);
+    const id = await createContainer(name, body);
+    await call(`start ${name}`, docker.getContainer(id).start());
     return name;
 }
 
@@ -263,13 +263,16 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
         tasks = tasksOf(ev);
         await teardown("webstack", STACK);
         refs = await buildImages(ev);
-        await api("POST", "/networks/create", {
-            Name: NETWORK,
-            Driver: "bridge",
-            Labels: LABELS,
-            CheckDuplicate: true,
-            IPAM: { Config: [{ Subnet: VPC_CIDR }] },
-        });
+        await call(
+            "create network",
+            docker.createNetwork({
+                Name: NETWORK,
+                Driver: "bridge",
+                Labels: LABELS,
+                CheckDuplicate: true,
+                IPAM: { Config: [{ Subnet: VPC_CIDR }] },
+            }),
+        );
         let port = PORT;
         // App services first, as ECS would have them registered before nginx gets traffic.
         for (const task of [...tasks].sort((a, b) => Number(a.lbPort !== undefined) - Number(b.lbPort !== undefined))) {
@@ -316,10 +319,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
 
     test("each container runs its definition unchanged: image, command, environment, user, port, health check, root", async () => {
         for (const t of tasks) {
-            const image = await api<{ Config: { Cmd: string[] | null; Entrypoint: string[] | null } }>(
-                "GET",
-                `/images/${refs.get(t.def.image)}/json`,
-            );
+            const image = await call("inspect image", docker.getImage(refs.get(t.def.image)!).inspect());
             for (const name of containers.get(t.service)!) {
                 const info: ContainerInfo = await inspectContainer(name);
                 const hc = info.Config.Healthcheck as unknown as {
@@ -551,7 +551,10 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
             await sleep(2000);
             const sigterm = Date.now();
             // docker stop sends the image's stop signal (SIGTERM) and waits up to the task's stopTimeout, as ECS does.
-            await api("POST", `/containers/${victim}/stop?t=${timing.stopTimeoutSec}`, undefined, (timing.stopTimeoutSec + 30) * 1000);
+            await call(
+                "stop",
+                docker.getContainer(victim).stop({ t: timing.stopTimeoutSec, ...within((timing.stopTimeoutSec + 30) * 1000) }),
+            );
             const stoppedMs = Date.now() - sigterm;
             await sleep(2000);
             const replies = await load.stop();
@@ -593,13 +596,16 @@ async function runStack(ev: Evaluation): Promise<{ hostPort: Map<number, number>
     const tasks = tasksOf(ev);
     await teardown("webstack", STACK);
     const refs = await buildImages(ev);
-    await api("POST", "/networks/create", {
-        Name: NETWORK,
-        Driver: "bridge",
-        Labels: LABELS,
-        CheckDuplicate: true,
-        IPAM: { Config: [{ Subnet: VPC_CIDR }] },
-    });
+    await call(
+        "create network",
+        docker.createNetwork({
+            Name: NETWORK,
+            Driver: "bridge",
+            Labels: LABELS,
+            CheckDuplicate: true,
+            IPAM: { Config: [{ Subnet: VPC_CIDR }] },
+        }),
+    );
     const hostPort = new Map<number, number>();
     const started: string[] = [];
     for (const task of [...tasks].sort((a, b) => Number(a.lbPorts.length > 0) - Number(b.lbPorts.length > 0))) {

@@ -60,6 +60,8 @@ export interface BenchOptions {
     readonly stack: string;
     /** Re-render md and SVG from this result JSON instead of running. */
     readonly render?: string;
+    /** `--scale`: upstream size and replica count instead (bench/scale.ts); default off. */
+    readonly scale?: boolean;
 }
 
 export const FULL: BenchOptions = {
@@ -88,7 +90,7 @@ export const QUICK: BenchOptions = {
     outDir: path.join(ROOT, ".webstack", "bench"),
 };
 
-const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--rounds N] [--closed SEC] [--open SEC]
+const USAGE = `usage: npm run bench -- [--quick] [--scale] [--out DIR] [--rounds N] [--closed SEC] [--open SEC]
                         [--port-base PORT] [--stack NAME] [--render RESULT.json]`;
 
 /** Parses argv (without node and script); throws with the usage on anything unknown. */
@@ -97,6 +99,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     const str = { type: "string" } as const;
     const flags = {
         quick: { type: "boolean" },
+        scale: { type: "boolean" },
         out: str,
         rounds: str,
         closed: str,
@@ -122,6 +125,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         o = { ...o, stack: v.stack };
     }
     if (v.render !== undefined) o = { ...o, render: path.resolve(v.render) };
+    if (v.scale) o = { ...o, scale: true };
     return o;
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes bench/results/<date>.{md,json} and
 // latest.svg (quick runs go to .webstack/bench/). `--render FILE.json` only re-renders md and SVG.
 // `--scale`: upstream size and replica count instead (bench/scale.ts), to <date>-scale.{md,json}.
+import { UsageError } from "../lib/cliArgs";
 import { parseArgs, runBench } from "./bench";
 import { closedTable, goalsTable, openTable, renderFiles, writeResults } from "./report";
 import { replicaTable, runScaleBench, scaleOptions, writeScaleResults } from "./scale";
@@ -8,9 +9,7 @@ import { reloadTable } from "./upstreamScale";
 
 async function main(): Promise<void> {
     // `--scale` (bench/scale.ts) takes the other flags' out dir, port base, stack and --quick.
-    const argv = process.argv.slice(2);
-    const scale = argv.includes("--scale");
-    const o = parseArgs(argv.filter((a) => a !== "--scale"));
+    const o = parseArgs(process.argv.slice(2));
     if (o.render) {
         const p = renderFiles(o.render);
         console.log(`rendered ${p.md} and ${p.svg}`);
@@ -18,7 +17,7 @@ async function main(): Promise<void> {
     }
     const t0 = Date.now();
     const log = (line: string) => console.log(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s] ${line}`);
-    if (scale) {
+    if (o.scale) {
         // Issue 19: reload time and nginx memory by upstream size, req/s by replica count (bench/scale.ts).
         const r = await runScaleBench(scaleOptions(o), log);
         const p = writeScaleResults(r, o.outDir);
@@ -44,6 +43,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-    console.error(e.stack ?? e.message);
-    process.exit(1);
+    // A usage error is the message and the usage, exit 2, as every CLI here (lib/cliArgs.ts).
+    console.error(`bench: ${e instanceof UsageError ? e.message : (e.stack ?? e.message)}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -3,7 +3,7 @@
 // Gunicorn worker, published without nginx. Article: bench/article/ with plain docker commands.
 import * as path from "path";
 import { LABEL } from "../components/labels";
-import { api, cli, sleep } from "../e2e/docker";
+import { call, cli, containersByLabel, docker, networksByLabel, sleep } from "../e2e/docker";
 import { DeclaredResource, Evaluation, evaluate } from "../e2e/evaluate";
 import { replay, teardown } from "../e2e/replay";
 import { DOCKER } from "../e2e/resourceTypes";
@@ -169,12 +169,16 @@ export async function upArticle(f: ArticleFixture, o: { runId: string; appImage:
 
 /** Removes every container and network carrying BENCH_LABEL=runId; returns how many. */
 export async function cleanupBench(runId: string): Promise<number> {
-    const filters = encodeURIComponent(JSON.stringify({ label: [`${BENCH_LABEL}=${runId}`] }));
-    const containers = await api<{ Id: string }[]>("GET", `/containers/json?all=1&filters=${filters}`);
-    await Promise.all(containers.map((c) => api("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined)));
-    const networks = await api<{ Id: string }[]>("GET", `/networks?filters=${filters}`);
+    const labels = { [BENCH_LABEL]: runId };
+    const containers = await containersByLabel(labels);
+    await Promise.all(
+        containers.map((c) =>
+            call(`remove container ${c.Id}`, docker.getContainer(c.Id).remove({ force: true, v: true })).catch(() => undefined),
+        ),
+    );
+    const networks = await networksByLabel(labels);
     for (const n of networks) {
-        await api("DELETE", `/networks/${n.Id}`).catch(() => undefined);
+        await call(`remove network ${n.Id}`, docker.getNetwork(n.Id).remove()).catch(() => undefined);
     }
     return containers.length + networks.length;
 }

@@ -2,7 +2,8 @@
 // for builderVersion "BuilderV1" (provider/image.go: defaultBuilder = "2", marshalBuilder), the
 // context filtered by the same .dockerignore, the Dockerfile path relative to the program's folder.
 //
-// The provider talks to the engine's API itself. Here a docker CLI does the build, and it must be one
+// The provider talks to the engine's API itself. Here a docker CLI does the build (why not dockerode:
+// e2e/REPLAY.md, "Libraries"), and it must be one
 // that can drive BuildKit: a client with the buildx plugin, or a client older than 23 (whose legacy
 // DOCKER_BUILDKIT=1 mode needs no buildx; docker.io's 20.10 client at /usr/bin/docker on these
 // machines, see scripts/engine.sh). The 28.x client without buildx cannot.
@@ -10,6 +11,7 @@ import { execFile } from "child_process";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { call, docker } from "./docker";
 
 interface Client {
     readonly bin: string;
@@ -60,7 +62,7 @@ export function buildKitClient(): Promise<Client> {
 
 /** The local image ID of a tag. */
 export async function imageId(tag: string): Promise<string> {
-    return (await run("docker", ["image", "inspect", "--format", "{{.Id}}", tag])).trim();
+    return (await call(`inspect image ${tag}`, docker.getImage(tag).inspect())).Id;
 }
 
 /**

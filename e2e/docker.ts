@@ -1,7 +1,9 @@
-// A small Docker Engine API client over the unix socket (what the Pulumi Docker provider talks to),
-// plus the CLI for builds and exec. No dependency beyond Node.
+// The project's thin layer over the Docker Engine API (what the Pulumi Docker provider talks to): dockerode
+// makes every call; this module adds what the project means by them (errors as DockerApiError with the
+// engine's status, stop-then-remove, teardown by label, exec's exit code, logs split from their multiplex
+// frames) and keeps the docker CLI only where the CLI is the thing wanted (see e2e/REPLAY.md, "Libraries").
 import { execFile } from "child_process";
-import * as http from "http";
+import Docker from "dockerode";
 
 /** The engine's unix socket, from DOCKER_HOST (unix://...) or the default. */
 export function socketPath(): string {
@@ -9,59 +11,45 @@ export function socketPath(): string {
     return host?.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
 }
 
+/** The one client every Engine API call goes through. */
+export const docker = new Docker({ socketPath: socketPath() });
+
 export class DockerApiError extends Error {
     constructor(
         readonly status: number,
-        readonly method: string,
-        readonly path: string,
-        body: string,
+        readonly what: string,
+        /** The engine's message. */
+        readonly detail: string,
     ) {
-        super(`docker API ${method} ${path} -> ${status}: ${body.trim()}`);
+        super(`docker API ${what} -> ${status}: ${detail.trim()}`);
         this.name = "DockerApiError";
     }
 }
 
-/** Calls the Engine API; returns parsed JSON (or text), throws DockerApiError on a status >= 400. */
-export function api<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-        // A Buffer goes as a tar stream (archive uploads, as the provider sends them); anything else as JSON.
-        const raw = Buffer.isBuffer(body);
-        const payload = body === undefined ? undefined : raw ? body : JSON.stringify(body);
-        const req = http.request(
-            {
-                socketPath: socketPath(),
-                method,
-                path,
-                headers: payload
-                    ? { "Content-Type": raw ? "application/x-tar" : "application/json", "Content-Length": Buffer.byteLength(payload) }
-                    : {},
-                timeout: timeoutMs,
-            },
-            (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () => {
-                    const text = Buffer.concat(chunks).toString("utf8");
-                    if ((res.statusCode ?? 500) >= 400) {
-                        reject(new DockerApiError(res.statusCode ?? 500, method, path, text));
-                        return;
-                    }
-                    try {
-                        resolve((text ? JSON.parse(text) : undefined) as T);
-                    } catch {
-                        resolve(text as unknown as T);
-                    }
-                });
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error(`docker API ${method} ${path} timed out`)));
-        req.on("error", reject);
-        if (payload) {
-            req.write(payload);
+/**
+ * Awaits a dockerode call; an engine error (dockerode's statusCode and json) becomes a DockerApiError naming
+ * `what`, so callers test `status` (404: gone) or the engine's message. 304 (already started/stopped) is an
+ * answer, not a failure, as the Engine API documents it: it resolves undefined.
+ */
+export async function call<T>(what: string, request: Promise<T>): Promise<T> {
+    try {
+        return await request;
+    } catch (e) {
+        const err = e as Error & { statusCode?: number; json?: unknown };
+        if (typeof err.statusCode !== "number") {
+            throw e;
         }
-        req.end();
-    });
+        if (err.statusCode === 304) {
+            return undefined as T;
+        }
+        const json = err.json as { message?: string } | string | Buffer | null | undefined;
+        const detail = typeof json === "object" && json !== null && !Buffer.isBuffer(json) ? json.message : json?.toString();
+        throw new DockerApiError(err.statusCode, what, (detail || err.message).trim());
+    }
 }
+
+/** dockerode's per-call deadline (the client has none by default). */
+export const within = (ms: number) => ({ abortSignal: AbortSignal.timeout(ms) });
 
 /** Runs the docker CLI; resolves stdout, rejects with stderr in the message. */
 export function cli(args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
@@ -84,73 +72,79 @@ export function cli(args: readonly string[], opts: { timeoutMs?: number; env?: N
 /** True when an engine answers on the socket. */
 export async function engineAnswers(): Promise<boolean> {
     try {
-        await api("GET", "/_ping", undefined, 3000);
+        // The typings omit ping's options; dockerode passes abortSignal on like every call's.
+        await (docker.ping as (o: object) => Promise<unknown>).call(docker, within(3000));
         return true;
     } catch {
         return false;
     }
 }
 
-export interface ContainerInfo {
-    Id: string;
-    Name: string;
-    State: {
-        Status: string;
-        Running: boolean;
-        Pid: number;
-        StartedAt: string;
-        Health?: { Status: string };
-        RestartCount?: number;
-        ExitCode: number;
-    };
-    RestartCount: number;
-    Config: {
-        Labels: Record<string, string>;
-        Env: string[];
-        Image: string;
-        Hostname: string;
-        User: string;
-        Healthcheck?: { Test: string[] };
-    };
-    HostConfig: Record<string, unknown>;
-    NetworkSettings: {
-        Networks: Record<string, { IPAddress: string; Aliases: string[] | null }>;
-        Ports: Record<string, { HostIp: string; HostPort: string }[] | null>;
-    };
-    Image: string;
-}
+export type ContainerInfo = Docker.ContainerInspectInfo;
 
 export function inspectContainer(nameOrId: string): Promise<ContainerInfo> {
-    return api<ContainerInfo>("GET", `/containers/${encodeURIComponent(nameOrId)}/json`);
+    return call(`inspect container ${nameOrId}`, docker.getContainer(nameOrId).inspect());
 }
 
+const labelFilter = (labels: Readonly<Record<string, string>>) => ({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+
 /** Containers (all states) carrying every given label. */
-export async function containersByLabel(
-    labels: Readonly<Record<string, string>>,
-): Promise<{ Id: string; Names: string[]; Labels: Record<string, string>; State: string }[]> {
-    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
-    return api("GET", `/containers/json?all=1&filters=${encodeURIComponent(filters)}`);
+export function containersByLabel(labels: Readonly<Record<string, string>>): Promise<Docker.ContainerInfo[]> {
+    return call("list containers", docker.listContainers({ all: true, filters: labelFilter(labels) }));
 }
 
 /** Networks carrying every given label. */
-export async function networksByLabel(labels: Readonly<Record<string, string>>): Promise<{ Id: string; Name: string }[]> {
-    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
-    return api("GET", `/networks?filters=${encodeURIComponent(filters)}`);
+export function networksByLabel(labels: Readonly<Record<string, string>>): Promise<Docker.NetworkInspectInfo[]> {
+    return call("list networks", docker.listNetworks({ filters: labelFilter(labels) }));
 }
 
 /** Volumes carrying every given label. */
-export async function volumesByLabel(labels: Readonly<Record<string, string>>): Promise<{ Name: string }[]> {
-    const filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
-    return (await api<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${encodeURIComponent(filters)}`)).Volumes ?? [];
+export async function volumesByLabel(labels: Readonly<Record<string, string>>): Promise<Docker.VolumeInspectInfo[]> {
+    return (await call("list volumes", docker.listVolumes({ filters: labelFilter(labels) }))).Volumes ?? [];
+}
+
+/**
+ * POST /containers/create with `body` as the config. dockerode would also copy every option into the query
+ * string (its generic request builder), which would put the whole config, environment included, into the
+ * request line; `_query`/`_body` (docker-modem) keep the name in the query and the config in the body.
+ */
+export async function createContainer(name: string, body: Record<string, unknown>): Promise<string> {
+    const created = await call(
+        `create container ${name}`,
+        docker.createContainer({ _query: { name }, _body: body } as Docker.ContainerCreateOptions),
+    );
+    return created.id;
+}
+
+/**
+ * DELETE /volumes/{name}?force=1. dockerode's Volume.remove builds a path with no query, so `force` would be
+ * dropped; this goes through dockerode's modem (the same socket and error handling) with the query.
+ */
+export function removeVolume(name: string): Promise<unknown> {
+    return call(
+        `remove volume ${name}`,
+        new Promise((resolve, reject) =>
+            docker.modem.dial(
+                {
+                    path: `/volumes/${encodeURIComponent(name)}?`,
+                    method: "DELETE",
+                    options: { force: true },
+                    statusCodes: { 204: true, 404: "no such volume", 409: "conflict", 500: "server error" },
+                },
+                (err, data) => (err ? reject(err) : resolve(data)),
+            ),
+        ),
+    );
 }
 
 /** Stops (with a grace, when given) and removes a container; a missing one is not an error. */
 export async function removeContainer(id: string, graceSec: number | undefined): Promise<void> {
+    const c = docker.getContainer(id);
     try {
         if (graceSec !== undefined) {
-            await api("POST", `/containers/${encodeURIComponent(id)}/stop?t=${graceSec}`, undefined, (graceSec + 30) * 1000);
+            await call(`stop container ${id}`, c.stop({ t: graceSec, ...within((graceSec + 30) * 1000) }));
         }
-        await api("DELETE", `/containers/${encodeURIComponent(id)}?force=1&v=1`);
+        await call(`remove container ${id}`, c.remove({ force: true, v: true }));
     } catch (e) {
         if (!(e instanceof DockerApiError && e.status === 404)) {
             throw e;
@@ -158,17 +152,82 @@ export async function removeContainer(id: string, graceSec: number | undefined):
     }
 }
 
-/** Output of a command run inside a container (docker exec). */
-export function exec(container: string, command: readonly string[]): Promise<string> {
-    return cli(["exec", container, ...command]);
+/**
+ * stdout and stderr of the Engine's multiplexed stream: frames of an 8-byte header (stream 0/1/2, 3 zero
+ * bytes, big-endian length) and the payload. A stream that does not start with such a header is a TTY's
+ * raw output: all stdout. Kept by hand: docker-modem's demuxStream copies the rest of its buffer and
+ * recurses once per frame (1,000 log lines: 0.7 s; 5,000: stack overflow; e2e/REPLAY.md "Libraries"), and
+ * has no buffer variant (apocas/docker-modem#129).
+ */
+export function demuxFrames(raw: Buffer): { stdout: string; stderr: string } {
+    const framed = raw.length === 0 || (raw.length >= 8 && raw[0] <= 2 && raw[1] === 0 && raw[2] === 0 && raw[3] === 0);
+    if (!framed) {
+        return { stdout: raw.toString("utf8"), stderr: "" };
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    for (let at = 0; at + 8 <= raw.length;) {
+        const end = Math.min(raw.length, at + 8 + raw.readUInt32BE(at + 4));
+        (raw[at] === 2 ? err : out).push(raw.subarray(at + 8, end));
+        at = end;
+    }
+    return { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
 
-/** A container's log (stdout and stderr), optionally since a unix time. */
-export function logs(container: string, sinceSec?: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const args = ["logs", ...(sinceSec !== undefined ? ["--since", String(sinceSec)] : []), container];
-        execFile("docker", args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(err) : resolve(stdout + stderr)));
-    });
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) {
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+}
+
+/**
+ * Output of a command run inside a container (what `docker exec` does: create, attach, then inspect for the
+ * exit code). A non-zero exit rejects with the command's stderr in the message.
+ */
+export async function exec(container: string, command: readonly string[]): Promise<string> {
+    const what = `docker exec ${container} ${command.join(" ")}`;
+    try {
+        const run = await call(what, docker.getContainer(container).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true }));
+        const out = demuxFrames(await readAll(await call(what, run.start({ hijack: true, stdin: false }))));
+        // The attach stream can end a moment before the engine records the exit code (the CLI polls too).
+        let info = await call(what, run.inspect());
+        for (let i = 0; info.Running && i < 50; i++) {
+            await sleep(100);
+            info = await call(what, run.inspect());
+        }
+        if (info.ExitCode !== 0) {
+            throw new Error(`${what} failed: ${out.stderr.trim() || `exit code ${String(info.ExitCode)}`}`);
+        }
+        return out.stdout;
+    } catch (e) {
+        // As the CLI words it: the engine's message after the command.
+        throw e instanceof DockerApiError ? new Error(`${what} failed: ${e.detail}`) : e;
+    }
+}
+
+/**
+ * A container's stdout and stderr (what `docker logs` writes to its two pipes), optionally from and until a
+ * unix time. Times go as the text given (seconds with a fraction, which the engine takes), as the CLI passes them.
+ */
+export async function logStreams(
+    container: string,
+    window: { readonly since?: string; readonly until?: string } = {},
+): Promise<{ stdout: string; stderr: string }> {
+    const body: unknown = await call(
+        `logs of ${container}`,
+        docker.getContainer(container).logs({ stdout: true, stderr: true, follow: false, ...window }),
+    );
+    // Without follow, docker-modem hands back the body (parsed, if it happened to be JSON text: a TTY's log).
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+    return demuxFrames(raw);
+}
+
+/** A container's log (stdout, then stderr), optionally since a unix time. */
+export async function logs(container: string, sinceSec?: number): Promise<string> {
+    const out = await logStreams(container, sinceSec !== undefined ? { since: String(sinceSec) } : {});
+    return out.stdout + out.stderr;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

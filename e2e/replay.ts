@@ -6,9 +6,23 @@
 // know fails the replay before anything changes.
 import { readFileSync } from "fs";
 import * as path from "path";
+import type Docker from "dockerode";
 import { NGINX_CONF_DIR } from "../lib/runtime";
 import type { DeclaredResource, Evaluation } from "./evaluate";
-import { ContainerInfo, DockerApiError, api, containersByLabel, inspectContainer, networksByLabel, sleep, volumesByLabel } from "./docker";
+import {
+    ContainerInfo,
+    DockerApiError,
+    call,
+    containersByLabel,
+    createContainer as createEngineContainer,
+    docker,
+    inspectContainer,
+    networksByLabel,
+    removeVolume,
+    sleep,
+    volumesByLabel,
+    within,
+} from "./docker";
 import { buildImage, imageId } from "./build";
 import { Plan, PlanStep, diffResource, planDiff } from "./plan";
 import { DOCKER, TLS } from "./resourceTypes";
@@ -17,7 +31,6 @@ import { tarFile, untarFirstFile } from "./tar";
 import { isSecretValue, unwrapSecrets } from "./hash";
 import { TLS_PLACEHOLDER_PREFIX } from "./tlsMocks";
 import { TLS_INPUTS, generatePrivateKey, generateSelfSignedCert } from "./tlsReplay";
-import { execFileSync } from "child_process";
 
 export class ReplayError extends Error {
     constructor(resource: Pick<DeclaredResource, "type" | "name">, message: string) {
@@ -169,7 +182,7 @@ async function destroy(state: ReplayState, r: DeclaredResource, oldId: string | 
     if (r.type === DOCKER.container && id) {
         await deleteContainer(state, r, id);
     } else if (r.type === DOCKER.network && id) {
-        await api("DELETE", `/networks/${id}`);
+        await call(`remove network ${id}`, docker.getNetwork(id).remove());
         state.log(`delete network ${r.inputs.name} (${what})`);
     } else if (r.type === DOCKER.volume && id) {
         await deleteVolume(r, id);
@@ -191,14 +204,18 @@ async function destroy(state: ReplayState, r: DeclaredResource, oldId: string | 
 export async function teardown(project: string, stack: string, log?: (line: string) => void): Promise<number> {
     const labels = { "webstack.project": project, "webstack.stack": stack };
     const containers = await containersByLabel(labels);
-    await Promise.all(containers.map((c) => api("DELETE", `/containers/${c.Id}?force=1&v=1`).catch(ignoreMissing)));
+    await Promise.all(
+        containers.map((c) =>
+            call(`remove container ${c.Id}`, docker.getContainer(c.Id).remove({ force: true, v: true })).catch(ignoreMissing),
+        ),
+    );
     const networks = await networksByLabel(labels);
     for (const n of networks) {
-        await api("DELETE", `/networks/${n.Id}`).catch(ignoreMissing);
+        await call(`remove network ${n.Id}`, docker.getNetwork(n.Id).remove()).catch(ignoreMissing);
     }
     const volumes = await volumesByLabel(labels);
     for (const v of volumes) {
-        await api("DELETE", `/volumes/${encodeURIComponent(v.Name)}?force=1`).catch(ignoreMissing);
+        await removeVolume(v.Name).catch(ignoreMissing);
     }
     log?.(`removed ${containers.length} containers, ${networks.length} networks and ${volumes.length} volumes of ${project}/${stack}`);
     return containers.length + networks.length + volumes.length;
@@ -327,40 +344,46 @@ async function build(state: ReplayState, r: DeclaredResource, i: Record<string, 
 }
 
 async function createNetwork(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    const res = await api<{ Id: string }>("POST", "/networks/create", {
-        Name: i.name,
-        Driver: i.driver ?? "bridge",
-        Internal: i.internal ?? false,
-        Attachable: i.attachable ?? false,
-        Ingress: i.ingress ?? false,
-        EnableIPv6: i.ipv6 ?? false,
-        Options: i.options ?? {},
-        Labels: labelsOf(i.labels),
-        IPAM: {
-            Driver: i.ipamDriver ?? "default",
-            Options: i.ipamOptions ?? {},
-            Config: ((i.ipamConfigs ?? []) as Record<string, unknown>[]).map((c) => ({
-                Subnet: c.subnet,
-                IPRange: c.ipRange,
-                Gateway: c.gateway,
-                AuxAddress: c.auxAddress,
-            })),
-        },
-        CheckDuplicate: true,
-    });
-    state.ids.set(r.urn, res.Id);
+    const network = await call(
+        `create network ${String(i.name)}`,
+        docker.createNetwork({
+            Name: i.name,
+            Driver: i.driver ?? "bridge",
+            Internal: i.internal ?? false,
+            Attachable: i.attachable ?? false,
+            Ingress: i.ingress ?? false,
+            EnableIPv6: i.ipv6 ?? false,
+            Options: i.options ?? {},
+            Labels: labelsOf(i.labels),
+            IPAM: {
+                Driver: i.ipamDriver ?? "default",
+                Options: i.ipamOptions ?? {},
+                Config: ((i.ipamConfigs ?? []) as Record<string, unknown>[]).map((c) => ({
+                    Subnet: c.subnet,
+                    IPRange: c.ipRange,
+                    Gateway: c.gateway,
+                    AuxAddress: c.auxAddress,
+                })),
+            },
+            CheckDuplicate: true,
+        } as unknown as Docker.NetworkCreateOptions),
+    );
+    state.ids.set(r.urn, network.id);
     state.log(`create network ${i.name}`);
 }
 
 async function createVolume(state: ReplayState, r: DeclaredResource, i: Record<string, unknown>): Promise<void> {
-    const res = await api<{ Name: string }>("POST", "/volumes/create", {
-        Name: i.name ?? "",
-        Driver: i.driver ?? "local",
-        DriverOpts: i.driverOpts ?? {},
-        Labels: labelsOf(i.labels),
-    });
-    state.ids.set(r.urn, res.Name);
-    state.log(`create volume ${res.Name}`);
+    const res = await call(
+        `create volume ${String(i.name ?? "")}`,
+        docker.createVolume({
+            Name: (i.name as string | undefined) ?? "",
+            Driver: (i.driver as string | undefined) ?? "local",
+            DriverOpts: (i.driverOpts as Record<string, string> | undefined) ?? {},
+            Labels: labelsOf(i.labels),
+        }),
+    );
+    state.ids.set(r.urn, res.name);
+    state.log(`create volume ${res.name}`);
 }
 
 /** resource_docker_volume.go Delete: force-remove, retried while the volume is in use, for up to 30 s. */
@@ -368,7 +391,7 @@ async function deleteVolume(r: DeclaredResource, name: string): Promise<void> {
     const deadline = Date.now() + 30_000;
     for (;;) {
         try {
-            await api("DELETE", `/volumes/${encodeURIComponent(name)}?force=1`);
+            await removeVolume(name);
             return;
         } catch (e) {
             if (e instanceof DockerApiError && e.status === 404) {
@@ -489,27 +512,32 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
         Init: i.init ?? false,
     };
     const name = i.name as string;
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(name)}`, {
-        ...config,
-        HostConfig: hostConfig,
-    });
+    const res = { Id: await createEngineContainer(name, { ...config, HostConfig: hostConfig }) };
     state.ids.set(r.urn, res.Id);
     const networks = list("networksAdvanced");
     if (networks.length) {
         // Created on network_mode (bridge), then moved to the declared networks before it starts.
-        await api("POST", `/networks/bridge/disconnect`, { Container: res.Id, Force: false }).catch((e: Error) => {
-            if (!/is not connected/.test(e.message)) {
-                throw e;
-            }
-        });
+        await call("disconnect from bridge", docker.getNetwork("bridge").disconnect({ Container: res.Id, Force: false })).catch(
+            (e: Error) => {
+                if (!/is not connected/.test(e.message)) {
+                    throw e;
+                }
+            },
+        );
         for (const n of networks) {
-            await api("POST", `/networks/${encodeURIComponent(n.name as string)}/connect`, {
-                Container: res.Id,
-                EndpointConfig: {
-                    Aliases: n.aliases ?? [],
-                    IPAMConfig: { IPv4Address: n.ipv4Address ?? "", IPv6Address: n.ipv6Address ?? "" },
-                },
-            });
+            await call(
+                `connect to ${String(n.name)}`,
+                docker.getNetwork(n.name as string).connect({
+                    Container: res.Id,
+                    EndpointConfig: {
+                        Aliases: (n.aliases as string[] | undefined) ?? [],
+                        IPAMConfig: {
+                            IPv4Address: (n.ipv4Address as string | undefined) ?? "",
+                            IPv6Address: (n.ipv6Address as string | undefined) ?? "",
+                        },
+                    },
+                }),
+            );
         }
     }
     for (const u of list("uploads")) {
@@ -519,12 +547,12 @@ async function createContainer(state: ReplayState, r: DeclaredResource, i: Recor
         state.log(`create ${name} (not started)`);
         return;
     }
-    await api("POST", `/containers/${res.Id}/start`);
+    await call(`start ${name}`, docker.getContainer(res.Id).start());
     if (i.wait === true) {
         await waitHealthy(r, res.Id, ((i.waitTimeout as number | undefined) ?? 60) * 1000);
     }
     if (i.attach === true) {
-        await api("POST", `/containers/${res.Id}/wait?condition=not-running`, undefined, 20 * 60_000);
+        await call(`wait for ${name}`, docker.getContainer(res.Id).wait({ condition: "not-running", ...within(20 * 60_000) }));
     }
     const info = await inspectContainer(res.Id);
     if (!info.State.Running && i.mustRun !== false && i.attach !== true) {
@@ -568,8 +596,8 @@ async function upload(r: DeclaredResource, id: string, u: Record<string, unknown
         return Number(u[k]);
     };
     const mode = u.permissions !== undefined ? parseInt(u.permissions as string, 8) : u.executable ? 0o744 : 0o644;
-    const tar = tarFile(u.file as string, content, mode, id32("owner"), id32("group"));
-    await api("PUT", `/containers/${id}/archive?path=/`, tar).catch((e: Error) => {
+    const tar = await tarFile(u.file as string, content, mode, id32("owner"), id32("group"));
+    await call(`upload to ${id}`, docker.getContainer(id).putArchive(tar, { path: "/" })).catch((e: Error) => {
         throw new ReplayError(r, `upload of ${u.file}: ${e.message}`);
     });
 }
@@ -584,22 +612,25 @@ async function updateContainer(
 ): Promise<void> {
     const i = next.inputs;
     if (keys.includes("mustRun") && prev.inputs.mustRun === false && i.mustRun !== false && i.start !== false) {
-        await api("POST", `/containers/${id}/start`);
+        await call(`start ${String(i.name)}`, docker.getContainer(id).start());
     }
     if (keys.some((k) => k !== "mustRun")) {
         const mb = (v: unknown) => ((v as number | undefined) ?? 0) * 1024 * 1024;
         const swap = i.memorySwap as number | undefined;
-        await api("POST", `/containers/${id}/update`, {
-            RestartPolicy: {
-                Name: (i.restart as string | undefined) ?? "no",
-                MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0,
-            },
-            CpuShares: (i.cpuShares as number | undefined) ?? 0,
-            Memory: mb(i.memory),
-            MemoryReservation: mb(i.memoryReservation),
-            CpusetCpus: (i.cpuSet as string | undefined) ?? "",
-            ...(swap ? { MemorySwap: swap > 0 ? swap * 1024 * 1024 : swap } : {}),
-        });
+        await call(
+            `update ${String(i.name)}`,
+            docker.getContainer(id).update({
+                RestartPolicy: {
+                    Name: (i.restart as string | undefined) ?? "no",
+                    MaximumRetryCount: (i.maxRetryCount as number | undefined) ?? 0,
+                },
+                CpuShares: (i.cpuShares as number | undefined) ?? 0,
+                Memory: mb(i.memory),
+                MemoryReservation: mb(i.memoryReservation),
+                CpusetCpus: (i.cpuSet as string | undefined) ?? "",
+                ...(swap ? { MemorySwap: swap > 0 ? swap * 1024 * 1024 : swap } : {}),
+            }),
+        );
     }
     state.log(`update ${i.name} in place: ${keys.join(", ")}`);
 }
@@ -613,17 +644,21 @@ async function deleteContainer(state: ReplayState, r: DeclaredResource, id: stri
     const grace = Math.max(0, (i.destroyGraceSeconds as number | undefined) ?? 0);
     const started = Date.now();
     if (i.attach !== true) {
-        await api("POST", `/containers/${id}/stop?t=${grace}`, undefined, (grace + 30) * 1000).catch((e: unknown) => {
-            if (!(e instanceof DockerApiError && (e.status === 404 || e.status === 304))) {
+        await call(`stop ${String(i.name)}`, docker.getContainer(id).stop({ t: grace, ...within((grace + 30) * 1000) })).catch(
+            (e: unknown) => {
+                if (!(e instanceof DockerApiError && (e.status === 404 || e.status === 304))) {
+                    throw e;
+                }
+            },
+        );
+    }
+    await call(`remove ${String(i.name)}`, docker.getContainer(id).remove({ force: true, v: i.removeVolumes !== false })).catch(
+        (e: unknown) => {
+            if (!(e instanceof DockerApiError && (e.status === 404 || /already in progress/.test(e.message)))) {
                 throw e;
             }
-        });
-    }
-    await api("DELETE", `/containers/${id}?force=1&v=${i.removeVolumes === false ? 0 : 1}`).catch((e: unknown) => {
-        if (!(e instanceof DockerApiError && (e.status === 404 || /already in progress/.test(e.message)))) {
-            throw e;
-        }
-    });
+        },
+    );
     state.log(
         `delete ${i.name} (stop signal ${(i.stopSignal as string | undefined) ?? "default"}, grace ${grace}s) in ${Date.now() - started} ms`,
     );
@@ -691,13 +726,14 @@ export async function adopt(last: Pick<Evaluation, "resources">, options: Replay
             state.refs.set(r.state.repoDigest as string, id);
             state.ids.set(r.urn, id);
         } else if (r.type === DOCKER.network) {
-            state.ids.set(r.urn, (await api<{ Id: string }>("GET", `/networks/${encodeURIComponent(r.inputs.name as string)}`)).Id);
+            const network = await call(`inspect network ${String(r.inputs.name)}`, docker.getNetwork(r.inputs.name as string).inspect());
+            state.ids.set(r.urn, (network as Docker.NetworkInspectInfo).Id);
         } else if (r.type === DOCKER.volume) {
             state.ids.set(r.urn, r.inputs.name as string);
         } else if (r.type === DOCKER.container) {
             const id = (await inspectContainer(r.inputs.name as string)).Id;
             state.ids.set(r.urn, id);
-            recoverUploads(state, r, id);
+            await recoverUploads(state, r, id);
         }
         state.declared.set(r.urn, r);
     }
@@ -708,19 +744,19 @@ export async function adopt(last: Pick<Evaluation, "resources">, options: Replay
  * adopt: the real PEMs behind tls placeholders, read back from the container they were uploaded to
  * (what Pulumi keeps, encrypted, in its state; the replay keeps no file with a key in it).
  */
-function recoverUploads(state: ReplayState, r: DeclaredResource, id: string): void {
+async function recoverUploads(state: ReplayState, r: DeclaredResource, id: string): Promise<void> {
     const uploads = (unwrapSecrets(r.inputs.uploads) ?? []) as Record<string, unknown>[];
     for (const u of uploads) {
         if (typeof u.content === "string" && u.content.startsWith(TLS_PLACEHOLDER_PREFIX) && !state.refs.has(u.content)) {
             // The publish step deletes the uploads once it has put them on nginx's volume (issue 18 #4): read
             // them back from there when the uploaded file is gone.
-            const read = (file: string) =>
-                untarFirstFile(execFileSync("docker", ["cp", `${id}:${file}`, "-"], { maxBuffer: 1 << 20, stdio: "pipe" }));
+            const read = async (file: string) =>
+                untarFirstFile(await call(`read ${file} from ${id}`, docker.getContainer(id).getArchive({ path: file })));
             let pem: Buffer;
             try {
-                pem = read(String(u.file));
+                pem = await read(String(u.file));
             } catch {
-                pem = read(`${NGINX_CONF_DIR}/tls/${path.posix.basename(String(u.file))}`);
+                pem = await read(`${NGINX_CONF_DIR}/tls/${path.posix.basename(String(u.file))}`);
             }
             state.refs.set(u.content, pem.toString("utf8"));
         }

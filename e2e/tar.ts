@@ -1,43 +1,44 @@
-// One-file tar archive (ustar), what the provider sends to PUT /containers/{id}/archive for an upload.
-/** A tar stream holding `content` at `file` with permission bits `mode`, owned by `uid`:`gid` (default root). */
-export function tarFile(file: string, content: Buffer, mode: number, uid = 0, gid = 0): Buffer {
-    const header = Buffer.alloc(512, 0);
-    const name = file.replace(/^\/+/, "");
-    if (Buffer.byteLength(name) > 100) {
-        throw new Error(`upload path too long for a plain tar header: ${file}`);
+// One-file tar archives with tar-stream: what the provider sends to PUT /containers/{id}/archive for an
+// upload, and what GET /containers/{id}/archive (`docker cp <container>:<file> -`) sends back.
+import * as tar from "tar-stream";
+
+/**
+ * A tar stream holding `content` at `file` (leading "/" dropped, as the provider writes it) with permission
+ * bits `mode`, owned by `uid`:`gid` (default root), mtime now.
+ */
+export async function tarFile(file: string, content: Buffer, mode: number, uid = 0, gid = 0): Promise<Buffer> {
+    const pack = tar.pack();
+    pack.entry({ name: file.replace(/^\/+/, ""), mode, uid, gid, mtime: new Date(), type: "file" }, content);
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack) {
+        chunks.push(chunk as Buffer);
     }
-    const octal = (n: number, width: number) => n.toString(8).padStart(width - 1, "0") + "\0";
-    header.write(name, 0, 100, "utf8");
-    header.write(octal(mode, 8), 100, 8, "ascii");
-    header.write(octal(uid, 8), 108, 8, "ascii");
-    header.write(octal(gid, 8), 116, 8, "ascii");
-    header.write(octal(content.length, 12), 124, 12, "ascii");
-    header.write(octal(Math.floor(Date.now() / 1000), 12), 136, 12, "ascii");
-    header.write("        ", 148, 8, "ascii");
-    header.write("0", 156, 1, "ascii");
-    header.write("ustar\u000000", 257, 8, "ascii");
-    let sum = 0;
-    for (const byte of header) {
-        sum += byte;
-    }
-    header.write(octal(sum, 7) + " ", 148, 8, "ascii");
-    const pad = Buffer.alloc((512 - (content.length % 512)) % 512, 0);
-    return Buffer.concat([header, content, pad, Buffer.alloc(1024, 0)]);
+    return Buffer.concat(chunks);
 }
 
-/** The content of the first file in a tar stream (what `docker cp <container>:<file> -` writes). */
-export function untarFirstFile(tar: Buffer): Buffer {
-    for (let at = 0; at + 512 <= tar.length;) {
-        const header = tar.subarray(at, at + 512);
-        if (header.every((b) => b === 0)) {
-            break;
-        }
-        const size = parseInt(header.toString("ascii", 124, 136).replace(/\0.*$/, "").trim() || "0", 8);
-        const type = header.toString("ascii", 156, 157);
-        if (type === "0" || type === "\0") {
-            return tar.subarray(at + 512, at + 512 + size);
-        }
-        at += 512 + Math.ceil(size / 512) * 512;
+/** The content of the first regular file in a tar stream (or buffer). */
+export async function untarFirstFile(archive: Buffer | NodeJS.ReadableStream): Promise<Buffer> {
+    const extract = tar.extract();
+    const source = Buffer.isBuffer(archive) ? null : archive;
+    if (source) {
+        source.pipe(extract);
+    } else {
+        extract.end(archive);
     }
-    throw new Error("no file in the tar stream");
+    let first: Buffer | undefined;
+    // Read to the end (an archive from the engine is one small file): the response is then fully consumed.
+    for await (const entry of extract) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry) {
+            chunks.push(chunk as Buffer);
+        }
+        if (first === undefined && entry.header.type === "file") {
+            first = Buffer.concat(chunks);
+        }
+    }
+    if (first === undefined) {
+        throw new Error("no file in the tar stream");
+    }
+    return first;
 }

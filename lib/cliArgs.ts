@@ -30,7 +30,8 @@ export class UsageError extends Error {
 /** node's ERR_PARSE_ARGS_* messages, said once in our words (they name the flag; ours add the value). */
 function explain(e: Error & { code?: string }): string {
     if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /argument missing/.test(e.message)) {
-        const flag = /'(-[^ ']+)/.exec(e.message)?.[1] ?? "";
+        // "Option '-n, --n <value>' argument missing" for a flag with a short form: the first name, no comma.
+        const flag = /'(-[^ ',]+)/.exec(e.message)?.[1] ?? "";
         return `${flag} needs a value`;
     }
     if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /ambiguous/.test(e.message)) {

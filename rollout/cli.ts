@@ -48,6 +48,15 @@ const FLAGS = {
     rollback: { type: "boolean" },
 } as const;
 
+/** `--steps` as percents; a bad list is a usage mistake like any other flag's. */
+function stepsFlag(text: string): number[] {
+    try {
+        return parseSteps(text);
+    } catch (e) {
+        throw new UsageError((e as Error).message, USAGE);
+    }
+}
+
 export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
     const { values: v } = parseCli(argv, FLAGS, USAGE);
     if (v.resume && v.rollback) {
@@ -72,7 +81,7 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
         stack: stackFlag(v.stack, USAGE),
         from: v.from,
         to: v.to,
-        steps: v.steps !== undefined ? parseSteps(v.steps) : [],
+        steps: v.steps !== undefined ? stepsFlag(v.steps) : [],
         bakeSec: num("bake", ROLLOUT_RANGES.bakeSec, 60),
         settleSec: num("settle", ROLLOUT_RANGES.settleSec, 5),
         maxErrorRatePercent: num("max-error-rate", ROLLOUT_RANGES.maxErrorRatePercent, 1),

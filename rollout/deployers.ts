@@ -1,7 +1,7 @@
 // The two ways a rollout step reaches the stack. Both set `webstack:services` and apply it, the way a
 // user would; the rollout itself (rollout/run.ts) sees only the Deployer interface.
 import * as path from "path";
-import { containersByLabel, cli } from "../e2e/docker";
+import { containersByLabel, logStreams } from "../e2e/docker";
 import { evaluate } from "../e2e/evaluate";
 import { planDiff } from "../e2e/plan";
 import { adopt, applyPlan } from "../e2e/replay";
@@ -105,7 +105,7 @@ export class DockerLogWatcher implements Watcher {
             throw new Error(`no nginx container labelled ${LABEL.role}=nginx for stack ${this.stack}`);
         }
         const texts = await Promise.all(
-            nginx.map((c) => cli(["logs", "--since", (fromMs / 1000).toFixed(3), "--until", (toMs / 1000).toFixed(3), c.Id])),
+            nginx.map(async (c) => (await logStreams(c.Id, { since: (fromMs / 1000).toFixed(3), until: (toMs / 1000).toFixed(3) })).stdout),
         );
         return texts.flatMap(parseUpstreamLog);
     }

@@ -6,7 +6,7 @@ import { ServiceSpec } from "../../lib/types";
 import { AwsServiceSpec } from "../../lib/types";
 import { appContainer, discoveryConfig, discoveryContainer, nginxContainer, DISCOVERY_VOLUME } from "../../components/aws/containers";
 import { appStopTiming } from "../../components/aws/timing";
-import { api, cli, exec, logs, removeContainer, sleep } from "../../e2e/docker";
+import { call, cli, docker, exec, logs, removeContainer, sleep } from "../../e2e/docker";
 import { teardown } from "../../e2e/replay";
 import { LoadLoop, sendRequests } from "../../e2e/traffic";
 import { DEFAULT_NGINX } from "../../lib/defaults";
@@ -143,14 +143,17 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
     beforeAll(async () => {
         await teardown("webstack", STACK);
         images = await buildImages(PREFIX);
-        await api("POST", "/networks/create", {
-            Name: NETWORK,
-            Driver: "bridge",
-            Labels: LABELS,
-            CheckDuplicate: true,
-            IPAM: { Config: [{ Subnet: SUBNET }] },
-        });
-        await api("POST", "/volumes/create", { Name: VOLUME, Labels: LABELS });
+        await call(
+            "create network",
+            docker.createNetwork({
+                Name: NETWORK,
+                Driver: "bridge",
+                Labels: LABELS,
+                CheckDuplicate: true,
+                IPAM: { Config: [{ Subnet: SUBNET }] },
+            }),
+        );
+        await call("create volume", docker.createVolume({ Name: VOLUME, Labels: LABELS }));
         await cli([
             "run",
             "-d",

@@ -18,7 +18,7 @@ import * as net from "net";
 import * as path from "path";
 import * as tls from "tls";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { ContainerInfo, api, cli, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
+import { ContainerInfo, call, cli, createContainer, docker, exec, inspectContainer, logs, sleep, within } from "../../e2e/docker";
 import { teardown, waitHealthy } from "../../e2e/replay";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
@@ -320,8 +320,8 @@ async function runDefinition(task: Task, c: Container, o: Placement): Promise<st
             NetworkMode: o.netnsOf === undefined ? NETWORK : `container:${o.netnsOf}`,
         },
     };
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(o.name)}`, body);
-    await api("POST", `/containers/${res.Id}/start`);
+    const id = await createContainer(o.name, body);
+    await call(`start ${o.name}`, docker.getContainer(id).start());
     return o.name;
 }
 
@@ -351,7 +351,7 @@ async function runTask(
     const volumes: Record<string, string> = {};
     for (const v of task.volumes) {
         volumes[v] = `${base}-${v}`;
-        await api("POST", "/volumes/create", { Name: volumes[v], Labels: LABELS });
+        await call("create volume", docker.createVolume({ Name: volumes[v], Labels: LABELS }));
     }
     const containers: Record<string, string> = {};
     for (const [k, c] of task.containers.entries()) {
@@ -394,13 +394,16 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
     await teardown("webstack", STACK);
     const refs = await buildImages(ev);
     const built = Date.now();
-    await api("POST", "/networks/create", {
-        Name: NETWORK,
-        Driver: "bridge",
-        Labels: LABELS,
-        CheckDuplicate: true,
-        IPAM: { Config: [{ Subnet: VPC_CIDR }] },
-    });
+    await call(
+        "create network",
+        docker.createNetwork({
+            Name: NETWORK,
+            Driver: "bridge",
+            Labels: LABELS,
+            CheckDuplicate: true,
+            IPAM: { Config: [{ Subnet: VPC_CIDR }] },
+        }),
+    );
     // prettier-ignore
     await cli(["run", "-d", "--name", MOTO, "--label", "webstack.project=webstack", "--label", `webstack.stack=${STACK}`, "--network", NETWORK, "-p", `127.0.0.1:${MOTO_HOST_PORT}:5000`, MOTO_IMAGE]);
     await waitAnswers(`http://127.0.0.1:${MOTO_HOST_PORT}/`);
@@ -451,10 +454,7 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
 
 /** Why a container is not healthy: its last health check results and the end of its log. */
 async function healthReport(name: string): Promise<string> {
-    const info = await api<{ State: { Health?: { Log?: { Start: string; ExitCode: number; Output: string }[] } } }>(
-        "GET",
-        `/containers/${name}/json`,
-    );
+    const info = await inspectContainer(name);
     const checks = (info.State.Health?.Log ?? []).map((l) => `  ${l.Start} exit ${l.ExitCode}: ${l.Output.trim().slice(0, 300)}`);
     const tail = (await logs(name)).split("\n").slice(-15);
     return [`health checks of ${name}:`, ...checks, `log of ${name} (last lines):`, ...tail].join("\n");
@@ -570,10 +570,7 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
     test("each container runs its definition unchanged: image, command, environment, user, port, mounts, health check, root", async () => {
         for (const t of tasks) {
             for (const c of t.containers) {
-                const image = await api<{ Config: { Cmd: string[] | null; Entrypoint: string[] | null } }>(
-                    "GET",
-                    `/images/${refs.get(c.def.image)}/json`,
-                );
+                const image = await call("inspect image", docker.getImage(refs.get(c.def.image)!).inspect());
                 for (const run of stack.runs.get(t.service)!) {
                     const name = run.containers[c.def.name];
                     const info: ContainerInfo = await inspectContainer(name);
@@ -883,11 +880,9 @@ describeEngine("ECS task definitions on the real engine (aws target, run locally
             const sigterm = Date.now();
             // docker stop sends the image's stop signal (SIGTERM) and waits up to the task's stopTimeout, as ECS does.
             // Held as a settled value: a failed stop must not go unhandled while the test sleeps.
-            const stopping = api(
-                "POST",
-                `/containers/${victim}/stop?t=${timing.stopTimeoutSec}`,
-                undefined,
-                (timing.stopTimeoutSec + 30) * 1000,
+            const stopping = call(
+                "stop",
+                docker.getContainer(victim).stop({ t: timing.stopTimeoutSec, ...within((timing.stopTimeoutSec + 30) * 1000) }),
             ).then(
                 () => undefined,
                 (e: unknown) => e,

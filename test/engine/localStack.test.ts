@@ -6,7 +6,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { evaluate } from "../../e2e/evaluate";
 import { replicaUid } from "../../lib/localLimits";
-import { api, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
+import { call, docker, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
 import { formatPlan, planDiff } from "../../e2e/plan";
 import { applyPlan } from "../../e2e/replay";
 import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
@@ -54,7 +54,7 @@ async function answeredByMarker(s: UpStack, marker: string, names: readonly stri
 
 /** nginx master and worker pids (not the entrypoint's config watcher): a reload or restart changes them. */
 async function nginxProcesses(s: UpStack): Promise<string> {
-    const top = await api<{ Processes: string[][] }>("GET", `/containers/${s.nginx}/top?ps_args=${encodeURIComponent("-o pid,args")}`);
+    const top = (await call("top", docker.getContainer(s.nginx).top({ ps_args: "-o pid,args" }))) as { Processes: string[][] };
     return top.Processes.map((p) => p.join(" "))
         .filter((p) => p.includes("nginx: "))
         .sort()
@@ -253,7 +253,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
         const busy = new BusyCore(60);
         const loop = new LoadLoop(s.url, 4);
         await sleep(1500);
-        await api("POST", `/containers/${replicaName(s, "application1", 1)}/kill?signal=SIGKILL`);
+        await call("kill", docker.getContainer(replicaName(s, "application1", 1)).kill({ signal: "SIGKILL" }));
         await sleep(4000);
         const replies = await loop.stop();
         busy.stop();

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as tls from "tls";
 import { promisify } from "util";
 import { applyPlan } from "../../e2e/replay";
-import { api, inspectContainer, logs } from "../../e2e/docker";
+import { containersByLabel, inspectContainer, logs } from "../../e2e/docker";
 import { evaluate } from "../../e2e/evaluate";
 import { planDiff } from "../../e2e/plan";
 import { compareShares, sendRequests, worstDeltaPp } from "../../e2e/traffic";
@@ -156,10 +156,7 @@ describeEngine("HTTPS on the local target (self-signed)", () => {
 
     test("the private key appears nowhere in docker inspect (env, labels, config) or in any container's log", async () => {
         const keyBody = key.split("\n")[1];
-        const containers = await api<{ Id: string }[]>(
-            "GET",
-            `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: ["webstack.stack=e2e-tls"] }))}`,
-        );
+        const containers = await containersByLabel({ "webstack.stack": "e2e-tls" });
         expect(containers.length).toBeGreaterThanOrEqual(4);
         for (const c of containers) {
             const inspect = JSON.stringify(await inspectContainer(c.Id));

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { DockerApiError, api, sleep } from "../../e2e/docker";
+import { DockerApiError, call, docker, sleep } from "../../e2e/docker";
 import { planDiff } from "../../e2e/plan";
 import { ReplayState, applyPlan, replay, teardown, waitHealthy } from "../../e2e/replay";
 import { DOCKER } from "../../e2e/resourceTypes";
@@ -150,11 +150,11 @@ export function changeOf(s: ChangeStack, kind: Kind): ChangeSpec {
                 // restart a container it killed itself) and its address vanishes while nginx still has it.
                 apply: async () => {
                     victim = appNames(s.ev, "application1")[0];
-                    await api("POST", `/containers/${victim}/kill?signal=SIGKILL`);
+                    await call(`kill ${victim}`, docker.getContainer(victim).kill({ signal: "SIGKILL" }));
                 },
                 servingAt: (replies, applied) => allAfter(replies, applied, (r) => r.container !== victim),
                 restore: async () => {
-                    await api("POST", `/containers/${victim}/start`);
+                    await call(`start ${victim}`, docker.getContainer(victim).start());
                     await waitHealthy({ type: DOCKER.container, name: victim }, victim, 60_000);
                 },
             };
@@ -262,7 +262,8 @@ export async function applyBrokenConfig(s: ChangeStack): Promise<Error | undefin
         return e as Error;
     } finally {
         // The failed config container may or may not exist; remove it if it does.
-        await api("DELETE", `/containers/${encodeURIComponent(String(publisher.inputs.name))}?force=1`).catch((err: unknown) => {
+        const name = String(publisher.inputs.name);
+        await call(`remove ${name}`, docker.getContainer(name).remove({ force: true })).catch((err: unknown) => {
             if (!(err instanceof DockerApiError && err.status === 404)) {
                 throw err;
             }

@@ -15,7 +15,7 @@ import {
     ServiceDiscoveryClient,
 } from "@aws-sdk/client-servicediscovery";
 import { ContainerSpec } from "../../components/aws/containers";
-import { api, cli, inspectContainer, sleep } from "../../e2e/docker";
+import { call, cli, createContainer, docker, inspectContainer, sleep } from "../../e2e/docker";
 import { bundleDiscovery } from "../../discovery/bundle";
 import { OFFLINE_BASES } from "../../e2e/stackFile";
 import { ROOT } from "./engine";
@@ -112,8 +112,8 @@ export async function runDefinition(spec: ContainerSpec, o: RunOptions): Promise
             NetworkMode: o.network,
         },
     };
-    const res = await api<{ Id: string }>("POST", `/containers/create?name=${encodeURIComponent(o.name)}`, body);
-    await api("POST", `/containers/${res.Id}/start`);
+    const id = await createContainer(o.name, body);
+    await call(`start ${o.name}`, docker.getContainer(id).start());
     return o.name;
 }
 

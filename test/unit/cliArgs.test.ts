@@ -1,17 +1,18 @@
 // issue 18 finding 13: every CLI parses its arguments the same strict way (lib/cliArgs.ts, node:util parseArgs),
 // and the rollout state file is checked field by field before --resume or --rollback acts on it.
+import { spawn } from "child_process";
 import { readFileSync, rmSync, writeFileSync } from "fs";
+import * as path from "path";
 import { main, parseRolloutArgs } from "../../rollout/cli";
 import { PROJECT_ROOT } from "../../rollout/deployers";
-import { Deployer, Watcher, weightsOf } from "../../rollout/run";
-import { ServiceEntry, initialState, transition } from "../../rollout/state";
-import { rolloutFilePath, saveRolloutFile } from "../../rollout/stateFile";
-import { judgeBake } from "../../rollout/watch";
-import { weightsForPercent } from "../../rollout/weights";
+import { Watcher } from "../../rollout/run";
+import { ServiceEntry } from "../../rollout/state";
+import { rolloutFilePath } from "../../rollout/stateFile";
 import { parseReplayArgs } from "../../e2e/cli";
 import { parseTrafficArgs } from "../../e2e/trafficCli";
 import { parseSoakArgs } from "../../scripts/soak";
 import { parseArgs as parseBenchArgs } from "../../bench/bench";
+import { recordingDeployer, saveInterruptedRollout } from "../support/interruptedRollout";
 
 const START = ["--stack", "dev", "--from", "stable", "--to", "canary", "--steps", "5,25,50", "--bake", "60", "--max-error-rate", "1"];
 /** START with `flag`'s value replaced by `value`. */
@@ -19,8 +20,66 @@ const withValue = (flag: string, value: string) => START.map((x, i) => (START[i 
 /** START without `flag`'s value: the flag last, so nothing follows it. */
 const missingValue = (flag: string) => [...START.filter((x, i) => x !== flag && START[i - 1] !== flag), flag];
 
+/** Every CLI, with arguments it accepts and a string flag that is not among them. */
+const CLIS = [
+    { name: "rollout", script: "rollout/cli.ts", parse: parseRolloutArgs, base: START, flag: "--settle" },
+    { name: "replay", script: "e2e/cli.ts", parse: parseReplayArgs, base: ["up"], flag: "--stack" },
+    { name: "traffic", script: "e2e/trafficCli.ts", parse: parseTrafficArgs, base: [], flag: "--stack" },
+    { name: "bench", script: "bench/run.ts", parse: parseBenchArgs, base: [], flag: "--rounds" },
+    { name: "soak", script: "scripts/soak.ts", parse: parseSoakArgs, base: [], flag: "--rounds" },
+];
+
+describe.each(CLIS)("npm run $name: the three input mistakes are errors with the usage", ({ name, parse, base, flag }) => {
+    test("its base arguments are accepted", () => {
+        expect(() => parse(base)).not.toThrow();
+    });
+
+    test.each([
+        ["an unknown flag", [...base, "--no-such-flag"], /unknown argument '--no-such-flag'/],
+        ["a flag missing its value", [...base, flag], new RegExp(`${flag} needs a value`)],
+        ["an empty value", [...base, flag, ""], new RegExp(`${flag} needs a value, got an empty one`)],
+        ["an empty value after '='", [...base, `${flag}=`], new RegExp(`${flag} needs a value, got an empty one`)],
+    ])("%s", (_label, argv, message) => {
+        expect(() => parse(argv)).toThrow(message);
+        expect(() => parse(argv)).toThrow(new RegExp(`\nusage: npm run ${name}`));
+    });
+});
+
+describe("each CLI's process: a mistake prints the message and the usage (no stack trace) and exits 2", () => {
+    const ROOT = path.resolve(__dirname, "../..");
+    const run = (script: string, argv: readonly string[]) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...argv], { cwd: ROOT, stdio: "pipe" });
+            let stderr = "";
+            child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+            child.on("error", reject);
+            child.on("close", (code) => resolve({ code, stderr }));
+        });
+
+    // One test, the five processes at once: each loads its whole program through ts-node (seconds apiece).
+    test("rollout, replay, traffic, bench and soak", async () => {
+        const results = await Promise.all(CLIS.map((c) => run(c.script, [...c.base, "--no-such-flag"])));
+        const seen = CLIS.map(({ name }, i) => ({
+            name,
+            code: results[i].code,
+            usage: new RegExp(`^${name}: unknown argument '--no-such-flag'\nusage: npm run ${name}`).test(results[i].stderr),
+            stackTrace: /\n\s+at /.test(results[i].stderr),
+        }));
+        expect(seen).toEqual(CLIS.map(({ name }) => ({ name, code: 2, usage: true, stackTrace: false })));
+    }, 120_000);
+});
+
 describe("npm run rollout: bad arguments are errors with the usage, never a default", () => {
     test.each([
+        ["no stack", START.slice(2), /--stack is required/],
+        ["no steps", START.filter((_, i) => i !== 6 && i !== 7), /--steps is required/],
+        ["resume and rollback", ["--stack", "s", "--resume", "--rollback"], /exclude each other/],
+        [
+            "a negative bake",
+            [...START.slice(0, 8), "--bake=-1", ...START.slice(10)],
+            /--bake must be a number from 1 to 86400 seconds, got '-1'/,
+        ],
+        ["decreasing steps", [...START.slice(0, 7), "50,10", ...START.slice(8)], /--steps must increase/],
         ["--max-error-rate ''", withValue("--max-error-rate", ""), /--max-error-rate needs a value, got an empty one/],
         ["--min-requests ''", [...START, "--min-requests", ""], /--min-requests needs a value, got an empty one/],
         ["--min-requests ' '", [...START, "--min-requests", " "], /--min-requests needs a value/],
@@ -115,6 +174,8 @@ describe("npm run traffic", () => {
         ["-c 1.5", ["-c", "1.5"], /-c must be a whole number/],
         ["--stack --replay", ["--stack", "--replay"], /--stack needs a value, and the next argument is a flag/],
         ["--stack (no value)", ["--stack"], /--stack needs a value/],
+        ["-n (no value)", ["-n"], /-n needs a value\n/],
+        ["-n=5 (a short flag's value follows it directly)", ["-n=5"], /-n must be a whole number from 1 to 1000000, got '=5'/],
         ["--stack ../x", ["--stack", "../x"], /is not a stack name/],
         ["an unknown flag", ["--json"], /unknown argument '--json'/],
     ])("refuses %s, with the usage", (_label, argv, message) => {
@@ -157,37 +218,14 @@ describe("npm run bench", () => {
 describe("the rollout state file is checked field by field before --resume or --rollback uses it", () => {
     const STACK = "unit-statecheck";
     const file = rolloutFilePath(PROJECT_ROOT, STACK);
-    const original: ServiceEntry[] = [
-        { name: "stable", weight: 3, replicas: 1 },
-        { name: "canary", weight: 1, replicas: 1 },
-    ];
     const applied: ServiceEntry[][] = [];
-    const deployer: Deployer = {
-        name: "recording",
-        services: async () => original,
-        apply: async (services) => {
-            applied.push([...services]);
-        },
-    };
+    const deployer = recordingDeployer(applied);
     const watcher: Watcher = { lines: async () => [] };
-    const LIMITS = { maxErrorRatePercent: 1, minRequests: 0 };
 
-    /** A state file as Ctrl-C leaves it mid-bake of the second step, as JSON text. */
+    /** A state file as Ctrl-C leaves it while applying the second step, as JSON. */
     function interrupted(): Record<string, unknown> {
-        let s = initialState({
-            stack: STACK,
-            from: "stable",
-            to: "canary",
-            promote: false,
-            original,
-            plans: [10, 50].map((p) => weightsForPercent(weightsOf(original), "stable", "canary", p)),
-        });
-        s = transition(s, { type: "applying", step: 0 });
-        s = transition(s, { type: "applied", step: 0, at: new Date().toISOString() });
-        s = transition(s, { type: "judged", step: 0, judgement: judgeBake([], "canary", LIMITS) });
-        s = transition(s, { type: "applying", step: 1 });
-        saveRolloutFile(file, { state: s, bakeSec: 1, limits: LIMITS });
-        return JSON.parse(readFileSync(file, "utf8"));
+        saveInterruptedRollout(file, STACK, "applying");
+        return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     }
     /** `data` with the value at `path` (dots and [i]) set to `value`. */
     function edit(data: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

@@ -59,10 +59,10 @@ describe("upload tar", () => {
     test.each([
         [0o644, "-rw-r--r--"],
         [0o744, "-rwxr--r--"],
-    ])("one entry at the path, mode %s, owned by root", (mode, text) => {
+    ])("one entry at the path, mode %s, owned by root", async (mode, text) => {
         const dir = mkdtempSync(path.join(tmpdir(), "webstack-tar-"));
         try {
-            writeFileSync(path.join(dir, "a.tar"), tarFile("/etc/nginx/conf.d/x.conf", Buffer.from("hello\n"), mode));
+            writeFileSync(path.join(dir, "a.tar"), await tarFile("/etc/nginx/conf.d/x.conf", Buffer.from("hello\n"), mode));
             const listing = execFileSync("tar", ["-tvf", path.join(dir, "a.tar"), "--numeric-owner"], { encoding: "utf8" }).trim();
             expect(listing).toMatch(new RegExp(`^${text.replace(/-/g, "\\-")} 0/0 +6 .* etc/nginx/conf.d/x.conf$`));
             expect(execFileSync("tar", ["-xOf", path.join(dir, "a.tar")], { encoding: "utf8" })).toBe("hello\n");

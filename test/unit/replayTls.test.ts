@@ -80,13 +80,13 @@ describe("Create, as the provider computes it (with openssl)", () => {
 });
 
 describe("uploads (resource_docker_container_funcs.go)", () => {
-    test("one file in, the same file out", () => {
-        const tar = tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o644);
-        expect(untarFirstFile(tar).toString()).toBe("pem\n");
+    test("one file in, the same file out", async () => {
+        const tar = await tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o644);
+        expect((await untarFirstFile(tar)).toString()).toBe("pem\n");
     });
 
-    test("permissions and owner/group go into the entry's header, as the engine keeps them (issue 18 #4)", () => {
-        const tar = tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o600, 101, 101);
+    test("permissions and owner/group go into the entry's header, as the engine keeps them (issue 18 #4)", async () => {
+        const tar = await tarFile("/var/lib/webstack-upload/key.pem", Buffer.from("pem\n"), 0o600, 101, 101);
         const field = (at: number, len: number) => parseInt(tar.toString("ascii", at, at + len).replace(/\0.*$/, ""), 8);
         expect([field(100, 8), field(108, 8), field(116, 8)]).toEqual([0o600, 101, 101]);
         // GNU tar reads the same header.

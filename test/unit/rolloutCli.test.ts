@@ -1,11 +1,12 @@
+// The rollout CLI's accepted arguments and an interrupted rollout picked up again. Refused arguments are in
+// the one table of every CLI's mistakes, test/unit/cliArgs.test.ts.
 import { rmSync } from "fs";
 import { main, parseRolloutArgs } from "../../rollout/cli";
 import { PROJECT_ROOT } from "../../rollout/deployers";
-import { Deployer, Watcher, weightsOf } from "../../rollout/run";
-import { ServiceEntry, initialState, transition } from "../../rollout/state";
-import { loadRolloutFile, rolloutFilePath, saveRolloutFile } from "../../rollout/stateFile";
-import { judgeBake } from "../../rollout/watch";
-import { weightsForPercent } from "../../rollout/weights";
+import { Watcher } from "../../rollout/run";
+import { ServiceEntry } from "../../rollout/state";
+import { loadRolloutFile, rolloutFilePath } from "../../rollout/stateFile";
+import { ORIGINAL, recordingDeployer, saveInterruptedRollout } from "../support/interruptedRollout";
 
 const START = ["--stack", "dev", "--from", "stable", "--to", "canary", "--steps", "5,25,50,100", "--bake", "60", "--max-error-rate", "1"];
 
@@ -39,38 +40,13 @@ describe("npm run rollout arguments", () => {
         expect(parseRolloutArgs(["--stack", "dev", "--resume"]).mode).toBe("resume");
         expect(parseRolloutArgs(["--stack", "dev", "--rollback", "--replay"])).toMatchObject({ mode: "rollback", replay: true });
     });
-
-    test.each([
-        ["no stack", START.slice(2), /--stack is required/],
-        ["no steps", START.filter((_, i) => i !== 6 && i !== 7), /--steps is required/],
-        ["resume and rollback", ["--stack", "s", "--resume", "--rollback"], /exclude each other/],
-        [
-            "a negative bake",
-            [...START.slice(0, 8), "--bake=-1", ...START.slice(10)],
-            /--bake must be a number from 1 to 86400 seconds, got '-1'/,
-        ],
-        ["an unknown flag", [...START, "--fast"], /unknown argument '--fast'/],
-        ["decreasing steps", [...START.slice(0, 7), "50,10", ...START.slice(8)], /--steps must increase/],
-    ])("refuses %s", (_label, argv, message) => {
-        expect(() => parseRolloutArgs(argv)).toThrow(message);
-    });
 });
 
 describe("an interrupted rollout, picked up from its state file", () => {
     const STACK = "unit-interrupted";
     const file = rolloutFilePath(PROJECT_ROOT, STACK);
-    const original: ServiceEntry[] = [
-        { name: "stable", weight: 3, replicas: 1 },
-        { name: "canary", weight: 1, replicas: 1 },
-    ];
     const applied: ServiceEntry[][] = [];
-    const deployer: Deployer = {
-        name: "recording",
-        services: async () => original,
-        apply: async (services) => {
-            applied.push([...services]);
-        },
-    };
+    const deployer = recordingDeployer(applied);
     const healthy: Watcher = {
         lines: async () =>
             Array.from({ length: 100 }, (_, i) => ({
@@ -84,28 +60,10 @@ describe("an interrupted rollout, picked up from its state file", () => {
             })),
     };
 
-    /** A state file as Ctrl-C leaves it: step 1 passed, step 2 applied and baking. */
-    function interrupted(): void {
-        let s = initialState({
-            stack: STACK,
-            from: "stable",
-            to: "canary",
-            promote: false,
-            original,
-            plans: [10, 50].map((p) => weightsForPercent(weightsOf(original), "stable", "canary", p)),
-        });
-        s = transition(s, { type: "applying", step: 0 });
-        s = transition(s, { type: "applied", step: 0, at: new Date().toISOString() });
-        s = transition(s, { type: "judged", step: 0, judgement: judgeBake([], "canary", LIMITS) });
-        s = transition(s, { type: "applying", step: 1 });
-        s = transition(s, { type: "applied", step: 1, at: new Date().toISOString() });
-        saveRolloutFile(file, { state: s, bakeSec: 1, limits: LIMITS });
-    }
-    const LIMITS = { maxErrorRatePercent: 1, minRequests: 0 };
-
     beforeEach(() => {
         applied.length = 0;
-        interrupted();
+        // Step 1 passed, step 2 applied and baking.
+        saveInterruptedRollout(file, STACK, "applied");
     });
     afterAll(() => rmSync(file, { force: true }));
 
@@ -118,7 +76,7 @@ describe("an interrupted rollout, picked up from its state file", () => {
     test("--rollback applies the services from before the rollout and exits 1", async () => {
         const code = await main(["--stack", STACK, "--rollback", "--settle", "0"], () => undefined, { deployer, watcher: healthy });
         expect(code).toBe(1);
-        expect(applied).toEqual([original]);
+        expect(applied).toEqual([ORIGINAL]);
         expect(loadRolloutFile(file)!.state).toMatchObject({ status: "rolled-back", reason: "--rollback" });
     });
 

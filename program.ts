@@ -1,7 +1,7 @@
 // The program: read and validate config, pick the target, return the stack outputs.
 // index.ts runs it; tests call it under Pulumi's mock runtime, once per config.
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "./lib/pulumiConfig";
+import { readStackConfig } from "./lib/config/pulumiConfig";
 import type { UpstreamShare } from "./lib/upstreams";
 import { stackLabels } from "./components/labels";
 import { LocalWebStack } from "./components/local/webStack";

@@ -7,7 +7,7 @@ import { execFile } from "child_process";
 import { readFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cli, sleep } from "../e2e/docker";
+import { cli, sleep } from "../replay/docker";
 import { articleWorkers, loadArticleFixture } from "./article";
 import { cpuPerRequest, snapshot, workerShares } from "./cpu";
 import { OpenLoopResult, runOpenLoop } from "./h2load";
@@ -182,7 +182,7 @@ function describeConfigs(articleTotal: number, oursTotal: number, threads: strin
             label: "ours (defaults)",
             gunicornWorkers: oursTotal,
             description:
-                "the program's default stack through e2e/evaluate + e2e/replay on the offline bases: application1 (6 workers) and " +
+                "the program's default stack through evaluation/evaluate + replay/replay on the offline bases: application1 (6 workers) and " +
                 `application2 (3 workers), gthread with ${threads} threads, weights 3:1, nginx as nginx/render.ts renders the default tuning.`,
         },
         https: {

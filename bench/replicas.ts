@@ -5,7 +5,7 @@
 // on a 2-core host, 40 Python health checks every 5 s are load of their own, and the replay's wait for
 // 40 healthy containers failed on the shared host (docker exec took up to 30 s there).
 import * as path from "path";
-import { DEFAULT_NGINX } from "../lib/defaults";
+import { DEFAULT_NGINX } from "../lib/config/defaults";
 import {
     APP_TMPFS,
     APP_USER,
@@ -17,8 +17,8 @@ import {
     nginxEnvironment,
 } from "../lib/runtime";
 import { renderNginxConfig } from "../nginx/render";
-import { cli } from "../e2e/docker";
-import { OFFLINE_BASES } from "../e2e/stackFile";
+import { cli } from "../replay/docker";
+import { OFFLINE_BASES } from "../replay/stackFile";
 import { BENCH_LABEL, ROOT, Up } from "./stacks";
 
 /** The services of a run with `replicas` 1-worker replicas in all: the default's two, weights 3:1. */

@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cli, sleep } from "../e2e/docker";
-import { agentFor, get } from "../e2e/traffic";
+import { cli, sleep } from "../replay/docker";
+import { agentFor, get } from "../traffic/traffic";
 import { BenchOptions, Machine, machine } from "./bench";
 import { buildImages, upReplicas } from "./replicas";
 import { cleanupBench } from "./stacks";

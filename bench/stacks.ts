@@ -1,14 +1,14 @@
 // The three configurations on the real engine. Ours: the program's default stack, evaluated under
-// the mock runtime and replayed (e2e/). Direct: one app container declared like ours with every
+// the mock runtime (evaluation/) and replayed (replay/). Direct: one app container declared like ours with every
 // Gunicorn worker, published without nginx. Article: bench/article/ with plain docker commands.
 import * as path from "path";
 import { LABEL } from "../components/labels";
-import { call, cli, containersByLabel, docker, networksByLabel, sleep } from "../e2e/docker";
-import { DeclaredResource, Evaluation, evaluate } from "../e2e/evaluate";
-import { replay, teardown } from "../e2e/replay";
-import { DOCKER } from "../e2e/resourceTypes";
-import { OFFLINE_BASES } from "../e2e/stackFile";
-import { agentFor, get } from "../e2e/traffic";
+import { call, cli, containersByLabel, docker, networksByLabel, sleep } from "../replay/docker";
+import { DeclaredResource, Evaluation, evaluate } from "../evaluation/evaluate";
+import { replay, teardown } from "../replay/replay";
+import { DOCKER } from "../evaluation/resourceTypes";
+import { OFFLINE_BASES } from "../replay/stackFile";
+import { agentFor, get } from "../traffic/traffic";
 import { APP_PORT } from "../lib/runtime";
 import type { ArticleFixture } from "./article";
 

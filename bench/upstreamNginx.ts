@@ -9,7 +9,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { DEFAULT_NGINX } from "../lib/defaults";
+import { DEFAULT_NGINX } from "../lib/config/defaults";
 import {
     NGINX_CONF_ENV,
     NGINX_HEALTH_PATH,
@@ -20,8 +20,8 @@ import {
     nginxEnvironment,
 } from "../lib/runtime";
 import { APP_PORT } from "../lib/runtime";
-import { cli, inspectContainer, logs, sleep } from "../e2e/docker";
-import { agentFor, get } from "../e2e/traffic";
+import { cli, inspectContainer, logs, sleep } from "../replay/docker";
+import { agentFor, get } from "../traffic/traffic";
 import {
     NginxMemory,
     ReloadRun,

@@ -1,7 +1,7 @@
 // nginx with a large upstream, as nginx's Cloud Map discovery feeds it on aws: the rendered config's
 // upstream includes one file per service, each rendered with renderServerLine. Pure parts here (the
 // files, the config, /proc parsing, the report); bench/upstreamNginx.ts runs it on the engine.
-import type { NginxTuning } from "../lib/types";
+import type { NginxTuning } from "../lib/config/types";
 import { RenderNginxArgs, UPSTREAM_NAME, renderNginxConfig, renderServerLine } from "../nginx/render";
 
 /** One service's part of the upstream: its per-replica weight and its tasks' addresses. */

@@ -3,7 +3,7 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import type { ServiceSpec } from "../lib/types";
+import type { ServiceSpec } from "../lib/config/types";
 import { contextDigest } from "../lib/contextDigest";
 
 /** The default build context of the app. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { SELF_SIGNED_VALIDITY } from "../lib/defaults";
-import { SELF_SIGNED_NAMES } from "../lib/tls";
-import type { TlsConfig } from "../lib/types";
+import { SELF_SIGNED_VALIDITY } from "../lib/config/defaults";
+import { SELF_SIGNED_NAMES } from "../lib/config/tls";
+import type { TlsConfig } from "../lib/config/types";
 
 export interface TlsCertificateArgs {
     /** The validated `webstack:tls` (self-signed or provided). */

@@ -2,7 +2,7 @@
 // the app and nginx the same way: same ports, paths, health checks, stop and drain times. The values
 // reach app/gunicorn.conf.py, app/app.py and the nginx scripts through the environment built here;
 // test/unit/runtimeContract.test.ts reads those files to check that they take them from there.
-import type { NginxTuning, ServiceSpec } from "./types";
+import type { NginxTuning, ServiceSpec } from "./config/types";
 
 /** Port Gunicorn binds inside every app container / task. */
 export const APP_PORT = 8000;

@@ -2,7 +2,7 @@
 // service's share is weight × running tasks over the sum of weight × running tasks of all services.
 // With autoscaling the task counts float, so each share is a range: lowest when the service runs its
 // fewest tasks and every other service its most, highest the other way round.
-import type { ServiceSpec } from "./types";
+import type { ServiceSpec } from "./config/types";
 
 /** What the stack exports per service under `upstreams`. */
 export interface UpstreamShare {

@@ -3,7 +3,7 @@
 // - every X-Forwarded-* header the app trusts is set (or cleared) by nginx, never passed through;
 // - a failed request is re-dispatched only when no app received a byte of it;
 // - stated client limits, and an optional per-client request rate and connection limit.
-import type { NginxTuning } from "../lib/types";
+import type { NginxTuning } from "../lib/config/types";
 
 /** The http-level variable: the configured name a request's Host matched, or "" (refused). */
 export const SERVER_NAME_VAR = "$webstack_server_name";

@@ -1,7 +1,7 @@
 // Renders the whole nginx.conf from the services list. Pure: the same services and tuning always give
 // the same text, so a replica-count change never touches nginx (only names and weights are in here).
 import { createHash } from "crypto";
-import type { NginxTuning, ServiceSpec } from "../lib/types";
+import type { NginxTuning, ServiceSpec } from "../lib/config/types";
 import { APP_PORT, NGINX_HEALTH_PATH, NGINX_PORT, NGINX_RUN_CONF, NGINX_TMPFS } from "../lib/runtime";
 import { CLIENT_LOG_SUFFIX, ClientAddressArgs, realIpDirectives } from "./realIp";
 import {

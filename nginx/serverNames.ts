@@ -1,8 +1,8 @@
 // Which host names nginx answers for (issue 18, finding 7), from the validated config. Any other Host is
 // refused (nginx/edge.ts), so a DNS-rebinding page cannot reach the app through the 127.0.0.1 bind.
 import { X509Certificate } from "crypto";
-import { SELF_SIGNED_NAMES } from "../lib/tls";
-import type { AwsStackConfig, LocalStackConfig, TlsConfig } from "../lib/types";
+import { SELF_SIGNED_NAMES } from "../lib/config/tls";
+import type { AwsStackConfig, LocalStackConfig, TlsConfig } from "../lib/config/types";
 
 /** Names the certificate nginx serves is for: the self-signed one's extra names, or a provided leaf's DNS names. */
 export function tlsServerNames(tls: TlsConfig | undefined): string[] {

@@ -2,7 +2,7 @@
 // access-log line as one event of the nginx log group). The lines are parsed exactly as `docker logs` is
 // locally, so judgeBake (rollout/watch.ts) cannot tell the targets apart.
 import type { FilterLogEventsCommandInput, FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
-import { LogLine, parseUpstreamLog } from "../e2e/traffic";
+import { LogLine, parseUpstreamLog } from "../traffic/traffic";
 import type { Watcher } from "./run";
 
 /** The one CloudWatch Logs call the watcher makes; the SDK's `CloudWatchLogs` client has it, tests pass a fake. */

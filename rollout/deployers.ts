@@ -1,12 +1,12 @@
 // The two ways a rollout step reaches the stack. Both set `webstack:services` and apply it, the way a
 // user would; the rollout itself (rollout/run.ts) sees only the Deployer interface.
 import * as path from "path";
-import { containersByLabel, logStreams } from "../e2e/docker";
-import { evaluate } from "../e2e/evaluate";
-import { planDiff } from "../e2e/plan";
-import { adopt, applyPlan } from "../e2e/replay";
-import { loadReplayState, saveReplayConfig } from "../e2e/replayState";
-import { LogLine, parseUpstreamLog } from "../e2e/traffic";
+import { containersByLabel, logStreams } from "../replay/docker";
+import { evaluate } from "../evaluation/evaluate";
+import { planDiff } from "../replay/plan";
+import { adopt, applyPlan } from "../replay/replay";
+import { loadReplayState, saveReplayConfig } from "../replay/state";
+import { LogLine, parseUpstreamLog } from "../traffic/traffic";
 import { LABEL, stackLabels } from "../components/labels";
 import type { Deployer, Watcher } from "./run";
 import type { ServiceEntry } from "./state";

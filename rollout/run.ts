@@ -1,7 +1,7 @@
 // Drives a rollout: performs what the state machine asks, through a Deployer it knows nothing else about,
 // judges each bake from a log Watcher, and saves the state after every transition.
-import type { LogLine } from "../e2e/traffic";
-import { SERVICE_DEFAULTS } from "../lib/defaults";
+import type { LogLine } from "../traffic/traffic";
+import { SERVICE_DEFAULTS } from "../lib/config/defaults";
 import { RolloutEvent, RolloutState, ServiceEntry, isFinal, nextAction, transition } from "./state";
 import { BakeLimits, judgeBake } from "./watch";
 import type { ServiceWeights } from "./weights";

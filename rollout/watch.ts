@@ -1,5 +1,5 @@
 // Judging a bake window from nginx's own access log: what users actually got, per answering service.
-import type { LogLine } from "../e2e/traffic";
+import type { LogLine } from "../traffic/traffic";
 
 /** Limits a bake is judged against. */
 export interface BakeLimits {

@@ -1,6 +1,6 @@
 // Which Watcher judges a bake. The stack's target decides where nginx's access log is: the local engine's
 // `docker logs`, or the nginx log group in CloudWatch Logs. rollout/run.ts never knows which.
-import { NGINX_SERVICE_NAME } from "../lib/defaults";
+import { NGINX_SERVICE_NAME } from "../lib/config/defaults";
 import { CloudWatchLogWatcher } from "./cloudwatch";
 import { DockerLogWatcher, selectStack } from "./deployers";
 import type { Watcher } from "./run";

@@ -5,7 +5,7 @@
 // 100 %: no weight ≥ 1 can make a service with replicas answer nothing, so a 100 % step marks every
 // other service `backup` (nginx sends a backup server requests only when no primary is usable). Their
 // replicas stay up and warm: a rollback from 100 % is a weight change, not a cold start.
-import { LIMITS } from "../lib/defaults";
+import { LIMITS } from "../lib/config/defaults";
 
 /** What a rollout changes in one service: its weight, and whether it is a backup. */
 export interface ServiceWeights {

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmInputs, alarmSpecs } from "../../lib/operations";
+import { AlarmInputs, alarmSpecs } from "../../lib/aws/operations";
 
 export interface AwsAlarmsArgs {
     /** Prefix of the topic's and every alarm's name, e.g. "webstack-aws". */
     readonly namePrefix: string;
-    /** What the alarms watch (lib/operations.ts alarmSpecs). */
+    /** What the alarms watch (lib/aws/operations.ts alarmSpecs). */
     readonly watch: AlarmInputs<pulumi.Input<string>>;
     /** Email subscribed to the topic (SNS mails a confirmation link first). Default: none. */
     readonly email?: string;

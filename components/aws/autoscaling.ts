@@ -1,15 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AutoscalingSpec } from "../../lib/types";
+import type { AutoscalingSpec } from "../../lib/config/types";
 
 export interface ServiceAutoscalingArgs {
     /** ECS cluster name (the scalable target's resource ID is service/<cluster>/<service>). */
     readonly clusterName: pulumi.Input<string>;
     /** The ECS service to scale; the target is created after it. */
     readonly service: aws.ecs.Service;
-    /** min, max and the utilisation targets (lib/autoscaling.ts has validated them). */
+    /** min, max and the utilisation targets (lib/aws/autoscaling.ts has validated them). */
     readonly scaling: AutoscalingSpec;
-    /** Seconds after a scale-out before another may start (lib/defaults.ts AUTOSCALING_DEFAULTS). */
+    /** Seconds after a scale-out before another may start (lib/config/defaults.ts AUTOSCALING_DEFAULTS). */
     readonly scaleOutCooldownSec: number;
     /** Seconds after a scale-in before another may start. */
     readonly scaleInCooldownSec: number;

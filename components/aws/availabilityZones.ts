@@ -1,11 +1,11 @@
 // Zone lookups the network needs before it declares subnets or hands existing ones on: the AZs a new
 // VPC uses (by AZ ID, where Fargate runs), and the AZs of an existing VPC's subnets. The rules are pure
-// functions in lib/availabilityZones.ts; this file only asks EC2.
+// functions in lib/aws/availabilityZones.ts; this file only asks EC2.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { pickFargateZones, subnetZoneProblems } from "../../lib/availabilityZones";
-import type { ExistingVpc } from "../../lib/types";
-import { ConfigError } from "../../lib/validate";
+import { pickFargateZones, subnetZoneProblems } from "../../lib/aws/availabilityZones";
+import type { ExistingVpc } from "../../lib/config/types";
+import { ConfigError } from "../../lib/config/validate";
 
 /** How many AZs the stack spreads over (one public and one private subnet in each). */
 export const ZONE_COUNT = 2;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerInsights } from "../../lib/types";
+import type { ContainerInsights } from "../../lib/config/types";
 
 export interface AwsClusterArgs {
     /** ECS cluster name, e.g. "webstack-aws". */

@@ -21,7 +21,7 @@ import {
     nginxDiscoveryEnvironment,
     nginxEnvironment,
 } from "../../lib/runtime";
-import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/types";
+import type { AwsServiceSpec, NginxTuning, Platform } from "../../lib/config/types";
 import { appStopTiming, ecsAppStop, nginxStopTimeoutSec } from "./timing";
 
 /** One entry of a task definition's containerDefinitions (the subset this stack uses). */
@@ -151,7 +151,7 @@ export const NGINX_CONTAINER = "nginx";
 export interface NginxContainerArgs {
     /** Rendered nginx.conf (nginx/render.ts, with the Cloud Map domain suffix). */
     readonly config: string;
-    /** Container ports: NGINX_PORT (its own health check) and each target group's (lib/awsListeners.ts). */
+    /** Container ports: NGINX_PORT (its own health check) and each target group's (lib/aws/listeners.ts). */
     readonly ports: readonly number[];
     /** Certificate and key as `secrets` entries (components/aws/nginxTlsSecret.ts), when nginx terminates TLS. Default: none. */
     readonly secrets?: readonly { name: string; valueFrom: string }[];

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DashboardInputs, dashboardBody, dashboardUrl } from "../../lib/operations";
+import { DashboardInputs, dashboardBody, dashboardUrl } from "../../lib/aws/operations";
 
 export interface AwsDashboardArgs {
     /** Dashboard name, e.g. "webstack-aws". */
     readonly dashboardName: string;
-    /** What it shows (lib/operations.ts dashboardBody); the load balancer's dimensions are known after deployment. */
+    /** What it shows (lib/aws/operations.ts dashboardBody); the load balancer's dimensions are known after deployment. */
     readonly show: Omit<DashboardInputs, "loadBalancer" | "targetGroup" | "httpsTargetGroup">;
     /** The NLB's ARN suffix (LoadBalancer dimension). */
     readonly loadBalancer: pulumi.Input<string>;

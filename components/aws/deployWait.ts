@@ -9,7 +9,7 @@
 // service's live taskDefinition, which after a rollback is the OLD revision: comparing it with the
 // revision just registered is the one signal a rollback leaves, and deployedRevisionProblem reads it.
 import { HEALTH_TIMING } from "../../lib/runtime";
-import { RolloutPercents, rolloutAt } from "../../lib/rollout";
+import { RolloutPercents, rolloutAt } from "../../lib/aws/rollout";
 
 /** Time to pull an image from ECR and start a Fargate task, allowed generously (a cold pull of ~100 MB). */
 export const TASK_START_ALLOWANCE_SEC = 90;

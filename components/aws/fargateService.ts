@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RolloutPercents } from "../../lib/rollout";
-import type { Capacity, Platform } from "../../lib/types";
+import type { RolloutPercents } from "../../lib/aws/rollout";
+import type { Capacity, Platform } from "../../lib/config/types";
 import { ContainerSpec, cpuArchitecture, withImage } from "./containers";
 import { deployedRevisionProblem } from "./deployWait";
 
@@ -43,7 +43,7 @@ export interface FargateServiceArgs {
     readonly platform: Platform;
     /** Tasks to run (with autoscaling: to start with). */
     readonly desiredCount: number;
-    /** Rolling-deploy bounds (lib/rollout.ts; ECS's 200/100 for every service). */
+    /** Rolling-deploy bounds (lib/aws/rollout.ts; ECS's 200/100 for every service). */
     readonly rollout: RolloutPercents;
     /** "autoscaling": desiredCount is set at creation only, so a later `pulumi up` never resets the live count. */
     readonly desiredCountOwner: "stack" | "autoscaling";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NLB_ALPN_POLICY, NLB_SSL_POLICY, NlbListenerPlan } from "../../lib/awsListeners";
-import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
+import { NLB_ALPN_POLICY, NLB_SSL_POLICY, NlbListenerPlan } from "../../lib/aws/listeners";
+import { AWS_PUBLIC_PORTS } from "../../lib/aws/facts";
 import { NGINX_HEALTH_PATH } from "../../lib/runtime";
 import { NLB_HEALTH_CHECK, nlbDeregistrationDelaySec } from "./timing";
 
@@ -14,7 +14,7 @@ export interface AwsLoadBalancerArgs {
     readonly securityGroupId: pulumi.Input<string>;
     /** What must exist before the load balancer: the public subnets' internet gateway and routes. */
     readonly createAfter: readonly pulumi.Resource[];
-    /** Listeners and their target groups (lib/awsListeners.ts); port 80 first. */
+    /** Listeners and their target groups (lib/aws/listeners.ts); port 80 first. */
     readonly listeners: readonly NlbListenerPlan[];
     /** ACM certificate of the TLS listener; required when a listener's protocol is TLS. Default: none. */
     readonly certificate?: {

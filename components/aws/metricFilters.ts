@@ -1,19 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { metricFilterSpecs } from "../../lib/operations";
+import { metricFilterSpecs } from "../../lib/aws/operations";
 
 export interface AwsMetricFiltersArgs {
     /** nginx's log group (JSON access log lines). */
     readonly logGroupName: pulumi.Input<string>;
     /** App service names: each gets requests, 5xx and request-time metrics. */
     readonly services: readonly string[];
-    /** CloudWatch namespace the metrics go to (lib/operations.ts metricNamespace). */
+    /** CloudWatch namespace the metrics go to (lib/aws/operations.ts metricNamespace). */
     readonly namespace: string;
     /** What must exist first: the log group itself. */
     readonly createAfter: readonly pulumi.Resource[];
 }
 
-/** CloudWatch Logs metric filters on nginx's JSON access log (lib/operations.ts metricFilterSpecs). */
+/** CloudWatch Logs metric filters on nginx's JSON access log (lib/aws/operations.ts metricFilterSpecs). */
 export class AwsMetricFilters extends pulumi.ComponentResource {
     /** Filter names, in the order of metricFilterSpecs. */
     public readonly filterNames: pulumi.Output<string[]>;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { splitCidr } from "../../lib/cidr";
-import type { AwsNetworkConfig } from "../../lib/types";
+import { splitCidr } from "../../lib/aws/cidr";
+import type { AwsNetworkConfig } from "../../lib/config/types";
 import { checkedSubnets, fargateZoneNames } from "./availabilityZones";
 import type { EndpointAccess } from "./securityGroups";
 

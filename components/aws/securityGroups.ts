@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
-import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
+import { AWS_PUBLIC_PORTS } from "../../lib/aws/facts";
 
 export interface AwsSecurityGroupsArgs {
     /** VPC the groups belong to. */

@@ -1,8 +1,8 @@
 // How long each part of a rollout waits on AWS, derived from one another so that no request fails while
 // tasks come and go. test/unit/awsTiming.test.ts states each relation.
-import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
+import { CLOUD_MAP_QUOTAS } from "../../lib/aws/facts";
 import { type AppStopTiming as ReplicaStop, DISCOVERY, HEALTH_TIMING, LOCAL_APP_STOP } from "../../lib/runtime";
-import type { NginxTuning } from "../../lib/types";
+import type { NginxTuning } from "../../lib/config/types";
 
 /** Gunicorn's own limits (app/gunicorn.conf.py; a unit test reads the file to keep them in step). */
 export const GUNICORN = {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkNamespaceLabel } from "../../lib/awsConfig";
-import { NGINX_SERVICE_NAME } from "../../lib/defaults";
-import type { AwsStackConfig } from "../../lib/types";
+import { checkNamespaceLabel } from "../../lib/aws/config";
+import { NGINX_SERVICE_NAME } from "../../lib/config/defaults";
+import type { AwsStackConfig } from "../../lib/config/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
-import { Problems } from "../../lib/validate";
+import { Problems } from "../../lib/config/validate";
 import type { FargateService } from "./fargateService";
 import { declareAppServices } from "./steps/appServices";
 import { declareEcs } from "./steps/ecs";

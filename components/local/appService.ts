@@ -1,10 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import type { LocalServiceSpec, NginxTuning } from "../../lib/types";
-import { appPidsLimit, dockerCpus, replicaUid } from "../../lib/localLimits";
+import type { LocalServiceSpec, NginxTuning } from "../../lib/config/types";
+import { appPidsLimit, dockerCpus, replicaUid } from "../../lib/local/limits";
 import { APP_HEALTHCHECK, APP_TMPFS, APP_USER, LOCAL_APP_STOP, appEnvironment, dockerTmpfsOptions } from "../../lib/runtime";
-import { qualifiedConfigKey } from "../../lib/secrets";
+import { qualifiedConfigKey } from "../../lib/config/secrets";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
@@ -89,7 +89,7 @@ export class LocalAppService extends pulumi.ComponentResource {
                     image: args.image,
                     envs,
                     // A uid of its own (same group): RLIMIT_NPROC counts per uid, so the nproc ulimit is this
-                    // replica's pids limit (lib/localLimits.ts).
+                    // replica's pids limit (lib/local/limits.ts).
                     user: `${replicaUid(dockerName)}:${APP_USER.split(":")[1]}`,
                     ulimits: [{ name: "nproc", soft: pidsLimit, hard: pidsLimit }],
                     cpus: dockerCpus(s.cpu),

@@ -17,7 +17,7 @@ import {
     nginxEnvironment,
 } from "../../lib/runtime";
 import { configIdOf } from "../../nginx/render";
-import { LOCAL_LIMITS } from "../../lib/defaults";
+import { LOCAL_LIMITS } from "../../lib/config/defaults";
 import { LABEL, dockerLabels } from "../labels";
 import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefaults";
 
@@ -25,7 +25,7 @@ import { COMMON_CONTAINER, dockerHealthcheck, envList } from "./containerDefault
 const HARDENED = { user: NGINX_USER, capabilities: { drops: ["ALL"] } };
 /**
  * Memory (no swap; updated in place) and a ceiling on the tasks of nginx's uid, shared by nginx and its config
- * container (lib/localLimits.ts says why a uid's). No CPU limit: changing `cpus` would replace nginx, and nginx
+ * container (lib/local/limits.ts says why a uid's). No CPU limit: changing `cpus` would replace nginx, and nginx
  * is the one container with a fixed name and port.
  */
 function limitsOf(l: { readonly memoryMiB: number; readonly pidsLimit: number }) {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import type { LocalStackConfig } from "../../lib/types";
+import type { LocalStackConfig } from "../../lib/config/types";
 import { UpstreamShare, computeUpstreams } from "../../lib/upstreams";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
 import { NginxListener, PLAIN_LISTENER, renderNginxConfig } from "../../nginx/render";

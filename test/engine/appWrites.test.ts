@@ -3,7 +3,7 @@
 // than a head without its body (the client's request fails). Real Gunicorn objects, in the offline base.
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { ROOT, describeEngine } from "../support/engine";
 
 describeEngine("Gunicorn writes the head with the body", () => {

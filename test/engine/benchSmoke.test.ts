@@ -10,8 +10,8 @@ import { BenchResult, QUICK, runBench } from "../../bench/bench";
 import { writeResults } from "../../bench/report";
 import { BENCH_LABEL } from "../../bench/stacks";
 import { CONFIG_IDS } from "../../bench/stats";
-import { cli, containersByLabel } from "../../e2e/docker";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { cli, containersByLabel } from "../../replay/docker";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { describeEngine } from "../support/engine";
 
 jest.setTimeout(240_000);

@@ -3,8 +3,8 @@
 // observed share within 2 pp; a bad canary is stopped at its first step and the weights come back.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
-import { LoadLoop, getText, sendRequests } from "../../e2e/traffic";
-import { loadReplayConfig } from "../../e2e/replayState";
+import { LoadLoop, getText, sendRequests } from "../../traffic/traffic";
+import { loadReplayConfig } from "../../replay/state";
 import { main } from "../../rollout/cli";
 import { PROJECT_ROOT, servicesKey } from "../../rollout/deployers";
 import { loadRolloutFile, rolloutFilePath } from "../../rollout/stateFile";

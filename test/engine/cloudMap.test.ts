@@ -2,14 +2,14 @@
 // container definitions) against moto's Cloud Map, with app tasks the test registers and deregisters as ECS
 // would. Under load with one core kept busy: (a) exact weighted shares beyond 8 tasks, (b) scale out and in
 // with 0 failed requests, (c) the API down for 30 s and throttling, with the upstream kept.
-import { ServiceSpec } from "../../lib/types";
-import { AwsServiceSpec } from "../../lib/types";
+import { ServiceSpec } from "../../lib/config/types";
+import { AwsServiceSpec } from "../../lib/config/types";
 import { appContainer, discoveryConfig, discoveryContainer, nginxContainer, DISCOVERY_VOLUME } from "../../components/aws/containers";
 import { appStopTiming } from "../../components/aws/timing";
-import { call, cli, docker, exec, logs, removeContainer, sleep } from "../../e2e/docker";
-import { teardown } from "../../e2e/replay";
-import { LoadLoop, sendRequests } from "../../e2e/traffic";
-import { DEFAULT_NGINX } from "../../lib/defaults";
+import { call, cli, docker, exec, logs, removeContainer, sleep } from "../../replay/docker";
+import { teardown } from "../../replay/replay";
+import { LoadLoop, sendRequests } from "../../traffic/traffic";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
 import {
     APP_HEALTH_PATH,
     APP_PORT,

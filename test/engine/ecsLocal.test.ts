@@ -17,13 +17,13 @@ import * as http2 from "http2";
 import * as net from "net";
 import * as path from "path";
 import * as tls from "tls";
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { ContainerInfo, call, cli, createContainer, docker, exec, inspectContainer, logs, sleep, within } from "../../e2e/docker";
-import { teardown, waitHealthy } from "../../e2e/replay";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
-import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { ContainerInfo, call, cli, createContainer, docker, exec, inspectContainer, logs, sleep, within } from "../../replay/docker";
+import { teardown, waitHealthy } from "../../replay/replay";
+import { OFFLINE_BASES } from "../../replay/stackFile";
+import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../traffic/traffic";
 import { apiStalenessSec, appStopTiming } from "../../components/aws/timing";
-import { DEFAULT_NGINX } from "../../lib/defaults";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
 import { BusyCore } from "../support/busyCore";
 import { CloudMap, MOTO_IMAGE, NODE_BASE, waitAnswers } from "../support/cloudMapStack";
 import { ROOT, describeEngine } from "../support/engine";
@@ -42,8 +42,8 @@ import {
     NGINX_UPSTREAM_DIR,
 } from "../../lib/runtime";
 import { JSON_LOG_FIELDS } from "../../nginx/render";
-import { metricFilterSpecs } from "../../lib/operations";
-import { matchesFilter, selectField } from "../../lib/logFilter";
+import { metricFilterSpecs } from "../../lib/aws/operations";
+import { matchesFilter, selectField } from "../../lib/aws/logFilter";
 
 jest.setTimeout(600_000);
 

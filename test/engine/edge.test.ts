@@ -8,9 +8,9 @@
 import * as net from "net";
 import * as path from "path";
 import * as tls from "tls";
-import { cli, logs, sleep } from "../../e2e/docker";
+import { cli, logs, sleep } from "../../replay/docker";
 import { LABEL, stackLabels } from "../../components/labels";
-import { DEFAULT_NGINX, SERVICE_DEFAULTS } from "../../lib/defaults";
+import { DEFAULT_NGINX, SERVICE_DEFAULTS } from "../../lib/config/defaults";
 import {
     NGINX_CONF_ENV,
     NGINX_HTTPS_PORT,
@@ -23,9 +23,9 @@ import {
     dockerTmpfsOptions,
     nginxEnvironment,
 } from "../../lib/runtime";
-import type { NginxTuning } from "../../lib/types";
+import type { NginxTuning } from "../../lib/config/types";
 import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { EDGE_SLOW_LOG, makeAppVariant } from "../support/appVariant";
 import { selfSignedPem } from "../support/pem";
 import { ROOT, describeEngine } from "../support/engine";

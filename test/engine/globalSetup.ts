@@ -4,7 +4,7 @@
 import { execFileSync } from "child_process";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
-import { engineAnswers } from "../../e2e/docker";
+import { engineAnswers } from "../../replay/docker";
 import { SKIP_FILE } from "../support/engine";
 
 export default async function globalSetup(): Promise<void> {

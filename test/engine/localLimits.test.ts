@@ -1,17 +1,17 @@
 // issue 18 findings 4 and 10 on the real engine: the replayed default stack (with TLS) carries the memory, CPU and
 // pids limits the program declares (docker inspect), a fork bomb in one replica stops at its own limit while the
 // others serve, and the TLS key exists only as nginx's copies (0600, uid 101), never in the config container's
-// writable layer. The replay applies uploads and limits as the provider does (e2e/replay.ts, citing kreuzwerker
+// writable layer. The replay applies uploads and limits as the provider does (replay/replay.ts, citing kreuzwerker
 // internal/provider/resource_docker_container_funcs.go: upload tar header mode, hostConfig.Memory/NanoCPUs/Ulimits).
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { inspectContainer } from "../../e2e/docker";
-import { adopt, applyPlan } from "../../e2e/replay";
-import { evaluate } from "../../e2e/evaluate";
-import { planDiff } from "../../e2e/plan";
-import { sendRequests } from "../../e2e/traffic";
-import { LOCAL_LIMITS } from "../../lib/defaults";
-import { appPidsLimit, defaultMemoryMiB, replicaUid } from "../../lib/localLimits";
+import { inspectContainer } from "../../replay/docker";
+import { adopt, applyPlan } from "../../replay/replay";
+import { evaluate } from "../../evaluation/evaluate";
+import { planDiff } from "../../replay/plan";
+import { sendRequests } from "../../traffic/traffic";
+import { LOCAL_LIMITS } from "../../lib/config/defaults";
+import { appPidsLimit, defaultMemoryMiB, replicaUid } from "../../lib/local/limits";
 import { NGINX_CONF_DIR, NGINX_TLS_DIR, NGINX_TLS_UPLOAD_DIR } from "../../lib/runtime";
 import { ROOT, UpStack, describeEngine, downStack, upStack } from "../support/engine";
 

@@ -4,12 +4,12 @@ import { execFileSync, spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { evaluate } from "../../e2e/evaluate";
-import { replicaUid } from "../../lib/localLimits";
-import { call, docker, exec, inspectContainer, logs, sleep } from "../../e2e/docker";
-import { formatPlan, planDiff } from "../../e2e/plan";
-import { applyPlan } from "../../e2e/replay";
-import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../e2e/traffic";
+import { evaluate } from "../../evaluation/evaluate";
+import { replicaUid } from "../../lib/local/limits";
+import { call, docker, exec, inspectContainer, logs, sleep } from "../../replay/docker";
+import { formatPlan, planDiff } from "../../replay/plan";
+import { applyPlan } from "../../replay/replay";
+import { LoadLoop, compareShares, getText, parseUpstreamLog, sendRequests, worstDeltaPp } from "../../traffic/traffic";
 import { BusyCore } from "../support/busyCore";
 import { ROOT, UpStack, addressBook, describeEngine, downStack, upStack } from "../support/engine";
 
@@ -136,7 +136,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
         for (const name of appContainers(s)) {
             const info = await inspectContainer(name);
             expect(Object.values(info.NetworkSettings.Ports).filter((b) => b !== null)).toEqual([]);
-            // Each replica has a uid of its own, so its nproc ulimit is a per-container pids limit (lib/localLimits.ts).
+            // Each replica has a uid of its own, so its nproc ulimit is a per-container pids limit (lib/local/limits.ts).
             expect((await exec(name, ["id", "-u"])).trim()).toBe(String(replicaUid(name)));
             expect((await exec(name, ["id", "-g"])).trim()).toBe("10001");
         }
@@ -161,7 +161,7 @@ describeEngine("local stack on the real engine (default config: the article)", (
 
     test("traffic report CLI: against the replayed stack, and through `pulumi stack output --json`", async () => {
         const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-            spawnSync("npx", ["ts-node", "--transpile-only", "e2e/trafficCli.ts", ...args], {
+            spawnSync("npx", ["ts-node", "--transpile-only", "traffic/cli.ts", ...args], {
                 cwd: ROOT,
                 encoding: "utf8",
                 env,

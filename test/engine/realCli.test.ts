@@ -1,17 +1,17 @@
 // The real Pulumi CLI against the engine: where `pulumi` and the docker resource plugin are installed,
 // preview/up a test stack on a local file backend, change the scale and a weight, destroy, and check
-// that each real preview's steps are the replay's plan (e2e/plan.ts). Machines without the CLI skip
+// that each real preview's steps are the replay's plan (replay/plan.ts). Machines without the CLI skip
 // this suite and say why; it is the only suite allowed to skip.
 //   flock /tmp/webstack-engine.lock npx jest --selectProjects engine --runInBand test/engine/realCli.test.ts
 import { execFileSync, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { Plan, planDiff } from "../../e2e/plan";
-import { PreviewStep, planLines, previewLines, replacementOrder } from "../../e2e/previewJson";
-import { teardown } from "../../e2e/replay";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { Plan, planDiff } from "../../replay/plan";
+import { PreviewStep, planLines, previewLines, replacementOrder } from "../support/previewJson";
+import { teardown } from "../../replay/replay";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { ROOT, SKIP_FILE } from "../support/engine";
 
 const STACK = "e2e-realcli";

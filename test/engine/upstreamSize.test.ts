@@ -5,9 +5,9 @@
 // at them, and the only requests go to nginx's health location (answered by nginx itself).
 import { writeFileSync } from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX } from "../../lib/defaults";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
-import { cli } from "../../e2e/docker";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
+import { OFFLINE_BASES } from "../../replay/stackFile";
+import { cli } from "../../replay/docker";
 import { upstreamZoneKiB } from "../../nginx/render";
 import { SCALE_SERVICES, UPSTREAM_INCLUDE_DIR, UpstreamNginx, writeSet } from "../../bench/upstreamNginx";
 import { ReloadRun, configWithIncludes, reloadTable, splitServers } from "../../bench/upstreamScale";

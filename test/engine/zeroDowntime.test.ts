@@ -1,9 +1,9 @@
 // Every kind of change, applied once to a running local stack under load while a busy loop keeps one
 // core busy: 0 failed requests out of at least 2,000, and the new state fully serving within 10 s of
 // the end of the apply (new code text on every reply, or the new split within 2 pp).
-import { compareShares, worstDeltaPp } from "../../e2e/traffic";
-import { get } from "../../e2e/traffic";
-import { inspectContainer } from "../../e2e/docker";
+import { compareShares, worstDeltaPp } from "../../traffic/traffic";
+import { get } from "../../traffic/traffic";
+import { inspectContainer } from "../../replay/docker";
 import {
     ChangeStack,
     KINDS,

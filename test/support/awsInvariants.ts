@@ -1,8 +1,8 @@
 // Invariants of a declared aws stack, each derived from what a task needs at start and what AWS enforces
 // (issue 20). Each returns the violations as sentences, so a test asserts `toEqual([])` and a failure
-// says what is wrong. They read only the declared resources (e2e/evaluate.ts), never the program.
-import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
-import { AWS } from "../../e2e/resourceTypes";
+// says what is wrong. They read only the declared resources (evaluation/evaluate.ts), never the program.
+import type { DeclaredResource, Evaluation } from "../../evaluation/evaluate";
+import { AWS } from "../../evaluation/resourceTypes";
 import { secretResourceArn } from "../../components/aws/executionRole";
 
 const HTTPS = 443;

@@ -1,8 +1,8 @@
 // The plan invariant of issue 20: a one-key change never replaces a fixed-name resource create-before-delete
 // (AWS refuses the second resource of a name: "must be unique", "already exists"), and never creates a
 // fixed-name resource while another of the same type and name waits for its delete at the end of the update.
-import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
-import { Plan } from "../../e2e/plan";
+import type { DeclaredResource, Evaluation } from "../../evaluation/evaluate";
+import { Plan } from "../../replay/plan";
 
 /** The name AWS makes unique, when the program fixes it (autonamed resources get a fresh one on replace). */
 export function fixedName(r: Pick<DeclaredResource, "inputs">): string | undefined {

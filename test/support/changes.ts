@@ -3,12 +3,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { DockerApiError, call, docker, sleep } from "../../e2e/docker";
-import { planDiff } from "../../e2e/plan";
-import { ReplayState, applyPlan, replay, teardown, waitHealthy } from "../../e2e/replay";
-import { DOCKER } from "../../e2e/resourceTypes";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { DockerApiError, call, docker, sleep } from "../../replay/docker";
+import { planDiff } from "../../replay/plan";
+import { ReplayState, applyPlan, replay, teardown, waitHealthy } from "../../replay/replay";
+import { DOCKER } from "../../evaluation/resourceTypes";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { NGINX_CONF_ENV } from "../../lib/runtime";
 import { configIdOf } from "../../nginx/render";
 import { ChangeSpec, allAfter, firstAfter } from "./zeroDowntime";

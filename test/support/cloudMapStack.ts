@@ -15,9 +15,9 @@ import {
     ServiceDiscoveryClient,
 } from "@aws-sdk/client-servicediscovery";
 import { ContainerSpec } from "../../components/aws/containers";
-import { call, cli, createContainer, docker, inspectContainer, sleep } from "../../e2e/docker";
+import { call, cli, createContainer, docker, inspectContainer, sleep } from "../../replay/docker";
 import { bundleDiscovery } from "../../discovery/bundle";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
+import { OFFLINE_BASES } from "../../replay/stackFile";
 import { ROOT } from "./engine";
 
 export const NODE_BASE = process.env.WEBSTACK_NODE_BASE ?? "webstack-offline/node:forky";

@@ -3,11 +3,11 @@
 // never contain.
 import * as fc from "fast-check";
 import { availableParallelism } from "os";
-import { CONFIG_KEYS } from "../../lib/config";
-import { LOCAL_LIMITS } from "../../lib/defaults";
-import { AWS_MAX_TASKS_PER_SERVICE } from "../../lib/rollout";
-import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "../../lib/localNames";
-import type { LocalServiceSpec, StackConfig } from "../../lib/types";
+import { CONFIG_KEYS } from "../../lib/config/config";
+import { LOCAL_LIMITS } from "../../lib/config/defaults";
+import { AWS_MAX_TASKS_PER_SERVICE } from "../../lib/aws/rollout";
+import { LOCAL_HOSTNAME_MAX, isStackNetworkName, localHostnameLengths } from "../../lib/local/names";
+import type { LocalServiceSpec, StackConfig } from "../../lib/config/types";
 import { realKeys } from "./leaks";
 import { selfSignedPem } from "./pem";
 
@@ -250,7 +250,7 @@ export function secretsOf(c: FuzzCase): string[] {
 
 const SERVICE_KEYS = new Set(["name", "weight", "replicas", "workers", "threads", "backup", "app", "image"]);
 const AWS_SERVICE_KEYS = new Set(["cpu", "memoryMiB", "capacity", "autoscaling", "secrets", "secretsKmsKeyArns"]);
-/** Local: cpu and memoryMiB are Docker limits (lib/localLimits.ts). */
+/** Local: cpu and memoryMiB are Docker limits (lib/local/limits.ts). */
 const LOCAL_SERVICE_KEYS = new Set(["cpu", "memoryMiB", "secretConfig"]);
 
 /** Why an accepted config should have been refused, or undefined. */

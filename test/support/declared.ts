@@ -1,5 +1,5 @@
 // A DeclaredResource as the mock evaluation records one, for tests of the plan and the replay rules.
-import type { DeclaredResource } from "../../e2e/evaluate";
+import type { DeclaredResource } from "../../evaluation/evaluate";
 
 export const declared = (type: string, inputs: Record<string, unknown>, opts: Partial<DeclaredResource> = {}): DeclaredResource => ({
     type,

@@ -2,12 +2,12 @@
 // down by label, and skip (outside CI only) when globalSetup found no engine.
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { inspectContainer, logs } from "../../e2e/docker";
-import { ReplayState, replay, teardown } from "../../e2e/replay";
-import { saveReplayConfig } from "../../e2e/replayState";
-import { OFFLINE_BASES } from "../../e2e/stackFile";
-import { parseUpstreamLog } from "../../e2e/traffic";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { inspectContainer, logs } from "../../replay/docker";
+import { ReplayState, replay, teardown } from "../../replay/replay";
+import { saveReplayConfig } from "../../replay/state";
+import { OFFLINE_BASES } from "../../replay/stackFile";
+import { parseUpstreamLog } from "../../traffic/traffic";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const SKIP_FILE = path.join(ROOT, ".webstack", "engine-skip");

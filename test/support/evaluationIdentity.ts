@@ -5,16 +5,16 @@
 // `npm run evaluation:fixture` (this file run as a script).
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
-import { DeclaredResource, PROGRAM_ROOT, evaluate } from "../../e2e/evaluate";
-import { stableJson } from "../../e2e/hash";
-import { stackConfig } from "../../e2e/stackFile";
+import { DeclaredResource, PROGRAM_ROOT, evaluate } from "../../evaluation/evaluate";
+import { stableJson } from "../../evaluation/hash";
+import { stackConfig } from "../../replay/stackFile";
 import { configOf } from "./awsSwitches";
 
 export const FIXTURE_DIR = path.join(__dirname, "../fixtures/evaluation");
 
 /** Host CPUs the local target's defaults are sized from, pinned so the fixture does not depend on the machine. */
 const HOST_CPUS = 2;
-// The module object itself (an `import * as` copy is read-only): lib/config.ts reads availableParallelism off it at each call.
+// The module object itself (an `import * as` copy is read-only): lib/config/config.ts reads availableParallelism off it at each call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeOs = require("os") as { availableParallelism: () => number };
 

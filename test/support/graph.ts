@@ -1,6 +1,6 @@
 // Small readers over an evaluation, shared by the resource-graph tests.
-import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
-import { DOCKER } from "../../e2e/resourceTypes";
+import type { DeclaredResource, Evaluation } from "../../evaluation/evaluate";
+import { DOCKER } from "../../evaluation/resourceTypes";
 
 /** The docker resource types, by short name. */
 export const T = DOCKER;

@@ -1,8 +1,8 @@
 // One change applied under load: the measurements behind the zero-downtime engine tests and
 // `npm run soak`. A change is any async action (an apply of a plan, a SIGKILL); `servingAt` says,
 // from the replies, when the new state was fully serving.
-import { LoadLoop, Reply } from "../../e2e/traffic";
-import { sleep } from "../../e2e/docker";
+import { LoadLoop, Reply } from "../../traffic/traffic";
+import { sleep } from "../../replay/docker";
 import { BusyCore } from "./busyCore";
 
 export type TimedReply = Reply & { at: number };

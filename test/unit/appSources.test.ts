@@ -1,6 +1,6 @@
-import { evaluate } from "../../e2e/evaluate";
-import { planDiff } from "../../e2e/plan";
-import { AWS, DOCKER } from "../../e2e/resourceTypes";
+import { evaluate } from "../../evaluation/evaluate";
+import { planDiff } from "../../replay/plan";
+import { AWS, DOCKER } from "../../evaluation/resourceTypes";
 import { appSources, ecrRepositoryArn, imageVersion, sourceKey } from "../../components/appSources";
 import { weightsForPercent } from "../../rollout/weights";
 import { weightsOf, withWeights } from "../../rollout/run";

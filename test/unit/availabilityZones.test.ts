@@ -1,7 +1,7 @@
-// Fargate AZs by ID (lib/availabilityZones.ts): the zones picked for a created VPC, and the checks of an
+// Fargate AZs by ID (lib/aws/availabilityZones.ts): the zones picked for a created VPC, and the checks of an
 // existing VPC's subnets as the aws provider's getSubnet reports them.
-import { FARGATE_AZ_IDS } from "../../lib/awsFacts";
-import { Zone, fargateRunsIn, pickFargateZones, subnetZoneProblems } from "../../lib/availabilityZones";
+import { FARGATE_AZ_IDS } from "../../lib/aws/facts";
+import { Zone, fargateRunsIn, pickFargateZones, subnetZoneProblems } from "../../lib/aws/availabilityZones";
 
 const zones = (region: string, ids: string[]): Zone[] => ids.map((zoneId, i) => ({ name: `${region}${"abcdef"[i]}`, zoneId }));
 

@@ -1,10 +1,10 @@
 // Autoscaling on the aws target, under the mock runtime: what is declared, and that a later `pulumi up`
-// leaves an autoscaled service's live task count alone (e2e/plan.ts honours ignoreChanges as the engine does).
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { planDiff } from "../../e2e/plan";
-import { AWS } from "../../e2e/resourceTypes";
+// leaves an autoscaled service's live task count alone (replay/plan.ts honours ignoreChanges as the engine does).
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { planDiff } from "../../replay/plan";
+import { AWS } from "../../evaluation/resourceTypes";
 import { TRACKED_METRICS } from "../../components/aws/autoscaling";
-import { appCpuAtMax, nginxAutoscalingFor } from "../../lib/autoscaling";
+import { appCpuAtMax, nginxAutoscalingFor } from "../../lib/aws/autoscaling";
 
 const TARGET = AWS.scalingTarget;
 const POLICY = AWS.scalingPolicy;

@@ -2,9 +2,9 @@
 // awsMatrix.test.ts checks the same invariants over every triple of switch values).
 import * as fs from "fs";
 import * as path from "path";
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { planDiff } from "../../e2e/plan";
-import { AWS } from "../../e2e/resourceTypes";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { planDiff } from "../../replay/plan";
+import { AWS } from "../../evaluation/resourceTypes";
 import { one } from "../support/graph";
 import { CERT_ARN, SM_ARN, SSM_ARN } from "../support/awsSwitches";
 

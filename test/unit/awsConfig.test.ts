@@ -1,15 +1,15 @@
 // webstack:aws and aws:region validation: each bad input gives exactly one message naming the key, the
 // bad value and the fix, and the program declares nothing.
 import * as path from "path";
-import { evaluate } from "../../e2e/evaluate";
-import { AWS_DEFAULTS } from "../../lib/defaults";
-import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "../../lib/awsFacts";
-import { splitCidr } from "../../lib/cidr";
-import { parseStackConfig } from "../../lib/config";
-import type { AwsStackConfig } from "../../lib/types";
-import { readStackFile } from "../../e2e/stackFile";
+import { evaluate } from "../../evaluation/evaluate";
+import { AWS_DEFAULTS } from "../../lib/config/defaults";
+import { FARGATE_SIZES, LOG_RETENTION_DAYS } from "../../lib/aws/facts";
+import { splitCidr } from "../../lib/aws/cidr";
+import { parseStackConfig } from "../../lib/config/config";
+import type { AwsStackConfig } from "../../lib/config/types";
+import { readStackFile } from "../../replay/stackFile";
 import { problemsOf } from "../support/problems";
-import { show } from "../../lib/validate";
+import { show } from "../../lib/config/validate";
 
 const REGION = { "aws:region": "us-east-1" };
 /** Parses an aws stack's config (throws if it is not one). */

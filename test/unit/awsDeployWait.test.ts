@@ -2,13 +2,13 @@
 // derived from the rollout, and a deploy ECS rolled back (the service ends on another revision than the
 // one registered) fails `pulumi up`.
 import * as pulumi from "@pulumi/pulumi";
-import { Captured, captureOptions } from "../../e2e/evaluate";
-import { AWS } from "../../e2e/resourceTypes";
+import { Captured, captureOptions } from "../../evaluation/evaluate";
+import { AWS } from "../../evaluation/resourceTypes";
 import { FargateService } from "../../components/aws/fargateService";
 import { circuitBreakerThreshold, deployWaitMinutes, deployedRevisionProblem } from "../../components/aws/deployWait";
 import { appStopTiming, nginxStopTimeoutSec } from "../../components/aws/timing";
-import { DEFAULT_NGINX } from "../../lib/defaults";
-import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT } from "../../lib/rollout";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
+import { APP_ROLLOUT, ECS_DEFAULT_ROLLOUT } from "../../lib/aws/rollout";
 
 describe("the wait's bound", () => {
     test.each([

@@ -2,8 +2,8 @@
 // service per exposure, then one decision per test.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Captured, captureOptions } from "../../e2e/evaluate";
-import { AWS } from "../../e2e/resourceTypes";
+import { Captured, captureOptions } from "../../evaluation/evaluate";
+import { AWS } from "../../evaluation/resourceTypes";
 import { FORMER_TYPES, FargateService, FargateServiceArgs } from "../../components/aws/fargateService";
 import { ContainerSpec } from "../../components/aws/containers";
 

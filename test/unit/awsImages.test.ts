@@ -1,5 +1,5 @@
-// aws: a prebuilt services[].image must be one Fargate can pull (lib/awsImages.ts).
-import { registryHost } from "../../lib/awsImages";
+// aws: a prebuilt services[].image must be one Fargate can pull (lib/aws/images.ts).
+import { registryHost } from "../../lib/aws/images";
 import { problemsOf } from "../support/problems";
 
 const AWS = { awsRegion: "eu-west-1" };

@@ -1,10 +1,10 @@
-// lib/awsListeners.ts: who terminates TLS decides the NLB's listeners, their target groups and the nginx
+// lib/aws/listeners.ts: who terminates TLS decides the NLB's listeners, their target groups and the nginx
 // ports behind them. One row per mode; then the decisions that must hold in every mode.
-import { AwsListenerPlan, NLB_ALPN_POLICY, awsListeners, nginxContainerPorts } from "../../lib/awsListeners";
-import { AWS_PUBLIC_PORTS } from "../../lib/awsFacts";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { AwsListenerPlan, NLB_ALPN_POLICY, awsListeners, nginxContainerPorts } from "../../lib/aws/listeners";
+import { AWS_PUBLIC_PORTS } from "../../lib/aws/facts";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import { NGINX_PORT } from "../../lib/runtime";
-import type { AwsCertificate, TlsConfig } from "../../lib/types";
+import type { AwsCertificate, TlsConfig } from "../../lib/config/types";
 import { renderNginxConfig } from "../../nginx/render";
 
 const ARN: AwsCertificate = { kind: "arn", arn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab" };
@@ -72,7 +72,7 @@ test.each([
     expect(summary(awsListeners(config))).toEqual(expected);
 });
 
-test("webstack:tls with an aws certificate is a programming error here (lib/config.ts refuses it first)", () => {
+test("webstack:tls with an aws certificate is a programming error here (lib/config/config.ts refuses it first)", () => {
     expect(() => awsListeners({ tls: SELF_SIGNED, aws: { certificate: ARN } })).toThrow(/exclusive/);
 });
 

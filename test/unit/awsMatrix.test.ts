@@ -2,8 +2,8 @@
 // its feature switches (every triple of switch values appears in some combination), one evaluation per
 // combination shared by its checks, and the invariants of test/support/awsInvariants.ts on each. Then a
 // plan per one-key flip of a running config, both ways, checked for fixed-name collisions.
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { formatPlan, planDiff } from "../../e2e/plan";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { formatPlan, planDiff } from "../../replay/plan";
 import { execRootViolations, nameViolations, reachabilityViolations, secretGrantViolations } from "../support/awsInvariants";
 import { planCollisions } from "../support/awsPlanInvariants";
 import { Combination, LEVELS, SWITCHES, SWITCH_NAMES, combinationOf, configOf, describeCombination } from "../support/awsSwitches";

@@ -1,7 +1,7 @@
 // The aws options that change the graph: arm64 with VPC endpoints (and non-default sizes), and an
 // existing VPC. One evaluation per config; one decision per test.
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { AWS, DOCKER } from "../../e2e/resourceTypes";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { AWS, DOCKER } from "../../evaluation/resourceTypes";
 import { countByType, one } from "../support/graph";
 
 const ENDPOINTS = {

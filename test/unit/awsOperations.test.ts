@@ -3,10 +3,10 @@
 // Fargate Spot, and the platform. One decision per test.
 import * as fs from "fs";
 import * as path from "path";
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { AWS, DOCKER } from "../../e2e/resourceTypes";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { AWS, DOCKER } from "../../evaluation/resourceTypes";
 import { NGINX_CONF_ENV } from "../../lib/runtime";
-import { metricFilterSpecs } from "../../lib/operations";
+import { metricFilterSpecs } from "../../lib/aws/operations";
 import { one } from "../support/graph";
 
 const REGION = { "aws:region": "us-east-1" };

@@ -1,9 +1,9 @@
-// What `pulumi preview` would show on AWS between two configs (e2e/plan.ts over two mock evaluations):
+// What `pulumi preview` would show on AWS between two configs (replay/plan.ts over two mock evaluations):
 // scaling one service changes only that ECS service's desiredCount; a weight change registers a new
 // nginx task definition revision and rolls the nginx service onto it in place.
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { formatPlan, planDiff } from "../../e2e/plan";
-import { AWS } from "../../e2e/resourceTypes";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { formatPlan, planDiff } from "../../replay/plan";
+import { AWS } from "../../evaluation/resourceTypes";
 
 const config = (app2Replicas: number, app1Weight = 3) => ({
     target: "aws",

@@ -1,9 +1,9 @@
 // The default aws stack, evaluated once under the mock runtime. Each test checks one decision: who may
 // talk to whom, what waits for what, what IAM allows, how services roll out, and that the containers
 // run as on local Docker. Field-by-field inputs are the components' business (awsFargateService.test.ts).
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { MOCK_ACCOUNT } from "../../e2e/awsMocks";
-import { AWS, DOCKER } from "../../e2e/resourceTypes";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { MOCK_ACCOUNT } from "../../evaluation/awsMocks";
+import { AWS, DOCKER } from "../../evaluation/resourceTypes";
 import { APP_CONTAINER, NGINX_CONTAINER } from "../../components/aws/containers";
 import { APP_TMPFS, NGINX_TMPFS, NGINX_USER, dockerTmpfsOptions } from "../../lib/runtime";
 import { FORMER_TYPES } from "../../components/aws/fargateService";
@@ -14,7 +14,7 @@ import {
     nginxHealthCheckGracePeriodSec,
     nginxStopTimeoutSec,
 } from "../../components/aws/timing";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import { APP_PORT, APP_USER, NGINX_CONF_ENV, NGINX_PROXY_PROTOCOL_PORT, NGINX_UPSTREAM_DIR } from "../../lib/runtime";
 import { upstreamZoneKiB } from "../../nginx/render";
 import { computeUpstreams } from "../../lib/upstreams";

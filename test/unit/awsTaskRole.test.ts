@@ -1,7 +1,7 @@
 // nginx's task role (components/aws/taskRole.ts): its discovery process may call exactly the two Cloud Map
 // discovery actions, for exactly this stack's namespace and app services; the app tasks get no such right.
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { AWS } from "../../e2e/resourceTypes";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { AWS } from "../../evaluation/resourceTypes";
 import { DISCOVERY_ACTIONS, discoveryStatement, taskRolePolicy } from "../../components/aws/taskRole";
 import { one } from "../support/graph";
 

@@ -2,10 +2,10 @@
 // failing while tasks come and go, for every nginx tuning the relation depends on.
 import * as fs from "fs";
 import * as path from "path";
-import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
-import { AUTOSCALING_LIMITS, DEFAULT_NGINX, DEFAULT_SERVICES, LIMITS } from "../../lib/defaults";
+import { CLOUD_MAP_QUOTAS } from "../../lib/aws/facts";
+import { AUTOSCALING_LIMITS, DEFAULT_NGINX, DEFAULT_SERVICES, LIMITS } from "../../lib/config/defaults";
 import { DISCOVERY, HEALTH_TIMING, appEnvironment } from "../../lib/runtime";
-import type { NginxTuning } from "../../lib/types";
+import type { NginxTuning } from "../../lib/config/types";
 import {
     DISCOVERY_MARGIN_SEC,
     FARGATE_MAX_STOP_TIMEOUT_SEC,

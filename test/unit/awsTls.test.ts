@@ -2,14 +2,14 @@
 // program requests for a Route 53 domain, nginx terminating webstack:tls), one evaluation each, and the
 // plain stack for comparison. One decision per test: listeners and ports, certificate and validation,
 // alias record, security groups, secret wiring and its IAM grant, and that the key stays secret.
-import { isSecretValue } from "../../e2e/hash";
+import { isSecretValue } from "../../evaluation/hash";
 import { selfSignedPem } from "../support/pem";
 import { createHash } from "crypto";
-import { DeclaredResource, Evaluation, evaluate } from "../../e2e/evaluate";
-import { AWS, TLS } from "../../e2e/resourceTypes";
+import { DeclaredResource, Evaluation, evaluate } from "../../evaluation/evaluate";
+import { AWS, TLS } from "../../evaluation/resourceTypes";
 import { NGINX_CONTAINER } from "../../components/aws/containers";
-import { NLB_ALPN_POLICY, NLB_SSL_POLICY } from "../../lib/awsListeners";
-import { HSTS_DEFAULT_MAX_AGE_SEC } from "../../lib/defaults";
+import { NLB_ALPN_POLICY, NLB_SSL_POLICY } from "../../lib/aws/listeners";
+import { HSTS_DEFAULT_MAX_AGE_SEC } from "../../lib/config/defaults";
 import {
     NGINX_CONF_ENV,
     NGINX_PORT,

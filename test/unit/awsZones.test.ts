@@ -1,9 +1,9 @@
-// The network's zone lookups under the mock runtime (e2e/awsMocks.ts): a created VPC's subnets go to the
+// The network's zone lookups under the mock runtime (evaluation/awsMocks.ts): a created VPC's subnets go to the
 // zones pickFargateZones chose, and an existing VPC's subnets are refused when two share an AZ.
 import * as pulumi from "@pulumi/pulumi";
-import { INVOKE_RESULTS, State } from "../../e2e/mocks";
+import { INVOKE_RESULTS, State } from "../../evaluation/mocks";
 import { checkedSubnets, fargateZoneNames } from "../../components/aws/availabilityZones";
-import { ConfigError } from "../../lib/validate";
+import { ConfigError } from "../../lib/config/validate";
 
 beforeAll(async () => {
     await pulumi.runtime.setMocks(

@@ -1,6 +1,6 @@
 // The pure parts of the upstream-size measurement (bench/upstreamScale.ts): addresses, the include
 // files and the config that includes them, /proc parsing, and the report.
-import { DEFAULT_NGINX } from "../../lib/defaults";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
 import { renderNginxConfig, renderServerLine, upstreamZoneKiB } from "../../nginx/render";
 import {
     ReloadRun,

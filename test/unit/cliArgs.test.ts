@@ -8,9 +8,9 @@ import { PROJECT_ROOT } from "../../rollout/deployers";
 import { Watcher } from "../../rollout/run";
 import { ServiceEntry } from "../../rollout/state";
 import { rolloutFilePath } from "../../rollout/stateFile";
-import { parseReplayArgs } from "../../e2e/cli";
-import { parseTrafficArgs } from "../../e2e/trafficCli";
-import { parseSoakArgs } from "../../scripts/soak";
+import { parseReplayArgs } from "../../replay/cli";
+import { parseTrafficArgs } from "../../traffic/cli";
+import { parseSoakArgs } from "../soak";
 import { parseArgs as parseBenchArgs } from "../../bench/bench";
 import { recordingDeployer, saveInterruptedRollout } from "../support/interruptedRollout";
 
@@ -23,10 +23,10 @@ const missingValue = (flag: string) => [...START.filter((x, i) => x !== flag && 
 /** Every CLI, with arguments it accepts and a string flag that is not among them. */
 const CLIS = [
     { name: "rollout", script: "rollout/cli.ts", parse: parseRolloutArgs, base: START, flag: "--settle" },
-    { name: "replay", script: "e2e/cli.ts", parse: parseReplayArgs, base: ["up"], flag: "--stack" },
-    { name: "traffic", script: "e2e/trafficCli.ts", parse: parseTrafficArgs, base: [], flag: "--stack" },
+    { name: "replay", script: "replay/cli.ts", parse: parseReplayArgs, base: ["up"], flag: "--stack" },
+    { name: "traffic", script: "traffic/cli.ts", parse: parseTrafficArgs, base: [], flag: "--stack" },
     { name: "bench", script: "bench/run.ts", parse: parseBenchArgs, base: [], flag: "--rounds" },
-    { name: "soak", script: "scripts/soak.ts", parse: parseSoakArgs, base: [], flag: "--rounds" },
+    { name: "soak", script: "test/soak.ts", parse: parseSoakArgs, base: [], flag: "--rounds" },
 ];
 
 describe.each(CLIS)("npm run $name: the three input mistakes are errors with the usage", ({ name, parse, base, flag }) => {

@@ -1,7 +1,7 @@
-import { evaluate } from "../../e2e/evaluate";
+import { evaluate } from "../../evaluation/evaluate";
 import { problemsOf } from "../support/problems";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { parseStackConfig } from "../../lib/config";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
+import { parseStackConfig } from "../../lib/config/config";
 
 const svc = (extra: Record<string, unknown>) => JSON.stringify([{ name: "a", ...extra }]);
 

@@ -1,7 +1,7 @@
 // Issue 18, finding 12: under Pulumi's real Node language runtime, a config error shows its message once,
 // with no stack trace (the runtime hides the stack of a RunError: @pulumi/pulumi cmd/run/run.js).
 import * as pulumi from "@pulumi/pulumi";
-import { evaluate, PROGRAM_ROOT } from "../../e2e/evaluate";
+import { evaluate, PROGRAM_ROOT } from "../../evaluation/evaluate";
 import { runUnderNodeRuntime } from "../support/fakeMonitor";
 
 const PROBLEM = "webstack:services[0].weight: got 0; must be an integer from 1 to 100";

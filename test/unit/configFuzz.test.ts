@@ -6,9 +6,9 @@
 // The seed is fixed so CI is repeatable; FUZZ_SEED=<n> (and FUZZ_RUNS=<n>) explore further.
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluate } from "../../e2e/evaluate";
-import { parseStackConfig } from "../../lib/config";
-import { ConfigError, SECRET_RUN } from "../../lib/validate";
+import { evaluate } from "../../evaluation/evaluate";
+import { parseStackConfig } from "../../lib/config/config";
+import { ConfigError, SECRET_RUN } from "../../lib/config/validate";
 import { FuzzCase, Material, acceptedBad, arbitraries, makeMaterial, secretsOf } from "../support/configFuzz";
 import { MIN_LEAK, leakOf } from "../support/leaks";
 

@@ -1,10 +1,10 @@
 // Issue 18, finding 11: inputs that used to slip through. null never stands for a default; a suggested
 // fix keeps the value the user meant; a service may not take a DNS name the stack gives its own
 // containers; a project/stack name that makes a container hostname too long is refused.
-import { evaluate } from "../../e2e/evaluate";
-import { DOCKER } from "../../e2e/resourceTypes";
+import { evaluate } from "../../evaluation/evaluate";
+import { DOCKER } from "../../evaluation/resourceTypes";
 import { problemsOf } from "../support/problems";
-import { LOCAL_HOSTNAME_MAX, localHostnameLengths } from "../../lib/localNames";
+import { LOCAL_HOSTNAME_MAX, localHostnameLengths } from "../../lib/local/names";
 
 const svc = (extra: Record<string, unknown>) => JSON.stringify([{ name: "a", ...extra }]);
 const aws = { awsRegion: "us-east-1" };

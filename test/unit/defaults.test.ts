@@ -1,9 +1,9 @@
-// Defaults live in lib/defaults.ts. The Dockerfiles keep the official base images as their own ARG
+// Defaults live in lib/config/defaults.ts. The Dockerfiles keep the official base images as their own ARG
 // defaults (for a plain `docker build`); they must be the same ones, and Pulumi.yaml declares none.
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { AWS_DEFAULTS, STACK_DEFAULTS } from "../../lib/defaults";
+import { AWS_DEFAULTS, STACK_DEFAULTS } from "../../lib/config/defaults";
 
 const ROOT = path.join(__dirname, "../..");
 const argDefault = (dockerfile: string) => /^ARG BASE_IMAGE=(\S+)$/m.exec(readFileSync(path.join(ROOT, dockerfile), "utf8"))?.[1];

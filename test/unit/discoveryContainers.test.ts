@@ -9,7 +9,7 @@ import {
     nginxContainer,
 } from "../../components/aws/containers";
 import { parseDiscoveryConfig } from "../../discovery/config";
-import { DEFAULT_NGINX } from "../../lib/defaults";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
 import {
     DISCOVERY,
     DISCOVERY_CONFIG_ENV,
@@ -19,7 +19,7 @@ import {
     DISCOVERY_USER,
     NGINX_USER,
 } from "../../lib/runtime";
-import type { AwsServiceSpec } from "../../lib/types";
+import type { AwsServiceSpec } from "../../lib/config/types";
 
 const ROOT = path.join(__dirname, "../..");
 const svc = (name: string, extra: Partial<AwsServiceSpec>): AwsServiceSpec =>

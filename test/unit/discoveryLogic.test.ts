@@ -14,7 +14,7 @@ import {
 } from "../../discovery/logic";
 import { DISCOVERY, DiscoveryConfig } from "../../lib/runtime";
 import { renderNginxConfig } from "../../nginx/render";
-import { DEFAULT_NGINX } from "../../lib/defaults";
+import { DEFAULT_NGINX } from "../../lib/config/defaults";
 
 const CONFIG: DiscoveryConfig = {
     namespace: "webstack-aws.internal",

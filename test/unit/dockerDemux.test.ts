@@ -1,6 +1,6 @@
 // The Engine API's multiplexed stream (logs and exec of a container without a TTY), split the way
 // `docker logs` / `docker exec` split it into their stdout and stderr.
-import { demuxFrames } from "../../e2e/docker";
+import { demuxFrames } from "../../replay/docker";
 
 const frame = (stream: 0 | 1 | 2, text: string) => {
     const body = Buffer.from(text);

@@ -1,14 +1,14 @@
 // issue 18 finding 10 (local containers) and finding 4 (the uploaded key), as the program declares them under the
 // mock runtime. The engine side (docker inspect of the replayed stack, the key left in the config container) is
 // test/engine/localLimits.test.ts.
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { isSecretValue } from "../../e2e/hash";
-import { planDiff } from "../../e2e/plan";
-import { DOCKER } from "../../e2e/resourceTypes";
-import { parseStackConfig } from "../../lib/config";
-import { ConfigError } from "../../lib/validate";
-import { appPidsLimit, defaultCpu, defaultMemoryMiB, dockerCpus, replicaUid } from "../../lib/localLimits";
-import { LOCAL_LIMITS } from "../../lib/defaults";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { isSecretValue } from "../../evaluation/hash";
+import { planDiff } from "../../replay/plan";
+import { DOCKER } from "../../evaluation/resourceTypes";
+import { parseStackConfig } from "../../lib/config/config";
+import { ConfigError } from "../../lib/config/validate";
+import { appPidsLimit, defaultCpu, defaultMemoryMiB, dockerCpus, replicaUid } from "../../lib/local/limits";
+import { LOCAL_LIMITS } from "../../lib/config/defaults";
 import { NGINX_TLS_UPLOAD_DIR } from "../../lib/runtime";
 import { labelMap } from "../support/graph";
 import { availableParallelism } from "os";

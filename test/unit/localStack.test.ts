@@ -1,11 +1,11 @@
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import { APP_HEALTHCHECK, LOCAL_APP_STOP, NGINX_CONF_DIR, NGINX_HEALTHCHECK } from "../../lib/runtime";
 import { configIdOf, renderNginxConfig } from "../../nginx/render";
-import { DeclaredResource } from "../../e2e/evaluate";
-import { DOCKER } from "../../e2e/resourceTypes";
+import { DeclaredResource } from "../../evaluation/evaluate";
+import { DOCKER } from "../../evaluation/resourceTypes";
 import { T, countByType, labelMap, one } from "../support/graph";
-import { replicaUid } from "../../lib/localLimits";
+import { replicaUid } from "../../lib/local/limits";
 
 /** Replica `i` of `service`, whatever its generation (names are `<component>-<generation>-<i>`). */
 function replica(ev: Evaluation, service: string, i: number): DeclaredResource {
@@ -104,7 +104,7 @@ describe("default config: the article's stack", () => {
             name: dockerName,
             hostname: dockerName,
             image: appImage.state.repoDigest,
-            // A uid of its own, the image's group (lib/localLimits.ts replicaUid).
+            // A uid of its own, the image's group (lib/local/limits.ts replicaUid).
             user: `${replicaUid(dockerName)}:10001`,
             restart: "unless-stopped",
             readOnly: true,

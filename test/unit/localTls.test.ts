@@ -4,10 +4,10 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { isSecretValue } from "../../e2e/hash";
-import { planDiff } from "../../e2e/plan";
-import { DOCKER, TLS } from "../../e2e/resourceTypes";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { isSecretValue } from "../../evaluation/hash";
+import { planDiff } from "../../replay/plan";
+import { DOCKER, TLS } from "../../evaluation/resourceTypes";
 import { NGINX_TLS_UPLOAD_DIR, NGINX_USER } from "../../lib/runtime";
 import { labelMap } from "../support/graph";
 

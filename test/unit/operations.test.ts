@@ -1,9 +1,9 @@
-// lib/operations.ts and lib/logFilter.ts: the metric filter patterns, the evaluator tests run them with,
+// lib/aws/operations.ts and lib/aws/logFilter.ts: the metric filter patterns, the evaluator tests run them with,
 // the alarms' thresholds and dimensions, and the dashboard's metric math.
-import { matchesFilter, parseFilterPattern, selectField } from "../../lib/logFilter";
-import { ALARM_DEFAULTS, LIMITS } from "../../lib/defaults";
-import { CLOUDWATCH_LOGS_QUOTAS } from "../../lib/awsFacts";
-import { METRIC, alarmSpecs, dashboardBody, dashboardUrl, discoveryFilterSpecs, metricFilterSpecs } from "../../lib/operations";
+import { matchesFilter, parseFilterPattern, selectField } from "../../lib/aws/logFilter";
+import { ALARM_DEFAULTS, LIMITS } from "../../lib/config/defaults";
+import { CLOUDWATCH_LOGS_QUOTAS } from "../../lib/aws/facts";
+import { METRIC, alarmSpecs, dashboardBody, dashboardUrl, discoveryFilterSpecs, metricFilterSpecs } from "../../lib/aws/operations";
 import { computeUpstreams } from "../../lib/upstreams";
 import { JSON_LOG_FIELDS } from "../../nginx/render";
 

@@ -1,7 +1,7 @@
 // Validation rows of the operations keys: webstack:aws.exec / alarmEmail / serverErrorAlarmPercent and
 // services[].secrets / secretsKmsKeyArns / capacity. Each bad input gives exactly one message naming the
 // key, the value and the fix. (secretConfig: test/unit/secretConfig.test.ts.)
-import { parseStackConfig } from "../../lib/config";
+import { parseStackConfig } from "../../lib/config/config";
 import { problemsOf } from "../support/problems";
 
 const aws = (settings: unknown) => ({ target: "aws", aws: JSON.stringify(settings) });

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Evaluation, PROGRAM_ROOT, evaluate } from "../../e2e/evaluate";
-import { changeOp, formatPlan, planDiff } from "../../e2e/plan";
+import { Evaluation, PROGRAM_ROOT, evaluate } from "../../evaluation/evaluate";
+import { changeOp, formatPlan, planDiff } from "../../replay/plan";
 
 // What `pulumi preview` would show between two configs, from two mock evaluations.
 const services = (a2Replicas: number, a1Weight = 3) => [

@@ -1,11 +1,11 @@
 // The client address on aws (nginx/realIp.ts): the NLB's PROXY v2 port, trusted only from the VPC, the
 // client in the access log; the local target's config is untouched.
-import { evaluate } from "../../e2e/evaluate";
-import { parseUpstreamLog } from "../../e2e/traffic";
-import { AWS } from "../../e2e/resourceTypes";
+import { evaluate } from "../../evaluation/evaluate";
+import { parseUpstreamLog } from "../../traffic/traffic";
+import { AWS } from "../../evaluation/resourceTypes";
 import { CLIENT_LOG_SUFFIX } from "../../nginx/realIp";
 import { PLAIN_LISTENER, UPSTREAM_LOG_FORMAT, renderNginxConfig } from "../../nginx/render";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import { NGINX_CONF_ENV, NGINX_PORT, NGINX_PROXY_PROTOCOL_PORT } from "../../lib/runtime";
 
 test("the PROXY protocol listener and real_ip follow the plain listener, in the server block", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import type { NginxTuning } from "../../lib/types";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
+import type { NginxTuning } from "../../lib/config/types";
 import { RESOLVERS_PLACEHOLDER, configIdOf, renderNginxConfig } from "../../nginx/render";
 
 const NAMES = ["localhost", "127.0.0.1"];

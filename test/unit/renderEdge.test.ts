@@ -2,14 +2,14 @@
 // id on every listener, re-dispatch only of what no app received, client limits. One decision per row.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
-import { awsListeners } from "../../lib/awsListeners";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
+import { awsListeners } from "../../lib/aws/listeners";
 import { NGINX_HTTPS_PORT } from "../../lib/runtime";
-import type { NginxTuning, TlsConfig } from "../../lib/types";
-import { Problems } from "../../lib/validate";
+import type { NginxTuning, TlsConfig } from "../../lib/config/types";
+import { Problems } from "../../lib/config/validate";
 import { mapHashBucketSize } from "../../nginx/edge";
-import { parseAwsHostnames } from "../../lib/awsCertificate";
-import { NGINX_INT_RULES, parseNginxTuning } from "../../lib/nginxTuning";
+import { parseAwsHostnames } from "../../lib/aws/certificate";
+import { NGINX_INT_RULES, parseNginxTuning } from "../../lib/config/nginxTuning";
 import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
 import { nextUpstreamTimeoutSec, normalizeServerNames, serverNameMap } from "../../nginx/edge";
 import { awsServerNames, localServerNames } from "../../nginx/serverNames";
@@ -332,7 +332,7 @@ describe("finding 10: client limits", () => {
         expect(rule).toContain(`${r.min}–${r.max}`);
     });
 
-    test("the new keys parse, defaulting to lib/defaults.ts", () => {
+    test("the new keys parse, defaulting to lib/config/defaults.ts", () => {
         const p = new Problems();
         const t = parseNginxTuning(p, JSON.stringify({ rateLimitPerSec: 50, connLimitPerClient: 20, proxyReadTimeoutSec: 120 }));
         expect(t).toEqual({ ...DEFAULT_NGINX, rateLimitPerSec: 50, connLimitPerClient: 20, proxyReadTimeoutSec: 120 });

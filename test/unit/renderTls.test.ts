@@ -1,5 +1,5 @@
 // nginx/render.ts with TLS: listeners, the redirect, HSTS and Mozilla intermediate. One decision per row.
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import { NGINX_HTTPS_PORT, NGINX_PROXY_TLS_TERMINATED_PORT, NGINX_TLS_DIR } from "../../lib/runtime";
 import { NginxListener, PLAIN_LISTENER, RenderNginxArgs, configIdOf, renderNginxConfig } from "../../nginx/render";
 import { MOZILLA_INTERMEDIATE_CIPHERS } from "../../nginx/tls";

@@ -1,7 +1,7 @@
 // The replay refuses what it cannot apply, before it touches the engine: these run without Docker
 // (every check runs before the first step, so nothing here reaches the engine).
-import type { DeclaredResource, Evaluation } from "../../e2e/evaluate";
-import { ReplayError, durationNs, replay } from "../../e2e/replay";
+import type { DeclaredResource, Evaluation } from "../../evaluation/evaluate";
+import { ReplayError, durationNs, replay } from "../../replay/replay";
 
 const container = (inputs: Record<string, unknown>): DeclaredResource => ({
     type: "docker:index/container:Container",

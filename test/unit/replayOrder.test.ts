@@ -1,8 +1,8 @@
 // The replay runs a plan's steps in the order the Pulumi engine does (pulumi/pulumi pkg/resource/deploy):
 // each test names the file the rule comes from. Runs without Docker: the steps are recorded.
-import type { DeclaredResource } from "../../e2e/evaluate";
-import type { Plan, PlanStep } from "../../e2e/plan";
-import { deleteRounds, runPlan } from "../../e2e/stepOrder";
+import type { DeclaredResource } from "../../evaluation/evaluate";
+import type { Plan, PlanStep } from "../../replay/plan";
+import { deleteRounds, runPlan } from "../../replay/stepOrder";
 
 const T = "docker:index/container:Container";
 const res = (name: string, dependencies: string[] = [], extra: Partial<DeclaredResource> = {}): DeclaredResource => ({

@@ -5,8 +5,8 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { planLines, previewLines, replacementOrder, urnTypeName } from "../../e2e/previewJson";
-import { tarFile } from "../../e2e/tar";
+import { planLines, previewLines, replacementOrder, urnTypeName } from "../support/previewJson";
+import { tarFile } from "../../replay/tar";
 
 const C = "docker:index/container:Container";
 const urn = (type: string, name: string, parent = "webstack:local:WebStack$webstack:local:Nginx") =>

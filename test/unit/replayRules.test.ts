@@ -6,11 +6,11 @@
 // Image: pulumi-docker provider/provider.go (Diff, Check). Delete-before-replace: pulumi-docker
 //   provider/resources.go, pulumi-terraform-bridge pkg/tfbridge/provider.go (Diff), pulumi/pulumi
 //   pkg/resource/deploy/step_generator.go and source_eval.go.
-import type { DeclaredResource } from "../../e2e/evaluate";
+import type { DeclaredResource } from "../../evaluation/evaluate";
 import { declared } from "../support/declared";
-import { checkImage, dockerEffect, normalizedInputs } from "../../e2e/dockerSchema";
-import { deleteBeforeReplace, diffResource } from "../../e2e/plan";
-import { DOCKER } from "../../e2e/resourceTypes";
+import { checkImage, dockerEffect, normalizedInputs } from "../../evaluation/dockerSchema";
+import { deleteBeforeReplace, diffResource } from "../../replay/plan";
+import { DOCKER } from "../../evaluation/resourceTypes";
 
 const decl = declared;
 const container = (inputs: Record<string, unknown>, opts: Partial<DeclaredResource> = {}) =>

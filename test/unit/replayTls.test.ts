@@ -6,12 +6,12 @@
 import { execFileSync } from "child_process";
 import { declared } from "../support/declared";
 import { X509Certificate, createPrivateKey } from "crypto";
-import { isSecretValue, unwrapSecrets } from "../../e2e/hash";
-import { diffResource } from "../../e2e/plan";
-import { TLS } from "../../e2e/resourceTypes";
-import { TLS_PLACEHOLDER_PREFIX, TLS_RESOURCE_OUTPUTS } from "../../e2e/tlsMocks";
-import { generatePrivateKey, generateSelfSignedCert } from "../../e2e/tlsReplay";
-import { untarFirstFile, tarFile } from "../../e2e/tar";
+import { isSecretValue, unwrapSecrets } from "../../evaluation/hash";
+import { diffResource } from "../../replay/plan";
+import { TLS } from "../../evaluation/resourceTypes";
+import { TLS_PLACEHOLDER_PREFIX, TLS_RESOURCE_OUTPUTS } from "../../evaluation/tlsMocks";
+import { generatePrivateKey, generateSelfSignedCert } from "../../replay/tls";
+import { untarFirstFile, tarFile } from "../../replay/tar";
 
 const decl = declared;
 const CERT_INPUTS = {

@@ -1,7 +1,7 @@
-// Rolling-deploy bounds and the aws task limit they imply (lib/rollout.ts), with ECS's rounding:
+// Rolling-deploy bounds and the aws task limit they imply (lib/aws/rollout.ts), with ECS's rounding:
 // peak = floor(desired × max / 100), kept = ceil(desired × minHealthy / 100).
-import { CLOUD_MAP_QUOTAS } from "../../lib/awsFacts";
-import { APP_ROLLOUT, AWS_MAX_TASKS_PER_SERVICE, ECS_DEFAULT_ROLLOUT, rolloutAt } from "../../lib/rollout";
+import { CLOUD_MAP_QUOTAS } from "../../lib/aws/facts";
+import { APP_ROLLOUT, AWS_MAX_TASKS_PER_SERVICE, ECS_DEFAULT_ROLLOUT, rolloutAt } from "../../lib/aws/rollout";
 
 describe("ECS's rounding", () => {
     test.each([

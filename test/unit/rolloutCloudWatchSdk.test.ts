@@ -6,7 +6,7 @@ import type { AddressInfo } from "net";
 import { CloudWatchLogs } from "@aws-sdk/client-cloudwatch-logs";
 import { CloudWatchLogWatcher } from "../../rollout/cloudwatch";
 import { judgeBake } from "../../rollout/watch";
-import { parseUpstreamLog } from "../../e2e/traffic";
+import { parseUpstreamLog } from "../../traffic/traffic";
 import { CAPTURED } from "../support/capturedNginxLog";
 
 const START = Date.parse("2026-11-28T06:00:00Z");

@@ -1,4 +1,4 @@
-import type { LogLine } from "../../e2e/traffic";
+import type { LogLine } from "../../traffic/traffic";
 import { Deployer, Watcher, runRollout, weightsOf, withSourceOf, withWeights } from "../../rollout/run";
 import { RolloutState, ServiceEntry, initialState, nextAction, transition } from "../../rollout/state";
 import { Judgement, judgeBake, percentile } from "../../rollout/watch";

@@ -4,7 +4,7 @@
 import { DHPARAM_PATH } from "../../nginx/tls";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/defaults";
+import { DEFAULT_NGINX, DEFAULT_SERVICES } from "../../lib/config/defaults";
 import {
     APP_HEALTH_PATH,
     APP_PORT,

@@ -1,8 +1,8 @@
 // services[].secretConfig on the local target: a Pulumi secret read into the replicas' environment. Its
 // value must reach the container, and appear nowhere in what the program declares except inside Pulumi's
 // secret wrapper (which state stores encrypted and logs mask).
-import { Evaluation, evaluate } from "../../e2e/evaluate";
-import { DOCKER } from "../../e2e/resourceTypes";
+import { Evaluation, evaluate } from "../../evaluation/evaluate";
+import { DOCKER } from "../../evaluation/resourceTypes";
 import { problemsOf } from "../support/problems";
 
 const VALUE = "s3cret-value-7f3a9c";

@@ -1,8 +1,8 @@
 // webstack:tls, httpsPort and hstsMaxAgeSec: refused before any resource, every message naming key,
 // value and fix, and none quoting key material. Certificates are real ones made by openssl.
-import { parseStackConfig } from "../../lib/config";
-import { parseTls } from "../../lib/tls";
-import { Problems } from "../../lib/validate";
+import { parseStackConfig } from "../../lib/config/config";
+import { parseTls } from "../../lib/config/tls";
+import { Problems } from "../../lib/config/validate";
 import { problemsOf } from "../support/problems";
 import { selfSignedPem } from "../support/pem";
 

@@ -1,4 +1,4 @@
-import { compareShares, countByVersion, formatReport, formatVersions, parseUpstreamLog, worstDeltaPp } from "../../e2e/traffic";
+import { compareShares, countByVersion, formatReport, formatVersions, parseUpstreamLog, worstDeltaPp } from "../../traffic/traffic";
 
 describe("parseUpstreamLog (the article's upstreamlog format)", () => {
     test.each([

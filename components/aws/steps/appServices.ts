@@ -1,5 +1,5 @@
 // Step 5 of AwsWebStack: an ECS service per app service, registered in Cloud Map, with its autoscaling.
-import { APP_ROLLOUT } from "../../../lib/rollout";
+import { APP_ROLLOUT } from "../../../lib/aws/rollout";
 import { appContainer } from "../containers";
 import { FORMER_TYPES, FargateService } from "../fargateService";
 import type { AppStopTiming } from "../timing";
@@ -43,7 +43,7 @@ export function declareAppServices(
                 image: images.appImages.get(svc.name)!.ref,
                 cpu: svc.cpu,
                 memoryMiB: svc.memoryMiB,
-                // ECS's 200 % / 100 %: at most 500 tasks, so a deploy's peak fits Cloud Map's 1,000 per service (lib/rollout.ts).
+                // ECS's 200 % / 100 %: at most 500 tasks, so a deploy's peak fits Cloud Map's 1,000 per service (lib/aws/rollout.ts).
                 ...serviceRollout(svc.replicas, svc.autoscaling, APP_ROLLOUT, appStop.stopTimeoutSec),
                 securityGroupId: groups.appSecurityGroupId,
                 // Each task is a Cloud Map instance nginx's discovery sidecar reads (timing.ts sizes the TTL of its DNS record).

@@ -1,9 +1,9 @@
 // Step 4 of AwsWebStack: the cluster with its Cloud Map namespace, and what every ECS service shares: where
 // its tasks run, what they wait for, how they deploy and how they scale.
 import * as pulumi from "@pulumi/pulumi";
-import { AUTOSCALING_DEFAULTS } from "../../../lib/defaults";
-import type { RolloutPercents } from "../../../lib/rollout";
-import type { AutoscalingSpec } from "../../../lib/types";
+import { AUTOSCALING_DEFAULTS } from "../../../lib/config/defaults";
+import type { RolloutPercents } from "../../../lib/aws/rollout";
+import type { AutoscalingSpec } from "../../../lib/config/types";
 import { ServiceAutoscaling } from "../autoscaling";
 import { AwsCluster } from "../cluster";
 import { deployWaitMinutes } from "../deployWait";

@@ -2,14 +2,14 @@
 // service behind it: nginx plus its Cloud Map discovery sidecar, with the config rendered for this stack.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { PRIVATE_RANGES } from "../../../lib/cidr";
-import { nginxAutoscalingFor } from "../../../lib/autoscaling";
-import { nginxContainerPorts } from "../../../lib/awsListeners";
-import { CLOUD_MAP_QUOTAS } from "../../../lib/awsFacts";
-import { NGINX_SERVICE_NAME } from "../../../lib/defaults";
-import { ECS_DEFAULT_ROLLOUT } from "../../../lib/rollout";
+import { PRIVATE_RANGES } from "../../../lib/aws/cidr";
+import { nginxAutoscalingFor } from "../../../lib/aws/autoscaling";
+import { nginxContainerPorts } from "../../../lib/aws/listeners";
+import { CLOUD_MAP_QUOTAS } from "../../../lib/aws/facts";
+import { NGINX_SERVICE_NAME } from "../../../lib/config/defaults";
+import { ECS_DEFAULT_ROLLOUT } from "../../../lib/aws/rollout";
 import { NGINX_UPSTREAM_DIR } from "../../../lib/runtime";
-import type { AwsServiceSpec } from "../../../lib/types";
+import type { AwsServiceSpec } from "../../../lib/config/types";
 import { renderNginxConfig } from "../../../nginx/render";
 import { awsServerNames } from "../../../nginx/serverNames";
 import { AcmCertificate } from "../acmCertificate";
@@ -92,7 +92,7 @@ export function declareEdge(
             clientAddress: {
                 trustedCidrs: a.network.kind === "create" ? [a.network.vpcCidr] : PRIVATE_RANGES,
             },
-            // One JSON object per line: CloudWatch metric filters read its fields (lib/operations.ts).
+            // One JSON object per line: CloudWatch metric filters read its fields (lib/aws/operations.ts).
             logFormat: "json",
         }),
     );

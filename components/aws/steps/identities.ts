@@ -1,7 +1,7 @@
 // Step 3 of AwsWebStack: what each ECS service runs as and writes to: its log group, nginx's TLS secret, one
 // execution role per service (its image, its log group, its secrets only) and the task roles.
 import * as pulumi from "@pulumi/pulumi";
-import { NGINX_SERVICE_NAME } from "../../../lib/defaults";
+import { NGINX_SERVICE_NAME } from "../../../lib/config/defaults";
 import { ecrRepositoryArn } from "../../appSources";
 import { TlsCertificate } from "../../tlsCertificate";
 import { AwsExecutionRole, executionRoleLogicalName } from "../executionRole";

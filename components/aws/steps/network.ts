@@ -1,6 +1,6 @@
 // Step 1 of AwsWebStack: the VPC (and the endpoints the tasks' API calls need), who terminates TLS, and the
 // security groups that follow from both.
-import { awsListeners } from "../../../lib/awsListeners";
+import { awsListeners } from "../../../lib/aws/listeners";
 import { AwsNetwork } from "../network";
 import { AwsSecurityGroups } from "../securityGroups";
 import type { StackScope } from "./scope";
@@ -18,7 +18,7 @@ export function declareNetwork(s: StackScope) {
         nginxDiscovery: true,
     };
     const network = new AwsNetwork(`${s.name}-network`, { region: a.region, network: a.network, taskApis, tags: s.tags }, parent);
-    // Who terminates TLS decides the listeners, target groups and nginx ports (lib/awsListeners.ts).
+    // Who terminates TLS decides the listeners, target groups and nginx ports (lib/aws/listeners.ts).
     const plan = awsListeners(c);
     const groups = new AwsSecurityGroups(
         `${s.name}-sg`,

@@ -1,7 +1,7 @@
 // Step 7 of AwsWebStack: operations (docs/aws-operations.md): metrics from nginx's log, alarms to an SNS topic,
 // a dashboard.
-import { NGINX_SERVICE_NAME } from "../../../lib/defaults";
-import { metricNamespace } from "../../../lib/operations";
+import { NGINX_SERVICE_NAME } from "../../../lib/config/defaults";
+import { metricNamespace } from "../../../lib/aws/operations";
 import { computeUpstreams } from "../../../lib/upstreams";
 import { AwsAlarms } from "../alarms";
 import { AwsDashboard } from "../dashboard";

@@ -1,7 +1,7 @@
 // What every step of AwsWebStack (components/aws/webStack.ts) shares: the component's name (children's names
 // derive from it), the validated config, the AWS name prefix, the tags, and the component as parent.
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsStackConfig } from "../../../lib/types";
+import type { AwsStackConfig } from "../../../lib/config/types";
 
 export interface StackScope {
     /** The AwsWebStack's own name; every child's logical name starts with it. */

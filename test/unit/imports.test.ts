@@ -65,3 +65,60 @@ test("no import cycle anywhere in the project", () => {
     const rel = (p: string) => path.relative(ROOT, p);
     expect(cycles(graph).map((c) => c.map(rel).join(" -> "))).toEqual([]);
 });
+
+/** A folder rule: files under `from` may not import files under any of `not` (folders relative to the root, "" = the root's own files). */
+interface Rule {
+    readonly from: readonly string[];
+    readonly not: readonly string[];
+    readonly why: string;
+}
+
+const under = (rel: string, folder: string) => (folder === "" ? !rel.includes("/") : rel.startsWith(`${folder}/`));
+
+/** Every import that breaks a rule, as "importer -> imported (why)"; paths relative to the root. */
+export function forbiddenImports(graph: ReadonlyMap<string, readonly string[]>, rules: readonly Rule[]): string[] {
+    const found: string[] = [];
+    for (const [file, imports] of graph) {
+        for (const imported of imports) {
+            for (const rule of rules) {
+                if (rule.from.some((f) => under(file, f)) && rule.not.some((f) => under(imported, f))) {
+                    found.push(`${file} -> ${imported} (${rule.why})`);
+                }
+            }
+        }
+    }
+    return found.sort();
+}
+
+const TOOLS = ["evaluation", "replay", "traffic", "rollout", "bench", "scripts"];
+const PROGRAM = ["", "lib", "components", "nginx", "discovery"];
+/** The layout's direction (docs/layout.md): tests use everything, tools use the program, the program uses neither. */
+const LAYERS: readonly Rule[] = [
+    { from: [...PROGRAM, ...TOOLS], not: ["test"], why: "nothing people run imports from test/" },
+    { from: PROGRAM, not: TOOLS, why: "the program does not depend on the tools that evaluate, apply or drive it" },
+    {
+        from: ["evaluation"],
+        not: ["replay", "traffic", "rollout", "bench"],
+        why: "the evaluation is what the replay and the tools build on",
+    },
+];
+
+test("the folder rules find an operator tool importing a test helper, and allow the reverse", () => {
+    const g = new Map([
+        ["rollout/run.ts", ["test/support/busyCore.ts", "replay/plan.ts"]],
+        ["test/unit/x.test.ts", ["rollout/run.ts"]],
+        ["index.ts", ["test/support/pem.ts"]],
+        ["lib/config/config.ts", ["evaluation/hash.ts"]],
+    ]);
+    expect(forbiddenImports(g, LAYERS)).toEqual([
+        "index.ts -> test/support/pem.ts (nothing people run imports from test/)",
+        "lib/config/config.ts -> evaluation/hash.ts (the program does not depend on the tools that evaluate, apply or drive it)",
+        "rollout/run.ts -> test/support/busyCore.ts (nothing people run imports from test/)",
+    ]);
+});
+
+test("the project follows the folder rules: nothing outside test/ imports from test/", () => {
+    const rel = (p: string) => path.relative(ROOT, p);
+    const graph = new Map(tsFiles(ROOT).map((f) => [rel(f), importsOf(f, readFileSync(f, "utf8")).map(rel)]));
+    expect(forbiddenImports(graph, LAYERS)).toEqual([]);
+});

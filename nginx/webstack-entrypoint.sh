@@ -140,15 +140,24 @@ install_set() {
 # service's whole share on the 8 tasks a DNS answer holds; an old nginx task serves until this one is
 # healthy. No set within WEBSTACK_DISCOVERY_WAIT_SEC: exit, and ECS starts another task.
 discovery_first() {
+    wait_until "$WEBSTACK_DISCOVERY_WAIT_SEC" "no upstream set from Cloud Map discovery that passes nginx -t" first_set_installed
+    log "installed upstream set $gen from Cloud Map discovery"
+}
+
+first_set_installed() {
+    gen=$(discovery_gen)
+    [ -n "$gen" ] && install_set "$gen"
+}
+
+# Runs the command every second until it succeeds; after $1 seconds, logs "$2 after <n>s" and exits 1.
+wait_until() {
+    limit=$1
+    what=$2
+    shift 2
     waited=0
-    while :; do
-        gen=$(discovery_gen)
-        if [ -n "$gen" ] && install_set "$gen"; then
-            log "installed upstream set $gen from Cloud Map discovery"
-            return 0
-        fi
-        if [ "$waited" -ge "$WEBSTACK_DISCOVERY_WAIT_SEC" ]; then
-            log "no upstream set from Cloud Map discovery that passes nginx -t after ${waited}s"
+    until "$@"; do
+        if [ "$waited" -ge "$limit" ]; then
+            log "$what after ${waited}s"
             exit 1
         fi
         sleep 1
@@ -177,15 +186,7 @@ fi
 
 if [ -n "${WEBSTACK_NGINX_CONF_DIR:-}" ]; then
     : "${WEBSTACK_NGINX_CONF_POLL_SEC:?}" "${WEBSTACK_NGINX_CONF_WAIT_SEC:?}"
-    waited=0
-    until [ -f "$WEBSTACK_NGINX_CONF_DIR/nginx.conf" ]; do
-        if [ "$waited" -ge "$WEBSTACK_NGINX_CONF_WAIT_SEC" ]; then
-            log "no config published in $WEBSTACK_NGINX_CONF_DIR after ${waited}s"
-            exit 1
-        fi
-        sleep 1
-        waited=$((waited + 1))
-    done
+    wait_until "$WEBSTACK_NGINX_CONF_WAIT_SEC" "no config published in $WEBSTACK_NGINX_CONF_DIR" test -f "$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
     copy_tls "$WEBSTACK_NGINX_CONF_DIR/tls"
     fill "$run_conf" < "$WEBSTACK_NGINX_CONF_DIR/nginx.conf"
     log "wrote $run_conf from $WEBSTACK_NGINX_CONF_DIR (resolvers: $(resolvers))"

@@ -21,7 +21,7 @@ import { Judgement, judgeBake } from "../../rollout/watch";
 import { OFFLINE_BASES } from "../../replay/stackFile";
 import { makeAppVariant } from "../support/appVariant";
 import { FakeCloudWatchLogs, FakeEvent, fakeClock } from "../support/cloudwatchFake";
-import { ROOT, describeEngine } from "../support/engine";
+import { ROOT, buildOffline, describeEngine, removeTestStack } from "../support/engine";
 
 jest.setTimeout(600_000);
 
@@ -33,21 +33,6 @@ const LABELS = { ...stackLabels("webstack", STACK) };
 const REQUESTS = 60;
 const LIMITS = { maxErrorRatePercent: 1, minRequests: 10 };
 const IMAGES = { app: `webstack-${STACK}-app:local`, bad: `webstack-${STACK}-app-bad:local`, nginx: `webstack-${STACK}-nginx:local` };
-
-async function build(tag: string, context: string, base: string): Promise<void> {
-    // No buildx on these machines: the classic builder (see scripts/engine.sh); the layers are cached.
-    await cli(["build", "--tag", tag, "--network", "none", "--build-arg", `BASE_IMAGE=${base}`, path.join(ROOT, context)], {
-        env: { DOCKER_BUILDKIT: "0" },
-    });
-}
-
-async function cleanup(): Promise<void> {
-    const ids = (await cli(["ps", "-aq", "--filter", `label=${LABEL.stack}=${STACK}`])).split("\n").filter(Boolean);
-    if (ids.length > 0) {
-        await cli(["rm", "-f", ...ids]);
-    }
-    await cli(["network", "rm", NETWORK]).catch(() => undefined);
-}
 
 function envArgs(env: Readonly<Record<string, string>>): string[] {
     return Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
@@ -95,7 +80,7 @@ interface Capture {
 
 /** stable (1.0.0) and a canary at weights 1:1 behind nginx; REQUESTS GETs inside [fromMs, toMs]; the whole nginx log as events. */
 async function capture(canaryImage: string, canaryVersion: string): Promise<Capture> {
-    await cleanup();
+    await removeTestStack(STACK, NETWORK);
     await cli(["network", "create", "--label", `${LABEL.stack}=${STACK}`, NETWORK]);
     await runApp("stable", IMAGES.app, "1.0.0");
     await runApp("canary", canaryImage, canaryVersion);
@@ -171,14 +156,14 @@ const captured: Record<string, Capture> = {};
 
 describeEngine("a bake judged from CloudWatch Logs: real nginx JSON lines through the fake FilterLogEvents", () => {
     beforeAll(async () => {
-        await build(IMAGES.app, "app", OFFLINE_BASES.appBaseImage);
+        await buildOffline(IMAGES.app, "app", OFFLINE_BASES.appBaseImage);
         const bad = makeAppVariant("bakecw-bad", { version: "2.0.0-bad", failEvery: 5 });
-        await build(IMAGES.bad, bad, OFFLINE_BASES.appBaseImage);
-        await build(IMAGES.nginx, "nginx", OFFLINE_BASES.nginxBaseImage);
+        await buildOffline(IMAGES.bad, bad, OFFLINE_BASES.appBaseImage);
+        await buildOffline(IMAGES.nginx, "nginx", OFFLINE_BASES.nginxBaseImage);
     });
 
     afterAll(async () => {
-        await cleanup();
+        await removeTestStack(STACK, NETWORK);
         if (process.env.WEBSTACK_WRITE_FIXTURE === "1" && captured.good && captured.bad) {
             writeFixture(captured.good, captured.bad);
         }

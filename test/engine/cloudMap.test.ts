@@ -23,14 +23,15 @@ import { renderNginxConfig } from "../../nginx/render";
 import { BusyCore } from "../support/busyCore";
 import {
     CloudMap,
-    MOTO_IMAGE,
     NODE_BASE,
     THROTTLE_PROXY,
     buildImages,
+    createTestNetwork,
     healthyAddress,
     pool,
     probeHealthy,
     runDefinition,
+    startMoto,
     waitAnswers,
 } from "../support/cloudMapStack";
 import { describeEngine } from "../support/engine";
@@ -143,35 +144,11 @@ describeEngine("nginx fed by the Cloud Map API (discovery sidecar against moto),
     beforeAll(async () => {
         await teardown("webstack", STACK);
         images = await buildImages(PREFIX);
-        await call(
-            "create network",
-            docker.createNetwork({
-                Name: NETWORK,
-                Driver: "bridge",
-                Labels: LABELS,
-                CheckDuplicate: true,
-                IPAM: { Config: [{ Subnet: SUBNET }] },
-            }),
-        );
+        await createTestNetwork(NETWORK, LABELS, SUBNET);
         await call("create volume", docker.createVolume({ Name: VOLUME, Labels: LABELS }));
-        await cli([
-            "run",
-            "-d",
-            "--name",
-            motoName,
-            "--label",
-            `webstack.project=webstack`,
-            "--label",
-            `webstack.stack=${STACK}`,
-            "--network",
-            NETWORK,
-            "-p",
-            `127.0.0.1:${MOTO_HOST_PORT}:5000`,
-            MOTO_IMAGE,
-        ]);
+        await startMoto(motoName, STACK, NETWORK, MOTO_HOST_PORT);
         // prettier-ignore
         await cli(["run", "-d", "--name", `${PREFIX}-proxy`, "--label", `webstack.project=webstack`, "--label", `webstack.stack=${STACK}`, "--network", NETWORK, "-p", `127.0.0.1:${PROXY_HOST_PORT}:5000`, "-e", `UPSTREAM=${motoName}`, "--read-only", "--cap-drop", "ALL", "--user", "65534", NODE_BASE, "node", "-e", THROTTLE_PROXY]);
-        await waitAnswers(`http://127.0.0.1:${MOTO_HOST_PORT}/`);
         await waitAnswers(`http://127.0.0.1:${PROXY_HOST_PORT}/__calls`);
         cloudMap = new CloudMap(`http://127.0.0.1:${MOTO_HOST_PORT}`, NAMESPACE);
         await cloudMap.create(SERVICES.map((s) => s.name));

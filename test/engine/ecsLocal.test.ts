@@ -25,7 +25,7 @@ import { LoadLoop, compareShares, formatReport, parseUpstreamLog, sendRequests, 
 import { apiStalenessSec, appStopTiming } from "../../components/aws/timing";
 import { DEFAULT_NGINX } from "../../lib/config/defaults";
 import { BusyCore } from "../support/busyCore";
-import { CloudMap, MOTO_IMAGE, NODE_BASE, waitAnswers } from "../support/cloudMapStack";
+import { APPLIED_DEFINITION_KEYS, CloudMap, NODE_BASE, createTestNetwork, startMoto } from "../support/cloudMapStack";
 import { ROOT, describeEngine } from "../support/engine";
 import {
     APP_PORT,
@@ -98,23 +98,7 @@ interface ContainerDefinition {
     logConfiguration?: { logDriver: string; options: Record<string, string> };
     stopTimeout?: number;
 }
-const KNOWN = [
-    "name",
-    "image",
-    "essential",
-    "command",
-    "entryPoint",
-    "portMappings",
-    "environment",
-    "secrets",
-    "user",
-    "readonlyRootFilesystem",
-    "linuxParameters",
-    "mountPoints",
-    "healthCheck",
-    "logConfiguration",
-    "stopTimeout",
-];
+const KNOWN = [...APPLIED_DEFINITION_KEYS, "image", "command", "entryPoint"];
 
 /** One container of a task: its definition, and its `secrets` resolved as ECS would at task start (NAME=value). */
 interface Container {
@@ -394,19 +378,8 @@ async function deploy(ev: Evaluation, hostPortsOf: (task: Task, replica: number)
     await teardown("webstack", STACK);
     const refs = await buildImages(ev);
     const built = Date.now();
-    await call(
-        "create network",
-        docker.createNetwork({
-            Name: NETWORK,
-            Driver: "bridge",
-            Labels: LABELS,
-            CheckDuplicate: true,
-            IPAM: { Config: [{ Subnet: VPC_CIDR }] },
-        }),
-    );
-    // prettier-ignore
-    await cli(["run", "-d", "--name", MOTO, "--label", "webstack.project=webstack", "--label", `webstack.stack=${STACK}`, "--network", NETWORK, "-p", `127.0.0.1:${MOTO_HOST_PORT}:5000`, MOTO_IMAGE]);
-    await waitAnswers(`http://127.0.0.1:${MOTO_HOST_PORT}/`);
+    await createTestNetwork(NETWORK, LABELS, VPC_CIDR);
+    await startMoto(MOTO, STACK, NETWORK, MOTO_HOST_PORT);
     const cloudMap = new CloudMap(`http://127.0.0.1:${MOTO_HOST_PORT}`, namespace);
     await cloudMap.create(services);
     const runs = new Map<string, TaskRun[]>();

@@ -6,7 +6,6 @@
 // rate and connection limits on. Requests are raw HTTP/1.1, so Host and forwarded headers are exactly
 // what a hostile client would send.
 import * as net from "net";
-import * as path from "path";
 import * as tls from "tls";
 import { cli, logs, sleep } from "../../replay/docker";
 import { LABEL, stackLabels } from "../../components/labels";
@@ -28,7 +27,7 @@ import { CONFIG_ID_HEADER, NginxListener, PLAIN_LISTENER, RenderNginxArgs, confi
 import { OFFLINE_BASES } from "../../replay/stackFile";
 import { EDGE_SLOW_LOG, makeAppVariant } from "../support/appVariant";
 import { selfSignedPem } from "../support/pem";
-import { ROOT, describeEngine } from "../support/engine";
+import { buildOffline, describeEngine, removeTestStack } from "../support/engine";
 
 jest.setTimeout(600_000);
 
@@ -77,21 +76,6 @@ const CONFIGS = {
     plain: config({ proxyReadTimeoutSec: READ_TIMEOUT_SEC }),
     limited: config({ rateLimitPerSec: 2, rateLimitBurst: 2, connLimitPerClient: 2 }),
 };
-
-async function build(tag: string, context: string, base: string): Promise<void> {
-    // The classic builder, offline, as the other engine suites build (layers are cached).
-    await cli(["build", "--tag", tag, "--network", "none", "--build-arg", `BASE_IMAGE=${base}`, path.join(ROOT, context)], {
-        env: { DOCKER_BUILDKIT: "0" },
-    });
-}
-
-async function cleanup(): Promise<void> {
-    const ids = (await cli(["ps", "-aq", "--filter", `label=${LABEL.stack}=${STACK}`])).split("\n").filter(Boolean);
-    if (ids.length > 0) {
-        await cli(["rm", "-f", ...ids]);
-    }
-    await cli(["network", "rm", NETWORK]).catch(() => undefined);
-}
 
 const labelArgs = (extra: Record<string, string>) => Object.entries({ ...LABELS, ...extra }).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
 const envArgs = (env: Readonly<Record<string, string>>) => Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
@@ -224,10 +208,10 @@ const LISTENERS: readonly { label: string; kind: keyof typeof CONFIGS; at: Omit<
 
 describeEngine("the edge on real nginx: host names, forwarded headers, config id, no re-sent slow GET, limits", () => {
     beforeAll(async () => {
-        await cleanup();
+        await removeTestStack(STACK, NETWORK);
         const variant = makeAppVariant("edge", { version: "edge", edgeProbes: true });
-        await build(IMAGES.app, variant, OFFLINE_BASES.appBaseImage);
-        await build(IMAGES.nginx, "nginx", OFFLINE_BASES.nginxBaseImage);
+        await buildOffline(IMAGES.app, variant, OFFLINE_BASES.appBaseImage);
+        await buildOffline(IMAGES.nginx, "nginx", OFFLINE_BASES.nginxBaseImage);
         await cli(["network", "create", "--subnet", SUBNET, ...labelArgs({}), NETWORK]);
         for (const name of APPS) {
             await runApp(name);
@@ -249,7 +233,7 @@ describeEngine("the edge on real nginx: host names, forwarded headers, config id
             expect([l.label, r?.status]).toEqual([l.label, 200]);
         }
     });
-    afterAll(cleanup);
+    afterAll(() => removeTestStack(STACK, NETWORK));
 
     test.each(LISTENERS.map((l) => [l.label, l]))(
         "%s: X-Webstack-Config is the rendered config's id, on the page and the health path",

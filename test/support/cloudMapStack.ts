@@ -58,23 +58,46 @@ export interface RunOptions {
     readonly health?: "declared" | "probe";
 }
 
+/** The container-definition keys the engine suites apply (the image is given apart); any other key fails a test. */
+export const APPLIED_DEFINITION_KEYS: readonly string[] = [
+    "name",
+    "essential",
+    "portMappings",
+    "environment",
+    "secrets",
+    "user",
+    "readonlyRootFilesystem",
+    "linuxParameters",
+    "mountPoints",
+    "healthCheck",
+    "logConfiguration",
+    "stopTimeout",
+];
+
+/** A test's own bridge network with a fixed subnet (a stack's VPC CIDR), labelled for teardown. */
+export async function createTestNetwork(name: string, labels: Readonly<Record<string, string>>, subnet: string): Promise<void> {
+    await call(
+        "create network",
+        docker.createNetwork({
+            Name: name,
+            Driver: "bridge",
+            Labels: { ...labels },
+            CheckDuplicate: true,
+            IPAM: { Config: [{ Subnet: subnet }] },
+        }),
+    );
+}
+
+/** moto's server on the test network, published on 127.0.0.1:hostPort; returns once it answers. */
+export async function startMoto(name: string, stack: string, network: string, hostPort: number): Promise<void> {
+    // prettier-ignore
+    await cli(["run", "-d", "--name", name, "--label", "webstack.project=webstack", "--label", `webstack.stack=${stack}`, "--network", network, "-p", `127.0.0.1:${hostPort}:5000`, MOTO_IMAGE]);
+    await waitAnswers(`http://127.0.0.1:${hostPort}/`);
+}
+
 /** Creates and starts a container from an ECS container definition, applying every field it declares. */
 export async function runDefinition(spec: ContainerSpec, o: RunOptions): Promise<string> {
-    const known = [
-        "name",
-        "essential",
-        "portMappings",
-        "environment",
-        "secrets",
-        "user",
-        "readonlyRootFilesystem",
-        "linuxParameters",
-        "mountPoints",
-        "healthCheck",
-        "logConfiguration",
-        "stopTimeout",
-    ];
-    const unknown = Object.keys(spec).filter((k) => !known.includes(k));
+    const unknown = Object.keys(spec).filter((k) => !APPLIED_DEFINITION_KEYS.includes(k));
     if (unknown.length > 0 || spec.secrets) {
         throw new Error(
             `${spec.name} declares ${[...unknown, ...(spec.secrets ? ["secrets"] : [])].join(", ")}, which this runner does not apply`,

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { Evaluation, evaluate } from "../../evaluation/evaluate";
-import { inspectContainer, logs } from "../../replay/docker";
+import { cli, inspectContainer, logs } from "../../replay/docker";
+import { LABEL } from "../../components/labels";
 import { ReplayState, replay, teardown } from "../../replay/replay";
 import { saveReplayConfig } from "../../replay/state";
 import { OFFLINE_BASES } from "../../replay/stackFile";
@@ -75,4 +76,20 @@ export async function servicesFromLog(nginx: string, sinceSec: number, book: Map
         }
         return hit.service;
     });
+}
+
+/** Builds one of our build contexts (relative to ROOT) on an offline base: the classic builder (no buildx here), no network. */
+export async function buildOffline(tag: string, context: string, base: string): Promise<void> {
+    await cli(["build", "--tag", tag, "--network", "none", "--build-arg", `BASE_IMAGE=${base}`, path.join(ROOT, context)], {
+        env: { DOCKER_BUILDKIT: "0" },
+    });
+}
+
+/** Removes a hand-run test stack: every container labelled with the stack, then its network. */
+export async function removeTestStack(stack: string, network: string): Promise<void> {
+    const ids = (await cli(["ps", "-aq", "--filter", `label=${LABEL.stack}=${stack}`])).split("\n").filter(Boolean);
+    if (ids.length > 0) {
+        await cli(["rm", "-f", ...ids]);
+    }
+    await cli(["network", "rm", network]).catch(() => undefined);
 }
